@@ -1,0 +1,110 @@
+/**
+ * Streaming line reader: splits a byte stream (gzip transparent) into lines
+ * without holding the file, with a hard bound on line length so a 1 GB line
+ * cannot exhaust memory. Invalid UTF-8 decodes to U+FFFD.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** Lines longer than this are cut; the rest of the line is discarded and reported. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** One line handed to a consumer. `truncated` is set when the line exceeded MAX_LINE_BYTES. */
+export interface Line {
+  text: string;
+  lineNo: number;
+  truncated: boolean;
+  /** Byte offset of the line start in the (decompressed) stream. */
+  offset: number;
+}
+
+/** Open a file as a byte stream, transparently gunzipping when it starts with the gzip magic. */
+export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readable> {
+  let magic = head;
+  if (!magic) {
+    const { open } = await import('node:fs/promises');
+    const fh = await open(path, 'r');
+    try {
+      const b = Buffer.alloc(2);
+      await fh.read(b, 0, 2, 0);
+      magic = b;
+    } finally {
+      await fh.close();
+    }
+  }
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) return raw.pipe(createGunzip());
+  return raw;
+}
+
+/**
+ * Call `onLine` for every line of the stream. `\n` and `\r\n` end lines; a final
+ * line without newline is delivered too. Returns the number of lines.
+ */
+export async function forEachLine(stream: Readable, onLine: (l: Line) => void): Promise<number> {
+  const decoder = new TextDecoder('utf-8');
+  let carry: Buffer | null = null; // kept bytes of an unfinished line (at most MAX_LINE_BYTES)
+  let carryTotal = 0; // bytes the unfinished line has so far, kept or not
+  let lineNo = 0;
+  let offset = 0; // offset of the current line start
+  const emit = (bytes: Buffer, total: number) => {
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    lineNo++;
+    onLine({ text: decoder.decode(bytes.subarray(0, end)), lineNo, truncated: total > MAX_LINE_BYTES, offset });
+    offset += total + 1;
+  };
+  const append = (part: Buffer) => {
+    carryTotal += part.length;
+    if (!carry) carry = Buffer.from(part.subarray(0, MAX_LINE_BYTES));
+    else if (carry.length < MAX_LINE_BYTES)
+      carry = Buffer.concat([carry, part.subarray(0, MAX_LINE_BYTES - carry.length)]);
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let start = 0;
+    let nl = chunk.indexOf(0x0a, 0);
+    while (nl !== -1) {
+      if (carry) {
+        append(chunk.subarray(start, nl));
+        emit(carry, carryTotal);
+        carry = null;
+        carryTotal = 0;
+      } else {
+        const len = nl - start;
+        emit(chunk.subarray(start, Math.min(nl, start + MAX_LINE_BYTES)), len);
+      }
+      start = nl + 1;
+      nl = chunk.indexOf(0x0a, start);
+    }
+    if (start < chunk.length) append(chunk.subarray(start));
+  }
+  if (carry && carryTotal > 0) emit(carry, carryTotal);
+  return lineNo;
+}
+
+/** Read the first `max` lines (for sniffing) from a file, gzip transparent. */
+export async function headLines(path: string, max = 200, maxBytes = 256 * 1024): Promise<string[]> {
+  const stream = await openMaybeGzip(path);
+  const out: string[] = [];
+  let bytes = 0;
+  const decoder = new TextDecoder('utf-8');
+  let carry = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      const text = carry + decoder.decode(chunk.subarray(0, Math.min(chunk.length, maxBytes)), { stream: true });
+      const parts = text.split('\n');
+      carry = parts.pop() ?? '';
+      for (const p of parts) {
+        out.push(p.endsWith('\r') ? p.slice(0, -1) : p);
+        if (out.length >= max) return out;
+      }
+      if (bytes >= maxBytes) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (carry) out.push(carry.slice(0, 64 * 1024));
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * The table of text formats, in no particular order (sniffing picks the most
+ * confident). Units are registered here explicitly; a duplicate id is an error.
+ */
+import type { TextFormat } from '../types.js';
+
+// -- logs (traefik, go-log, access-log) --
+// -- network state (ip-route, ip-rule, ip-addr, ip-link, ip-neigh, route-n, arp, arping) --
+// -- client output (ping, curl, traceroute) --
+// -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
+
+const formats: TextFormat[] = [
+  // logs
+  // netstate
+  // client
+  // k8s
+];
+
+/** All text formats keyed by id. */
+export const textFormats: ReadonlyMap<string, TextFormat> = (() => {
+  const m = new Map<string, TextFormat>();
+  for (const f of formats) {
+    if (m.has(f.id)) throw new Error(`duplicate text format id ${f.id}`);
+    m.set(f.id, f);
+  }
+  return m;
+})();

@@ -1,0 +1,57 @@
+/** Records from proxy and application logs (DESIGN: Inspection). */
+import { z } from 'zod';
+import { Endpoint, IsoTs, base } from './base.js';
+
+export const TlsCause = z.enum([
+  'bad-record-mac',
+  'eof',
+  'reset',
+  'timeout',
+  'unknown-certificate',
+  'bad-certificate',
+  'not-tls',
+  'no-alpn',
+  'no-client-cert',
+  'other',
+]);
+export type TlsCause = z.infer<typeof TlsCause>;
+
+/** `http: TLS handshake error from C:P: …` from a Go server (Traefik and friends). */
+export const TlsHandshakeErrorRecord = z.object({
+  type: z.literal('tls-handshake-error'),
+  ...base,
+  ts: IsoTs.nullable(),
+  client: Endpoint,
+  side: z.enum(['local', 'remote']).nullable(),
+  cause: TlsCause,
+  text: z.string(),
+});
+export type TlsHandshakeErrorRecord = z.infer<typeof TlsHandshakeErrorRecord>;
+
+/** A generic structured log entry. */
+export const LogRecord = z.object({
+  type: z.literal('log'),
+  ...base,
+  ts: IsoTs.nullable(),
+  level: z.string().nullable(),
+  message: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+});
+export type LogRecord = z.infer<typeof LogRecord>;
+
+/** One access-log request. */
+export const AccessRecord = z.object({
+  type: z.literal('access'),
+  ...base,
+  ts: IsoTs.nullable(),
+  client: Endpoint,
+  method: z.string().nullable(),
+  path: z.string().nullable(),
+  status: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+  router: z.string().nullable().optional(),
+});
+export type AccessRecord = z.infer<typeof AccessRecord>;
+
+/** Schemas contributed by this file to the record union. */
+export const logSchemas = [TlsHandshakeErrorRecord, LogRecord, AccessRecord] as const;
