@@ -5,8 +5,8 @@
  */
 import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import type { TextFormat } from './types.js';
 import { textFormats } from './text/registry.js';
+import type { TextFormat } from './types.js';
 
 /** Minimum confidence for a text format to claim a file. */
 export const SNIFF_THRESHOLD = 0.3;
@@ -73,7 +73,10 @@ export function headToLines(head: Buffer, max = 200): string[] {
 }
 
 /** Rank text formats for the given lines; best first. */
-export function rankTextFormats(lines: readonly string[], name: string): Array<{ format: TextFormat; confidence: number }> {
+export function rankTextFormats(
+  lines: readonly string[],
+  name: string,
+): Array<{ format: TextFormat; confidence: number }> {
   const out: Array<{ format: TextFormat; confidence: number }> = [];
   for (const f of textFormats.values()) {
     let c = 0;
@@ -93,10 +96,15 @@ export async function sniffFile(path: string, name: string): Promise<Sniffed> {
   const { head, gzip } = await readHead(path);
   const cap = captureMagic(head);
   if (cap) return { kind: 'capture', format: cap, gzip };
-  if (!looksLikeText(head)) return { kind: 'unknown', gzip, reason: 'binary content that is not a pcap/pcapng capture' };
+  if (!looksLikeText(head))
+    return { kind: 'unknown', gzip, reason: 'binary content that is not a pcap/pcapng capture' };
   const ranked = rankTextFormats(headToLines(head), name);
   const best = ranked[0];
   if (!best || best.confidence < SNIFF_THRESHOLD)
-    return { kind: 'unknown', gzip, reason: head.length === 0 ? 'empty file' : 'no text format recognised the content' };
+    return {
+      kind: 'unknown',
+      gzip,
+      reason: head.length === 0 ? 'empty file' : 'no text format recognised the content',
+    };
   return { kind: 'text', format: best.format, confidence: best.confidence, gzip };
 }

@@ -49,10 +49,15 @@ async function cmdParse(argv: string[]): Promise<number> {
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const res = await parseFile(file, { file, tz: values.tz ?? 'UTC' }, (r) => {
-    out.push(asText ? recordLine(r) : JSON.stringify(r));
-    if (out.length >= 4096) flush();
-  }, values.as);
+  const res = await parseFile(
+    file,
+    { file, tz: values.tz ?? 'UTC' },
+    (r) => {
+      out.push(asText ? recordLine(r) : JSON.stringify(r));
+      if (out.length >= 4096) flush();
+    },
+    values.as,
+  );
   flush();
   return res.rejected ? 1 : 0;
 }

@@ -6,8 +6,8 @@ import { basename } from 'node:path';
 import { captureRecords, packetLine } from '../parsers/capture/records.js';
 import { sniffFile } from '../parsers/sniff.js';
 import { openMaybeGzip } from '../parsers/text/lines.js';
-import { runTextFormat } from '../parsers/text/run.js';
 import { textFormats } from '../parsers/text/registry.js';
+import { runTextFormat } from '../parsers/text/run.js';
 import type { Counts, ParseContext } from '../parsers/types.js';
 import type { AnyRecord } from './model/records/index.js';
 import { displayText } from './util/sanitize.js';
@@ -30,7 +30,14 @@ export async function parseFile(
     const f = textFormats.get(forceFormat);
     if (!f) throw new Error(`unknown format ${forceFormat}`);
     const res = await runTextFormat(f, await openMaybeGzip(path), ctx, onRecord);
-    return { kind: 'text', format: f.id, rejected: false, parsed: res.parsed, skipped: res.skipped, issues: res.issues };
+    return {
+      kind: 'text',
+      format: f.id,
+      rejected: false,
+      parsed: res.parsed,
+      skipped: res.skipped,
+      issues: res.issues,
+    };
   }
   const s = await sniffFile(path, basename(path));
   if (s.kind === 'capture' || forceFormat) {
@@ -39,7 +46,14 @@ export async function parseFile(
   }
   if (s.kind === 'text') {
     const res = await runTextFormat(s.format, await openMaybeGzip(path), ctx, onRecord);
-    return { kind: 'text', format: s.format.id, rejected: false, parsed: res.parsed, skipped: res.skipped, issues: res.issues };
+    return {
+      kind: 'text',
+      format: s.format.id,
+      rejected: false,
+      parsed: res.parsed,
+      skipped: res.skipped,
+      issues: res.issues,
+    };
   }
   onRecord({ type: 'issue', file: ctx.file, offset: 0, code: 'unrecognised', message: s.reason });
   return { kind: 'unknown', format: null, rejected: true, parsed: 0, skipped: 0, issues: 1 };
@@ -54,5 +68,7 @@ export function recordLine(r: AnyRecord): string {
     .filter(([, v]) => v !== undefined && v !== null)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
-  return displayText(`${where.padStart(6)}  ${type.padEnd(20)} ${fields}${text && type !== 'issue' ? `  | ${text}` : ''}`);
+  return displayText(
+    `${where.padStart(6)}  ${type.padEnd(20)} ${fields}${text && type !== 'issue' ? `  | ${text}` : ''}`,
+  );
 }

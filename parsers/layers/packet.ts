@@ -10,7 +10,16 @@
 export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
 
 /** TCP flag bits as in the header. */
-export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
+export const TCP = {
+  FIN: 0x01,
+  SYN: 0x02,
+  RST: 0x04,
+  PSH: 0x08,
+  ACK: 0x10,
+  URG: 0x20,
+  ECE: 0x40,
+  CWR: 0x80,
+} as const;
 
 /** Header fields of the IP packet quoted inside an ICMP error, joined to the flow it reports on. */
 export class QuotedHeader {
@@ -113,7 +122,14 @@ export class DecodedPacket {
   reset(buf: Buffer): void {
     this.buf = buf;
     this.layers.length = 0;
-    this.macDstOff = this.macSrcOff = this.vlanOuter = this.vlanInner = this.pktType = this.ifindex = this.etherType = -1;
+    this.macDstOff =
+      this.macSrcOff =
+      this.vlanOuter =
+      this.vlanInner =
+      this.pktType =
+      this.ifindex =
+      this.etherType =
+        -1;
     this.ipVersion = 0;
     this.srcOff = this.dstOff = this.ttl = this.ipProto = this.ipId = -1;
     this.fragment = false;

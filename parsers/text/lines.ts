@@ -52,7 +52,12 @@ export async function forEachLine(stream: Readable, onLine: (l: Line) => void): 
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     lineNo++;
-    onLine({ text: decoder.decode(bytes.subarray(0, end)), lineNo, truncated: total > MAX_LINE_BYTES, offset });
+    onLine({
+      text: decoder.decode(bytes.subarray(0, end)),
+      lineNo,
+      truncated: total > MAX_LINE_BYTES,
+      offset,
+    });
     offset += total + 1;
   };
   const append = (part: Buffer) => {
@@ -93,7 +98,8 @@ export async function headLines(path: string, max = 200, maxBytes = 256 * 1024):
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      const text = carry + decoder.decode(chunk.subarray(0, Math.min(chunk.length, maxBytes)), { stream: true });
+      const text =
+        carry + decoder.decode(chunk.subarray(0, Math.min(chunk.length, maxBytes)), { stream: true });
       const parts = text.split('\n');
       carry = parts.pop() ?? '';
       for (const p of parts) {

@@ -36,7 +36,11 @@ export async function runTextFormat(
   try {
     lines = await forEachLine(stream, (l) => {
       if (l.truncated) {
-        sink.issue(l.lineNo, 'line-too-long', `line longer than 1 MiB at byte ${l.offset}; only the first 1 MiB was read`);
+        sink.issue(
+          l.lineNo,
+          'line-too-long',
+          `line longer than 1 MiB at byte ${l.offset}; only the first 1 MiB was read`,
+        );
       }
       let status: ReturnType<typeof parser.line>;
       try {

@@ -13,14 +13,19 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 export function displayText(s: string): string {
   return s.replace(CONTROL, (c) => {
     const code = c.charCodeAt(0);
-    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+    return code > 0xff
+      ? `\\u${code.toString(16).padStart(4, '0')}`
+      : `\\x${code.toString(16).padStart(2, '0')}`;
   });
 }
 
 /** Strip ANSI colour/cursor escape sequences (used before matching log content). */
 export function stripAnsi(s: string): string {
   // CSI sequences, OSC sequences terminated by BEL or ST, and lone ESC + one char.
-  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '');
+  return s.replace(
+    /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g,
+    '',
+  );
 }
 
 /** Truncate a string for display, marking the cut. */

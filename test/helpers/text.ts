@@ -8,10 +8,17 @@ export async function parseString(
   format: TextFormat,
   input: string,
   ctx: Partial<ParseContext> = {},
-): Promise<{ records: AnyRecord[]; issues: AnyRecord[]; counts: { parsed: number; skipped: number; issues: number; lines: number } }> {
+): Promise<{
+  records: AnyRecord[];
+  issues: AnyRecord[];
+  counts: { parsed: number; skipped: number; issues: number; lines: number };
+}> {
   const out: AnyRecord[] = [];
-  const res = await runTextFormat(format, Readable.from([Buffer.from(input)]), { file: 'sample.txt', tz: 'UTC', ...ctx }, (r) =>
-    out.push(r),
+  const res = await runTextFormat(
+    format,
+    Readable.from([Buffer.from(input)]),
+    { file: 'sample.txt', tz: 'UTC', ...ctx },
+    (r) => out.push(r),
   );
   return {
     records: out.filter((r) => r.type !== 'issue'),
@@ -23,7 +30,8 @@ export async function parseString(
 /** Deep subset match: every key in `expected` equals the value in `actual` (recursively for objects). */
 export function subsetMismatch(actual: unknown, expected: unknown, path = ''): string | null {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
-    if (actual === null || typeof actual !== 'object') return `${path}: expected object, got ${JSON.stringify(actual)}`;
+    if (actual === null || typeof actual !== 'object')
+      return `${path}: expected object, got ${JSON.stringify(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
       const m = subsetMismatch((actual as Record<string, unknown>)[k], v, path ? `${path}.${k}` : k);
       if (m) return m;
@@ -39,5 +47,7 @@ export function subsetMismatch(actual: unknown, expected: unknown, path = ''): s
     }
     return null;
   }
-  return Object.is(actual, expected) ? null : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return Object.is(actual, expected)
+    ? null
+    : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }

@@ -10,7 +10,10 @@ import { z } from 'zod';
 export const IsoTs = z.string().regex(/^[-+]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$|^@/);
 
 /** An endpoint in the shared vocabulary. `ip` is null when the source redacted it. */
-export const Endpoint = z.object({ ip: z.string().nullable(), port: z.number().int().min(0).max(65535).optional() });
+export const Endpoint = z.object({
+  ip: z.string().nullable(),
+  port: z.number().int().min(0).max(65535).optional(),
+});
 export type Endpoint = z.infer<typeof Endpoint>;
 
 /** Location fields: text records have `line`, capture records have `packet`. */

@@ -1,6 +1,6 @@
 /** Records from client-side tool output: curl, ping, traceroute (DESIGN: Inspection). */
 import { z } from 'zod';
-import { IsoTs, base } from './base.js';
+import { base, IsoTs } from './base.js';
 
 /** A failure a client tool reported. */
 export const ClientErrorRecord = z.object({

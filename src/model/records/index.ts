@@ -2,7 +2,7 @@
  * The record union: every record any parser yields. Each file under records/
  * contributes the schemas of one family; this table lists them all.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { IssueRecord } from './base.js';
 import { clientSchemas } from './client.js';
 import { k8sSchemas } from './k8s.js';
@@ -18,7 +18,14 @@ export * from './netstate.js';
 export * from './packet.js';
 
 /** Every record schema, keyed by its `type` literal. A duplicate type is an error. */
-const all = [IssueRecord, ...packetSchemas, ...logSchemas, ...netstateSchemas, ...clientSchemas, ...k8sSchemas];
+const all = [
+  IssueRecord,
+  ...packetSchemas,
+  ...logSchemas,
+  ...netstateSchemas,
+  ...clientSchemas,
+  ...k8sSchemas,
+];
 
 export const recordSchemas: ReadonlyMap<string, z.ZodTypeAny> = (() => {
   const m = new Map<string, z.ZodTypeAny>();

@@ -1,6 +1,6 @@
 /** Records from proxy and application logs (DESIGN: Inspection). */
 import { z } from 'zod';
-import { Endpoint, IsoTs, base } from './base.js';
+import { base, Endpoint, IsoTs } from './base.js';
 
 export const TlsCause = z.enum([
   'bad-record-mac',

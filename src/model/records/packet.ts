@@ -1,6 +1,6 @@
 /** The `packet` record printed by `forensic parse CAPTURE` (DESIGN: Inspection). */
 import { z } from 'zod';
-import { IsoTs, base } from './base.js';
+import { base, IsoTs } from './base.js';
 
 export const PacketRecord = z.object({
   type: z.literal('packet'),

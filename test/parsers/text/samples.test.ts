@@ -9,7 +9,11 @@ import { checkRecord } from '../../../src/model/records/index.js';
 import { parseString, subsetMismatch } from '../../helpers/text.js';
 
 const cases = [...textFormats.values()].flatMap((f) =>
-  f.samples.map((s, i) => ({ name: `${f.id} #${i + 1}${s.note ? ` (${s.note})` : ''}`, format: f, sample: s })),
+  f.samples.map((s, i) => ({
+    name: `${f.id} #${i + 1}${s.note ? ` (${s.note})` : ''}`,
+    format: f,
+    sample: s,
+  })),
 );
 
 describe('text format samples', () => {
