@@ -1,92 +1,59 @@
 #!/usr/bin/env node
 /**
- * The `forensic` command line. Each sub-command lives in its own module; this file
- * only dispatches and prints usage.
+ * The `forensic` command line: dispatches to one module per sub-command.
  */
-import { parseArgs } from 'node:util';
-import { parseFile, recordLine } from './parse.js';
+import { cmdAnalyze } from './commands/analyze.js';
+import { cmdParse } from './commands/parse.js';
 
 const USAGE = `forensic — offline network incident forensics
 
 Usage:
-  forensic analyze BUNDLE [options]   diagnose a bundle (directory, .tar, .tar.gz, .zip)
-  forensic parse FILE [--format jsonl|text] [--as FORMAT] [--tz ZONE]
-                                      print what was understood of one file
-  forensic --help                     this text
+  forensic analyze BUNDLE [options]    diagnose a bundle (directory, .tar, .tar.gz, .zip)
+  forensic parse FILE [options]        print what was understood of one file
+  forensic --help                      this text
 
-Exit codes: 0 ok, 1 findings at/above --fail-on (analyze) or file rejected (parse), 2 usage error.
+Run 'forensic COMMAND --help' for a command's options and examples.
+
+Examples:
+  forensic analyze samples/asymmetric-mangle
+  forensic analyze bundle.tar.gz --format html --out report.html
+  forensic parse node1/traefik.log --format text
+
+Exit codes: 0 ok; 1 findings at/above --fail-on (analyze) or file rejected (parse);
+2 usage error or unreadable bundle.
 `;
 
-/** Exit code for usage errors. */
-const EXIT_USAGE = 2;
-
-async function cmdParse(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'jsonl' },
-      as: { type: 'string' },
-      tz: { type: 'string', default: 'UTC' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help || positionals.length !== 1) {
-    process.stdout.write(
-      'Usage: forensic parse FILE [--format jsonl|text] [--as FORMAT] [--tz ZONE]\n\n' +
-        'Prints one record per line. Examples:\n  forensic parse capture.pcapng --format text\n  forensic parse traefik.log | jq .cause\n',
-    );
-    return values.help ? 0 : EXIT_USAGE;
-  }
-  const file = positionals[0];
-  const asText = values.format === 'text';
-  if (!asText && values.format !== 'jsonl') {
-    process.stderr.write(`forensic parse: unknown --format ${values.format} (jsonl or text)\n`);
-    return EXIT_USAGE;
-  }
-  const out: string[] = [];
-  const flush = () => {
-    if (out.length) process.stdout.write(`${out.join('\n')}\n`);
-    out.length = 0;
-  };
-  const res = await parseFile(
-    file,
-    { file, tz: values.tz ?? 'UTC' },
-    (r) => {
-      out.push(asText ? recordLine(r) : JSON.stringify(r));
-      if (out.length >= 4096) flush();
-    },
-    values.as,
-  );
-  flush();
-  return res.rejected ? 1 : 0;
-}
+/** Sub-commands by name. */
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  analyze: cmdAnalyze,
+  parse: cmdParse,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write('forensic 0.1.0\n');
+    return 0;
+  }
+  const run = commands[cmd];
+  if (!run) {
+    process.stderr.write(`forensic: unknown command '${cmd}'\n\n${USAGE}`);
+    return 2;
+  }
   try {
-    switch (cmd) {
-      case 'parse':
-        return await cmdParse(rest);
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        process.stdout.write(USAGE);
-        return cmd === undefined ? EXIT_USAGE : 0;
-      default:
-        process.stderr.write(`forensic: unknown command '${cmd}'\n\n${USAGE}`);
-        return EXIT_USAGE;
-    }
+    return await run(rest);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') {
-      process.stderr.write(`forensic: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      process.stderr.write(`forensic: ${err.message}\n`);
-      return EXIT_USAGE;
+    if (
+      ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(err.code ?? '') ||
+      err.code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`forensic ${cmd}: ${err.message}\n`);
+      return 2;
     }
     throw e;
   }

@@ -1,0 +1,421 @@
+/**
+ * The pipeline: bundle → discovery → attribution → parallel parsing → Evidence
+ * store → rules → Analysis (findings, root cause, timeline, flows, coverage).
+ * Same bundle, same options → identical Analysis, byte for byte.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { rules as ruleList } from '../rules/index.js';
+import { archiveKind, extractArchive } from './bundle/archive.js';
+import { attributeFile, hostDir, NodeNames } from './bundle/attribute.js';
+import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
+import { globMatch, loadManifest, type Manifest } from './bundle/manifest.js';
+import { defaultPoolSize, runPool } from './bundle/pool.js';
+import type { ParseTask, ParseTaskResult } from './bundle/task.js';
+import { estimateClockSkew } from './engine/clock.js';
+import type {
+  ArpObservation,
+  CaptureEvidence,
+  Evidence,
+  NodeRecord,
+  NodeState,
+  PacketEvent,
+} from './engine/evidence.js';
+import { buildRootCause } from './engine/rootcause.js';
+import type { Rule } from './engine/rule.js';
+import { buildTimeline } from './engine/timeline.js';
+import type { Analysis, FileCoverage, Finding, FlowSummary } from './model/analysis.js';
+import type { IssueRecord } from './model/records/index.js';
+import { isoShift } from './util/time.js';
+
+/** Options of `forensic analyze`. */
+export interface AnalyzeOptions {
+  /** Zone for naive timestamps (default: manifest, else UTC). */
+  tz?: string;
+  /** Manifest path overriding the bundle's own. */
+  manifest?: string;
+  /** Keep only timeline entries and events in [since, until] (ISO). */
+  since?: string;
+  until?: string;
+  /** Restrict findings/timeline to one node. */
+  node?: string;
+  /** Worker threads (0 = in-process). Default: one per core. */
+  workers?: number;
+  /** Progress callback: files done, files total, bytes done, bytes total. */
+  onProgress?: (p: {
+    filesDone: number;
+    filesTotal: number;
+    bytesDone: number;
+    bytesTotal: number;
+    current?: string;
+  }) => void;
+  /** Rules to run (default: the rule table). */
+  rules?: readonly Rule[];
+}
+
+/** Thrown for a bundle that cannot be analysed at all (exit code 2). */
+export class BundleError extends Error {}
+
+const VERSION = 'forensic 0.1.0';
+
+/** Analyse a bundle directory, archive, or single file. */
+export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    throw new BundleError(`cannot open bundle ${path}: ${(e as Error).message}`);
+  }
+  if (st.isFile() && archiveKind(path)) {
+    const ex = await extractArchive(path);
+    try {
+      const a = await analyzeDir(ex.dir, basename(path), opts, null);
+      for (const r of ex.refused)
+        a.coverage.files.push({
+          path: r.split(':')[0],
+          format: null,
+          parsed: 0,
+          skipped: 0,
+          issues: 1,
+          status: 'excluded',
+          firstIssues: [{ code: 'archive-entry-refused', message: r }],
+        });
+      return a;
+    } finally {
+      await ex.cleanup();
+    }
+  }
+  if (st.isFile()) return analyzeDir(dirname(path), basename(path), opts, basename(path));
+  if (!st.isDirectory()) throw new BundleError(`${path} is neither a directory, an archive nor a file`);
+  return analyzeDir(path, path, opts, null);
+}
+
+async function analyzeDir(
+  root: string,
+  display: string,
+  opts: AnalyzeOptions,
+  onlyFile: string | null,
+): Promise<Analysis> {
+  let files = await discover(root);
+  if (onlyFile) files = files.filter((f) => f.rel === onlyFile);
+  const coverage: FileCoverage[] = [];
+
+  // Manifest: explicit, else the bundle's own.
+  let manifest: Manifest | null = null;
+  const manifestFile = opts.manifest ?? files.find((f) => isManifestName(f.rel))?.abs;
+  const manifestRel = opts.manifest ?? files.find((f) => isManifestName(f.rel))?.rel;
+  if (manifestFile && manifestRel) {
+    const m = await loadManifest(manifestFile, manifestRel).catch(
+      (e) => ({ manifest: null, errors: [`${manifestRel}: ${(e as Error).message}`] }) as const,
+    );
+    manifest = m.manifest;
+    coverage.push({
+      path: manifestRel,
+      format: 'manifest',
+      parsed: m.errors.length ? 0 : 1,
+      skipped: 0,
+      issues: m.errors.length,
+      status: m.errors.length ? 'rejected' : 'parsed',
+      firstIssues: m.errors.slice(0, 5).map((message) => ({ code: 'bad-manifest', message })),
+    });
+  }
+  const tz = opts.tz ?? manifest?.timezone ?? 'UTC';
+
+  // Host manifests written by `forensic collect` name the host of their directory.
+  const hostManifests = new Map<string, string>();
+  for (const f of files) {
+    const base = f.rel.split('/').pop() ?? '';
+    if (f.rel.includes('/') && isManifestName(base)) {
+      const m = await loadManifest(f.abs, f.rel).catch(() => null);
+      const host = m?.manifest?.hostname;
+      if (host) hostManifests.set(f.rel.slice(0, f.rel.lastIndexOf('/')), host);
+      coverage.push({
+        path: f.rel,
+        format: 'manifest',
+        parsed: m?.manifest ? 1 : 0,
+        skipped: 0,
+        issues: m?.manifest ? 0 : 1,
+        status: m?.manifest ? 'parsed' : 'rejected',
+        firstIssues: m?.errors.slice(0, 5).map((message) => ({ code: 'bad-manifest', message })),
+      });
+    }
+  }
+  const names = new NodeNames(manifest);
+  for (const h of hostManifests.values()) names.add(h, h);
+  const dirs = new Set(files.map((f) => hostDir(f.rel)).filter((d): d is string => !!d));
+  for (const d of dirs) names.add(d, d);
+  const defaultNode =
+    dirs.size === 0 ? (manifest?.hostname ?? Object.keys(manifest?.nodes ?? {})[0] ?? 'node') : undefined;
+
+  // Classify and attribute.
+  const analysed: Array<{ file: SourceFile; node?: string; iface?: string; task: ParseTask }> = [];
+  for (const f of files) {
+    const base = f.rel.split('/').pop() ?? '';
+    if (isManifestName(base)) continue;
+    if (manifest?.exclude?.some((p) => globMatch(p, f.rel))) {
+      coverage.push({ path: f.rel, format: null, parsed: 0, skipped: 0, issues: 0, status: 'excluded' });
+      continue;
+    }
+    const att = attributeFile(f.rel, manifest, names, hostManifests, defaultNode);
+    if (f.problem) {
+      coverage.push({
+        path: f.rel,
+        format: null,
+        node: att.node,
+        parsed: 0,
+        skipped: 0,
+        issues: 1,
+        status: f.problem.status === 'refused' ? 'rejected' : 'unreadable',
+        firstIssues: [{ code: f.problem.status, message: f.problem.message }],
+      });
+      continue;
+    }
+    const s = f.sniffed;
+    const forced = manifest?.files?.[f.rel]?.format;
+    if (!s || (s.kind === 'unknown' && !forced)) {
+      coverage.push({
+        path: f.rel,
+        format: null,
+        node: att.node,
+        parsed: 0,
+        skipped: 0,
+        issues: 1,
+        status: 'unrecognised',
+        firstIssues: [
+          { offset: 0, code: 'unrecognised', message: s?.kind === 'unknown' ? s.reason : 'not classified' },
+        ],
+      });
+      continue;
+    }
+    const fileTz =
+      manifest?.files?.[f.rel]?.timezone ??
+      (att.node ? manifest?.nodes?.[att.node]?.timezone : undefined) ??
+      tz;
+    const kind = forced
+      ? forced === 'pcap' || forced === 'pcapng'
+        ? 'capture'
+        : 'text'
+      : s.kind === 'capture'
+        ? 'capture'
+        : 'text';
+    const format = forced ?? (s.kind === 'text' ? s.format.id : undefined);
+    analysed.push({
+      file: f,
+      node: att.node,
+      iface: att.iface,
+      task: { kind, abs: f.abs, rel: f.rel, format, tz: fileTz, node: att.node, iface: att.iface },
+    });
+  }
+
+  // Text first (fast, and their ip addr/link dumps name SLL2 interface indexes), then captures.
+  const textTasks = analysed.filter((a) => a.task.kind === 'text');
+  const capTasks = analysed.filter((a) => a.task.kind === 'capture');
+  const bytesTotal = analysed.reduce((s, a) => s + a.file.size, 0);
+  let bytesDone = 0;
+  let filesDone = 0;
+  const progress = (i: number, list: typeof analysed) => {
+    filesDone++;
+    bytesDone += list[i].file.size;
+    opts.onProgress?.({
+      filesDone,
+      filesTotal: analysed.length,
+      bytesDone,
+      bytesTotal,
+      current: list[i].file.rel,
+    });
+  };
+  const workers = opts.workers ?? defaultPoolSize();
+  const textResults = await runPool(
+    textTasks.map((a) => a.task),
+    workers,
+    (i) => progress(i, textTasks),
+  );
+  const ifindexByNode = new Map<string, Record<string, string>>();
+  for (let i = 0; i < textResults.length; i++) {
+    const node = textTasks[i].node ?? '';
+    for (const r of textResults[i].records) {
+      const rec = r as { type: string; ifindex?: number; ifname?: string };
+      if ((rec.type === 'link' || rec.type === 'address') && rec.ifindex !== undefined && rec.ifname) {
+        const m = ifindexByNode.get(node) ?? {};
+        m[String(rec.ifindex)] = rec.ifname;
+        ifindexByNode.set(node, m);
+      }
+    }
+  }
+  for (const a of capTasks) {
+    const fromManifest = a.node ? manifest?.nodes?.[a.node]?.interfaces : undefined;
+    a.task.ifindexNames = { ...(ifindexByNode.get(a.node ?? '') ?? {}), ...(fromManifest ?? {}) };
+  }
+  const capResults = await runPool(
+    capTasks.map((a) => a.task),
+    workers,
+    (i) => progress(i, capTasks),
+  );
+
+  // Evidence store.
+  const records: NodeRecord[] = [];
+  const flows: FlowSummary[] = [];
+  const events: PacketEvent[] = [];
+  const arp: ArpObservation[] = [];
+  const captures: CaptureEvidence[] = [];
+  const nodeStates = new Map<string, NodeState>();
+  const allResults: Array<{ a: (typeof analysed)[number]; r: ParseTaskResult }> = [
+    ...textTasks.map((a, i) => ({ a, r: textResults[i] })),
+    ...capTasks.map((a, i) => ({ a, r: capResults[i] })),
+  ].sort((x, y) => (x.a.file.rel < y.a.file.rel ? -1 : 1));
+  for (const { a, r } of allResults) {
+    if (a.node) {
+      const ns = nodeStates.get(a.node) ?? { name: a.node, role: manifest?.nodes?.[a.node]?.role, files: [] };
+      ns.files.push(a.file.rel);
+      nodeStates.set(a.node, ns);
+    }
+    for (const rec of r.records) records.push(a.node ? { ...rec, node: a.node } : rec);
+    if (r.capture) {
+      const c = r.capture;
+      for (const f of c.flows) flows.push(a.node ? { ...f, node: a.node } : f);
+      for (const e of c.events) events.push(a.node ? { ...e, node: a.node } : e);
+      for (const o of c.arp) arp.push(a.node ? { ...o, node: a.node } : o);
+      captures.push({
+        file: a.file.rel,
+        node: a.node,
+        packets: c.packets,
+        interfaces: c.interfaces,
+        firstTs: c.firstTs,
+        lastTs: c.lastTs,
+      });
+    }
+    coverage.push(fileCoverage(a.file.rel, a.node, r));
+  }
+
+  // Clock skew between a node's logs and its captures; the manifest value wins.
+  const skew = estimateClockSkew(records, flows, manifest);
+  for (const s of skew) {
+    if (s.offsetSeconds === 0) continue;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as NodeRecord & { ts?: string | null };
+      if (r.node === s.node && r.file === s.source && typeof r.ts === 'string') {
+        records[i] = { ...r, ts: isoShift(r.ts, s.offsetSeconds) } as NodeRecord;
+      }
+    }
+  }
+
+  const byType = new Map<string, NodeRecord[]>();
+  for (const r of records) {
+    const l = byType.get(r.type) ?? [];
+    l.push(r);
+    byType.set(r.type, l);
+  }
+  coverage.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const evidence: Evidence = {
+    bundle: display,
+    manifest,
+    nodes: nodeStates,
+    records,
+    byType,
+    flows,
+    events,
+    arp,
+    captures,
+    coverage,
+  };
+
+  // Rules, in order; each sees the findings before it.
+  const findings: Finding[] = [];
+  for (const rule of opts.rules ?? ruleList) {
+    try {
+      findings.push(...rule.evaluate(evidence, findings));
+    } catch (e) {
+      findings.push({
+        id: `rule-error#${rule.meta.id}`,
+        rule: rule.meta.id,
+        title: `Rule ${rule.meta.id} failed`,
+        layer: rule.meta.layer,
+        severity: 'info',
+        summary: `internal error while evaluating: ${(e as Error).message}`,
+        evidence: [],
+      });
+    }
+  }
+  let shownFindings = findings;
+  if (opts.node) shownFindings = findings.filter((f) => !f.node || f.node === opts.node);
+  const rootCause = buildRootCause(shownFindings);
+  let timeline = buildTimeline(evidence);
+  if (opts.node) timeline = timeline.filter((t) => !t.node || t.node === opts.node);
+  if (opts.since) timeline = timeline.filter((t) => (t.until ?? t.ts) >= (opts.since as string));
+  if (opts.until) timeline = timeline.filter((t) => t.ts <= (opts.until as string));
+
+  const tsAll = [...captures.flatMap((c) => [c.firstTs, c.lastTs]), ...timeline.map((t) => t.ts)]
+    .filter((t): t is string => !!t)
+    .sort();
+  return {
+    schemaVersion: 1,
+    generatedBy: VERSION,
+    bundle: {
+      path: display,
+      nodes: buildNodes(nodeStates, records),
+      files: allResults.map(({ a, r }) => ({
+        path: a.file.rel,
+        format: r.format,
+        node: a.node,
+        records: r.counts.parsed,
+        issues: r.counts.issues,
+      })),
+      timeRange: tsAll.length ? { first: tsAll[0], last: tsAll[tsAll.length - 1] } : null,
+      clockSkew: skew,
+    },
+    findings: shownFindings,
+    rootCause,
+    timeline,
+    flows: [...flows]
+      .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.id.localeCompare(y.id)))
+      .filter((f) => !opts.node || f.node === opts.node),
+    coverage: { files: coverage },
+  };
+}
+
+function fileCoverage(path: string, node: string | undefined, r: ParseTaskResult): FileCoverage {
+  const firstIssues = r.issues.slice(0, 5).map((i: IssueRecord) => ({
+    ...(i.line !== undefined ? { line: i.line } : {}),
+    ...(i.offset !== undefined ? { offset: i.offset } : {}),
+    code: i.code,
+    message: i.message,
+  }));
+  const status: FileCoverage['status'] = r.rejected ? 'rejected' : r.counts.issues > 0 ? 'partial' : 'parsed';
+  return {
+    path,
+    format: r.format,
+    node,
+    parsed: r.counts.parsed,
+    skipped: r.counts.skipped,
+    issues: r.counts.issues,
+    firstIssues,
+    status,
+  };
+}
+
+function buildNodes(states: Map<string, NodeState>, records: NodeRecord[]): Analysis['bundle']['nodes'] {
+  const out: Analysis['bundle']['nodes'] = [];
+  for (const s of [...states.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const ifaces = new Map<string, { name: string; addresses: string[]; mac?: string }>();
+    for (const r of records) {
+      if (r.node !== s.name) continue;
+      const rec = r as { type: string; ifname?: string; ip?: string; prefix?: number; mac?: string };
+      if ((rec.type === 'address' || rec.type === 'link') && rec.ifname) {
+        const i = ifaces.get(rec.ifname) ?? { name: rec.ifname, addresses: [] };
+        if (rec.type === 'address' && rec.ip) {
+          const a = `${rec.ip}/${rec.prefix}`;
+          if (!i.addresses.includes(a)) i.addresses.push(a);
+        }
+        if (rec.mac && !i.mac) i.mac = rec.mac;
+        ifaces.set(rec.ifname, i);
+      }
+    }
+    out.push({ name: s.name, ...(s.role ? { role: s.role } : {}), interfaces: [...ifaces.values()] });
+  }
+  return out;
+}
+
+/** Join used by tests: the bundle path of a sample. */
+export function samplePath(name: string): string {
+  return join('samples', name);
+}

@@ -1,0 +1,99 @@
+/**
+ * Bundles shipped as archives (`.tar`, `.tar.gz`/`.tgz`, `.zip`) are extracted
+ * into a private temporary directory first. Extraction is defensive: absolute
+ * paths and `..` are refused, total size and entry count are bounded.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import yauzl from 'yauzl';
+
+/** Upper bounds for extraction. */
+export const ARCHIVE_LIMITS = { maxBytes: 32 * 1024 ** 3, maxEntries: 100_000 };
+
+/** The kind of archive a path names, or null for a directory/plain file. */
+export function archiveKind(path: string): 'tar' | 'zip' | null {
+  const p = path.toLowerCase();
+  if (p.endsWith('.tar') || p.endsWith('.tar.gz') || p.endsWith('.tgz')) return 'tar';
+  if (p.endsWith('.zip')) return 'zip';
+  return null;
+}
+
+/** An extracted archive; `cleanup()` removes the temporary directory. */
+export interface Extracted {
+  dir: string;
+  cleanup(): Promise<void>;
+  /** Entries that were refused, with the reason. */
+  refused: string[];
+}
+
+/** Extract `path` into a fresh temporary directory. */
+export async function extractArchive(path: string): Promise<Extracted> {
+  const dir = await mkdtemp(join(tmpdir(), 'forensic-bundle-'));
+  const refused: string[] = [];
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  try {
+    if (archiveKind(path) === 'zip') await extractZip(path, dir, refused);
+    else {
+      let entries = 0;
+      let bytes = 0;
+      await tar.x({
+        file: path,
+        cwd: dir,
+        strict: false,
+        preservePaths: false,
+        filter: (p, entry) => {
+          entries++;
+          const size = 'size' in entry ? Number(entry.size ?? 0) : 0;
+          bytes += size;
+          if (entries > ARCHIVE_LIMITS.maxEntries || bytes > ARCHIVE_LIMITS.maxBytes) {
+            refused.push(`${p}: archive exceeds extraction limits`);
+            return false;
+          }
+          const type = 'type' in entry ? String(entry.type) : '';
+          if (type === 'Link' || type === 'CharacterDevice' || type === 'BlockDevice' || type === 'FIFO') {
+            refused.push(`${p}: ${type} entries are not extracted`);
+            return false;
+          }
+          return true;
+        },
+        onwarn: (_code, message) => refused.push(String(message)),
+      });
+    }
+  } catch (e) {
+    await cleanup();
+    throw new Error(`cannot extract ${path}: ${(e as Error).message}`);
+  }
+  return { dir, cleanup, refused };
+}
+
+async function extractZip(path: string, dir: string, refused: string[]): Promise<void> {
+  const zip = await yauzl.openPromise(path, { lazyEntries: true, validateEntrySizes: true });
+  let entries = 0;
+  let bytes = 0;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      entries++;
+      bytes += entry.uncompressedSize;
+      if (entries > ARCHIVE_LIMITS.maxEntries || bytes > ARCHIVE_LIMITS.maxBytes) {
+        refused.push(`${entry.fileName}: archive exceeds extraction limits`);
+        break;
+      }
+      if (entry.fileName.endsWith('/')) continue;
+      const rel = normalize(entry.fileName);
+      if (rel.startsWith('..') || rel.startsWith(sep) || rel.includes(`${sep}..${sep}`)) {
+        refused.push(`${entry.fileName}: path leaves the archive root`);
+        continue;
+      }
+      const out = join(dir, rel);
+      await mkdir(dirname(out), { recursive: true });
+      const rs = await zip.openReadStreamPromise(entry);
+      await pipeline(rs, createWriteStream(out));
+    }
+  } finally {
+    zip.close();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The Evidence store: everything the parsers found, per node, in the shared
+ * field vocabulary. Rules read it; nothing mutates it after it is built.
+ */
+import type { Manifest } from '../bundle/manifest.js';
+import type { FileCoverage, FlowSummary, Layer, Severity } from '../model/analysis.js';
+import type { AnyRecord } from '../model/records/index.js';
+
+/** A record with the node it was attributed to. */
+export type NodeRecord = AnyRecord & { node?: string };
+
+/** A notable packet (handshake, retransmission, reset, TLS alert, ICMP error, ARP). */
+export interface PacketEvent {
+  ts: string;
+  file: string;
+  packet: number;
+  node?: string;
+  iface?: string;
+  direction?: 'in' | 'out';
+  /** e.g. `syn`, `syn-retransmit`, `syn-ack-retransmit`, `rst`, `tls-alert`, `icmp-error`, `arp-request`, `arp-reply`. */
+  kind: string;
+  layer: Layer;
+  severity: Severity;
+  text: string;
+  flow?: string;
+}
+
+/** What the captures say about one IP address at L2. */
+export interface ArpObservation {
+  ip: string;
+  node?: string;
+  file: string;
+  requests: number;
+  replies: number;
+  /** MACs that answered for the IP (is-at), or sent with it as sender. */
+  macs: string[];
+  firstTs?: string;
+  lastTs?: string;
+  ifaces: string[];
+  /** Example packet numbers (requests first). */
+  packets: number[];
+}
+
+/** One capture file's contribution. */
+export interface CaptureEvidence {
+  file: string;
+  node?: string;
+  packets: number;
+  /** Interface names seen (resolved). */
+  interfaces: string[];
+  firstTs?: string;
+  lastTs?: string;
+}
+
+/** Per-node state derived from network-state dumps. */
+export interface NodeState {
+  name: string;
+  role?: string;
+  files: string[];
+}
+
+/** The whole store. */
+export interface Evidence {
+  bundle: string;
+  manifest: Manifest | null;
+  nodes: ReadonlyMap<string, NodeState>;
+  /** All text records (and issues), attributed. */
+  records: readonly NodeRecord[];
+  /** Records grouped by `type`. */
+  byType: ReadonlyMap<string, readonly NodeRecord[]>;
+  flows: readonly FlowSummary[];
+  events: readonly PacketEvent[];
+  arp: readonly ArpObservation[];
+  captures: readonly CaptureEvidence[];
+  coverage: readonly FileCoverage[];
+}
+
+/** Records of one type, typed by the caller. */
+export function recordsOf<T extends NodeRecord['type']>(
+  ev: Evidence,
+  type: T,
+): ReadonlyArray<Extract<NodeRecord, { type: T }> & { node?: string }> {
+  return (ev.byType.get(type) ?? []) as ReadonlyArray<Extract<NodeRecord, { type: T }> & { node?: string }>;
+}
