@@ -7,8 +7,13 @@ import type { IssueRecord } from '../../src/model/records/index.js';
 
 /** One capture interface (a pcapng IDB, or the single implicit interface of a classic pcap). */
 export interface CaptureInterface {
-  /** Global 0-based index across all sections, as tshark numbers `frame.interface_id`. */
+  /**
+   * Global 0-based index across all sections (distinct IDBs get distinct ids). Note:
+   * tshark 4.0 prints the section-local id as `frame.interface_id` (see `localId`).
+   */
   id: number;
+  /** 0-based index of the IDB within its section (the id EPBs refer to). */
+  localId: number;
   /** 0-based pcapng section (always 0 for classic pcap). */
   section: number;
   /** `if_name`, or null (classic pcap, or no option). */
@@ -51,13 +56,33 @@ export interface CaptureHandler {
   onFrame(frame: Frame): void;
   /** A problem with its byte offset; reading continues when possible. */
   onIssue(issue: IssueRecord): void;
+  /**
+   * A pcapng Custom Block (0x00000BAD / 0x40000BAD). tshark numbers these as frames,
+   * so they take a packet number (keeping `Frame.packet` equal to tshark's frame
+   * number) but are not passed to `onFrame`.
+   */
+  onCustomBlock?(block: CustomBlock): void;
+}
+
+/** A pcapng Custom Block, reported by packet number and offset (its data is not kept). */
+export interface CustomBlock {
+  packet: number;
+  /** Private Enterprise Number. */
+  pen: number;
+  /** Bytes of custom data and options (block length - 16), as tshark's frame.len. */
+  length: number;
+  offset: number;
 }
 
 /** Summary of one capture read. */
 export interface CaptureSummary {
-  format: 'pcap' | 'pcapng';
+  /** 'unknown' when the magic matched neither format (then `rejected` is true). */
+  format: 'pcap' | 'pcapng' | 'unknown';
   gzip: boolean;
+  /** Packet numbers handed out: frames passed to onFrame plus custom blocks. */
   packets: number;
+  /** pcapng Custom Blocks among `packets` (not passed to onFrame). */
+  customBlocks: number;
   interfaces: CaptureInterface[];
   issues: number;
   /** Bytes consumed from the (decompressed) stream. */
