@@ -1,0 +1,226 @@
+/**
+ * The capture hot path: readCapture → decodeFrame → FlowTable, in one call.
+ * Used by the analyzer (per capture file), by `forensic parse` (through
+ * `onPacket`) and by the benchmark.
+ *
+ *   const r = await analyzeCapture('node1-any.pcap', { node: 'node1' });
+ *   r.flows      // FlowSummary[] (src/model/analysis.ts)
+ *   r.events     // notable packets (handshakes, retransmissions, resets, TLS alerts, ICMP errors)
+ *   r.summary    // packet/byte counts, time range, interfaces, issues
+ */
+import { readCapture } from '../../parsers/capture/read.js';
+import type { CaptureInterface, CaptureSummary, Frame } from '../../parsers/capture/types.js';
+import { decodeFrame } from '../../parsers/layers/decode.js';
+import { DecodedPacket } from '../../parsers/layers/packet.js';
+import type { FlowSummary } from '../model/analysis.js';
+import type { IssueRecord } from '../model/records/index.js';
+import { isoFromEpoch } from '../util/time.js';
+import type { Flow } from './flow.js';
+import { noteDir, toFlowSummary } from './summary.js';
+import { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';
+
+/** Options of analyzeCapture. */
+export interface AnalyzeCaptureOptions extends FlowTableOptions {
+  /** File name used in references and issues (default: the path). */
+  file?: string;
+  /** Interface name for every packet of this file (e.g. the capture was taken with `-i eth1`). */
+  interfaceName?: string;
+  /** SLL2 ifindex → interface name (e.g. from `ip -j link` of the node); unmapped: `ifindex-N`. */
+  ifindexName?: (ifindex: number) => string | null | undefined;
+  /** Share a table across the files of one node; the caller then calls `finish()` and summarises. */
+  table?: FlowTable;
+  /** Called for every packet after the table saw it (`t.flow`, `t.pktTls`, … describe it). */
+  onPacket?: (pkt: DecodedPacket, frame: Frame, iface: string | null, t: FlowTable) => void;
+  /** Called for every reader issue (default: collected, first 100 kept). */
+  onIssue?: (issue: IssueRecord) => void;
+  /** Skip the flow table entirely (decode only; for benchmarks of the decoders). */
+  decodeOnly?: boolean;
+}
+
+/** A notable event, oriented and stamped, for the timeline. */
+export interface FlowEvent {
+  ts: string;
+  kind: string;
+  file: string;
+  packet: number;
+  interface: string | null;
+  node?: string;
+  /** Flow id, null when outside a flow. */
+  flow: string | null;
+  dir: 'toServer' | 'toClient' | null;
+  text: string;
+}
+
+/** Counts over one capture. */
+export interface CaptureAnalysisSummary {
+  file: string;
+  format: CaptureSummary['format'];
+  rejected: boolean;
+  packets: number;
+  /** Sum of frame lengths (wire). */
+  bytes: number;
+  /** Bytes read from the (decompressed) file. */
+  fileBytes: number;
+  tcp: number;
+  udp: number;
+  icmp: number;
+  arp: number;
+  other: number;
+  decodeIssues: number;
+  readerIssues: number;
+  flows: number;
+  flowsEvicted: number;
+  eventsDropped: number;
+  first: string | null;
+  last: string | null;
+  interfaces: Array<{ id: number; name: string | null; linktype: number }>;
+  /** Interface names seen on packets (after ifindex mapping / override). */
+  seenInterfaces: string[];
+}
+
+/** What analyzeCapture returns. */
+export interface CaptureAnalysis {
+  flows: FlowSummary[];
+  events: FlowEvent[];
+  arp: ArpEntry[];
+  echo: EchoEntry[];
+  issues: IssueRecord[];
+  summary: CaptureAnalysisSummary;
+}
+
+/** Convert table events to timeline-ready events. */
+export function tableEvents(events: readonly TableEvent[], node?: string): FlowEvent[] {
+  return events.map((e) => {
+    const out: FlowEvent = {
+      ts: isoFromEpoch(e.sec, e.nsec),
+      kind: e.kind,
+      file: e.file,
+      packet: e.packet,
+      interface: e.iface,
+      flow: e.flow ? e.flow.id : null,
+      dir: e.flow ? noteDir(e.flow, e.dir) : null,
+      text: e.text,
+    };
+    if (node) out.node = node;
+    return out;
+  });
+}
+
+/**
+ * Resolves the interface name of each frame: per-file override, else SLL2
+ * ifindex (mapped by the caller, else `ifindex-N`), else the capture interface
+ * name (pcapng if_name), else null. Names are interned so the flow table can
+ * compare them by reference.
+ */
+export class InterfaceNamer {
+  private readonly byId: Array<string | null> = [];
+  private readonly byIndex = new Map<number, string | null>();
+  private readonly interned = new Map<string, string>();
+  constructor(
+    private readonly override?: string,
+    private readonly ifindexName?: (ifindex: number) => string | null | undefined,
+  ) {}
+
+  /** Register a capture interface. */
+  add(i: CaptureInterface): void {
+    this.byId[i.id] = i.name === null ? null : this.intern(i.name);
+  }
+
+  /** Name for a frame on capture interface `id` whose link header carried `ifindex` (-1 none). */
+  name(id: number, ifindex: number): string | null {
+    if (this.override !== undefined) return this.override;
+    if (ifindex >= 0) {
+      let n = this.byIndex.get(ifindex);
+      if (n === undefined) {
+        n = this.intern(this.ifindexName?.(ifindex) ?? `ifindex-${ifindex}`);
+        this.byIndex.set(ifindex, n);
+      }
+      return n;
+    }
+    return this.byId[id] ?? null;
+  }
+
+  private intern(s: string): string {
+    const x = this.interned.get(s);
+    if (x !== undefined) return x;
+    this.interned.set(s, s);
+    return s;
+  }
+}
+
+/** Read, decode and track one capture file. */
+export async function analyzeCapture(
+  path: string,
+  opts: AnalyzeCaptureOptions = {},
+): Promise<CaptureAnalysis> {
+  const file = opts.file ?? path;
+  const own = !opts.table;
+  const done: Flow[] = [];
+  const table =
+    opts.table ??
+    new FlowTable({
+      ...opts,
+      onFlowDone: opts.onFlowDone ?? ((f) => done.push(f)),
+    });
+  table.file = file;
+  const pkt = new DecodedPacket();
+  const namer = new InterfaceNamer(opts.interfaceName, opts.ifindexName);
+  const issues: IssueRecord[] = [];
+  const seen = new Set<string>();
+  let lastIface: string | null = null;
+  const onPacket = opts.onPacket;
+  const decodeOnly = opts.decodeOnly === true;
+  const cap = await readCapture(
+    path,
+    {
+      onInterface: (i) => namer.add(i),
+      onFrame: (fr) => {
+        decodeFrame(pkt, fr.buf, fr.offset, fr.caplen, fr.linktype);
+        const iface = namer.name(fr.iface, pkt.ifindex);
+        if (iface !== lastIface) {
+          lastIface = iface;
+          if (iface !== null) seen.add(iface);
+        }
+        if (!decodeOnly) table.packet(pkt, fr.packet, fr.sec, fr.nsec, fr.len, iface);
+        if (onPacket) onPacket(pkt, fr, iface, table);
+      },
+      onIssue: (i) => {
+        if (opts.onIssue) opts.onIssue(i);
+        else if (issues.length < 100) issues.push(i);
+      },
+    },
+    { file },
+  );
+  if (own) table.finish();
+  const flows = own ? done.map((f) => toFlowSummary(f, opts.node)) : [];
+  const st = table.stats;
+  return {
+    flows,
+    events: tableEvents(table.events, opts.node),
+    arp: [...table.arp.values()],
+    echo: [...table.echo.values()],
+    issues,
+    summary: {
+      file,
+      format: cap.format,
+      rejected: cap.rejected,
+      packets: cap.packets,
+      bytes: st.bytes,
+      fileBytes: cap.bytes,
+      tcp: st.tcp,
+      udp: st.udp,
+      icmp: st.icmp,
+      arp: st.arp,
+      other: st.other,
+      decodeIssues: st.decodeIssues,
+      readerIssues: cap.issues,
+      flows: st.flowsCreated,
+      flowsEvicted: st.flowsEvicted,
+      eventsDropped: st.eventsDropped,
+      first: st.packets ? isoFromEpoch(st.firstSec, st.firstNsec) : null,
+      last: st.packets ? isoFromEpoch(st.lastSec, st.lastNsec) : null,
+      interfaces: cap.interfaces.map((i) => ({ id: i.id, name: i.name, linktype: i.linktype })),
+      seenInterfaces: [...seen],
+    },
+  };
+}

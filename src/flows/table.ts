@@ -1,0 +1,816 @@
+/**
+ * The conversation table of one node: TCP and UDP flows keyed by the 5-tuple
+ * in canonical order, plus ARP and ICMP echo bookkeeping. Fed one decoded
+ * packet at a time; bounded (idle flows and the least recently used flows
+ * beyond `maxFlows` are summarised and evicted).
+ *
+ * TCP conversations follow tshark's `tcp.stream`: a SYN (without ACK) whose
+ * sequence number differs from the first sequence number seen in that
+ * direction starts a new conversation on the same 5-tuple (port reuse).
+ *
+ * Hot path: no per-packet allocation except the first-N ladder entries and
+ * notable events of a flow; keys are numbers (address words and ports), looked
+ * up in a Map by a 32-bit hash with collision chains.
+ */
+import { DecodedPacket, IPPROTO, TCP } from '../../parsers/layers/packet.js';
+import {
+  alertLevelName,
+  alertName,
+  isTls13,
+  TLS_CT,
+  TLS_HANDSHAKE_NAMES,
+  type TlsListener,
+  TlsSession,
+  TlsStream,
+  tlsRecordLabel,
+  tlsVersionName,
+} from '../../parsers/layers/tls.js';
+import { epochString } from '../util/time.js';
+import { Flow, type FlowDir, type FlowNote } from './flow.js';
+import { formatIp, formatMac } from './format.js';
+
+/** Options of a flow table. */
+export interface FlowTableOptions {
+  /** Node label stamped on every flow (per-node tables). */
+  node?: string;
+  /** Prefix of flow ids (default: `<node>/` when a node is set). */
+  idPrefix?: string;
+  /** Evict a flow after this many seconds of capture time without packets (default 900; Infinity disables). */
+  idleTimeout?: number;
+  /** Maximum live flows; the least recently used is evicted beyond it (default 200 000). */
+  maxFlows?: number;
+  /** First packets of each flow kept for the ladder diagram (default 12). */
+  ladderSize?: number;
+  /** Notable events kept per flow (default 48). */
+  notesPerFlow?: number;
+  /** Notable events kept in the table-wide event list (default 20 000). */
+  maxEvents?: number;
+  /** Called when a flow leaves the table (evicted, superseded by port reuse, or at `finish()`). */
+  onFlowDone?: (f: Flow) => void;
+  /** Parse TLS on TCP payloads (default true). */
+  tls?: boolean;
+}
+
+/** A notable event with its flow (for the timeline). */
+export interface TableEvent extends FlowNote {
+  /** The flow, or null for events outside any flow (ICMP error without a known flow). */
+  flow: Flow | null;
+}
+
+/** What the table knows about one IPv4 address from ARP. */
+export interface ArpEntry {
+  ip: string;
+  /** who-has requests for this address. */
+  requests: number;
+  /** is-at replies for this address. */
+  replies: number;
+  /** MACs that answered for this address (replies), in first-seen order. */
+  replyMacs: string[];
+  /** MACs that used this address as sender (requests, replies, gratuitous). */
+  senderMacs: string[];
+  /** Who asked (sender IPs), capped. */
+  askedBy: string[];
+  firstRequest: string | null;
+  lastRequest: string | null;
+  firstReply: string | null;
+  firstRequestPacket: number;
+  firstReplyPacket: number;
+  /** Interfaces the ARP packets for this address were seen on. */
+  ifaces: string[];
+}
+
+/** ICMP / ICMPv6 echo between two addresses (src → dst of the requests). */
+export interface EchoEntry {
+  src: string;
+  dst: string;
+  requests: number;
+  replies: number;
+  first: string;
+  last: string;
+  firstPacket: number;
+  ifaces: string[];
+}
+
+/** Table-wide counters. */
+export interface TableStats {
+  packets: number;
+  bytes: number;
+  tcp: number;
+  udp: number;
+  icmp: number;
+  arp: number;
+  other: number;
+  /** Packets the decoders flagged with an issue. */
+  decodeIssues: number;
+  flowsCreated: number;
+  flowsEvicted: number;
+  eventsDropped: number;
+  firstSec: number;
+  firstNsec: number;
+  lastSec: number;
+  lastNsec: number;
+}
+
+const MAX_ALERTS = 32;
+const MAX_ASKED_BY = 16;
+
+/** Conversation table for one node. */
+export class FlowTable implements TlsListener {
+  readonly node: string | undefined;
+  readonly events: TableEvent[] = [];
+  readonly arp = new Map<number, ArpEntry>();
+  readonly echo = new Map<string, EchoEntry>();
+  readonly stats: TableStats = {
+    packets: 0,
+    bytes: 0,
+    tcp: 0,
+    udp: 0,
+    icmp: 0,
+    arp: 0,
+    other: 0,
+    decodeIssues: 0,
+    flowsCreated: 0,
+    flowsEvicted: 0,
+    eventsDropped: 0,
+    firstSec: 0,
+    firstNsec: 0,
+    lastSec: 0,
+    lastNsec: 0,
+  };
+  /** File name stamped on notes and ladder steps (set by the caller per capture). */
+  file = '';
+
+  // --- per-packet outputs (valid until the next packet) ---
+  /** Flow of the last packet (null when not TCP/UDP). */
+  flow: Flow | null = null;
+  /** Direction of the last packet within `flow` (0 = A→B). */
+  flowDir = 0;
+  /** Labels of TLS records completed by the last packet (interned strings; array reused). */
+  readonly pktTls: string[] = [];
+  /** Content types of non-opaque TLS records completed by the last packet (array reused). */
+  readonly pktTlsTypes: number[] = [];
+  /** Plaintext alert descriptions in the last packet (array reused). */
+  readonly pktTlsAlerts: number[] = [];
+  /** TLS 1.3 opaque records completed by the last packet. */
+  pktTlsOpaque = 0;
+  /** SNI of a ClientHello completed by the last packet, else null. */
+  pktSni: string | null = null;
+  /** Last packet was a TCP retransmission. */
+  pktRetrans = false;
+
+  private readonly buckets = new Map<number, Flow>();
+  private live = 0;
+  private lruHead: Flow | null = null;
+  private lruTail: Flow | null = null;
+  private nextIndex = { tcp: 0, udp: 0 };
+  private readonly idPrefix: string;
+  private readonly idle: number;
+  private readonly maxFlows: number;
+  private readonly ladderSize: number;
+  private readonly notesPerFlow: number;
+  private readonly maxEvents: number;
+  private readonly onFlowDone: ((f: Flow) => void) | undefined;
+  private readonly doTls: boolean;
+  private readonly done: Flow[] = [];
+  // scratch key (no allocation per packet)
+  private readonly ka = [0, 0, 0, 0];
+  private readonly kb = [0, 0, 0, 0];
+  private kpa = 0;
+  private kpb = 0;
+  /** Packet context for TLS callbacks. */
+  private cur = { packet: 0, sec: 0, nsec: 0, iface: null as string | null };
+  private sweepCountdown = 4096;
+
+  constructor(opts: FlowTableOptions = {}) {
+    this.node = opts.node;
+    this.idPrefix = opts.idPrefix ?? (opts.node ? `${opts.node}/` : '');
+    this.idle = opts.idleTimeout ?? 900;
+    this.maxFlows = opts.maxFlows ?? 200_000;
+    this.ladderSize = opts.ladderSize ?? 12;
+    this.notesPerFlow = opts.notesPerFlow ?? 48;
+    this.maxEvents = opts.maxEvents ?? 20_000;
+    this.onFlowDone = opts.onFlowDone;
+    this.doTls = opts.tls ?? true;
+  }
+
+  /** Number of flows currently in the table. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Flows that left the table (when no `onFlowDone` callback was given). */
+  get finished(): readonly Flow[] {
+    return this.done;
+  }
+
+  /**
+   * Account one decoded packet. `len` is the frame length on the wire (tshark's
+   * frame.len), `iface` the interface name it was seen on (interned, or null).
+   */
+  packet(
+    p: DecodedPacket,
+    packetNo: number,
+    sec: number,
+    nsec: number,
+    len: number,
+    iface: string | null,
+  ): void {
+    const st = this.stats;
+    if (st.packets === 0) {
+      st.firstSec = sec;
+      st.firstNsec = nsec;
+    }
+    st.packets++;
+    st.bytes += len;
+    st.lastSec = sec;
+    st.lastNsec = nsec;
+    if (p.issueCode !== null) st.decodeIssues++;
+    this.flow = null;
+    this.pktTls.length = 0;
+    this.pktTlsTypes.length = 0;
+    this.pktTlsAlerts.length = 0;
+    this.pktTlsOpaque = 0;
+    this.pktSni = null;
+    this.pktRetrans = false;
+    const t = sec + nsec / 1e9;
+    if (--this.sweepCountdown <= 0) {
+      this.sweepCountdown = 4096;
+      this.evictIdle(t);
+    }
+    const proto = p.ipProto;
+    if (p.ipVersion !== 0 && (proto === IPPROTO.TCP || proto === IPPROTO.UDP) && p.sport >= 0) {
+      if (proto === IPPROTO.TCP) {
+        if (p.tcpFlags < 0) {
+          st.other++;
+          return;
+        }
+        st.tcp++;
+      } else st.udp++;
+      this.transport(p, packetNo, sec, nsec, t, len, iface);
+      return;
+    }
+    if (proto === IPPROTO.ICMP || proto === IPPROTO.ICMPV6) {
+      st.icmp++;
+      this.icmp(p, packetNo, sec, nsec, iface);
+      return;
+    }
+    if (p.arpOp > 0) {
+      st.arp++;
+      this.arpPacket(p, packetNo, sec, nsec, iface);
+      return;
+    }
+    st.other++;
+  }
+
+  /** Move every remaining flow out of the table (call at end of input). */
+  finish(): void {
+    let f = this.lruHead;
+    while (f) {
+      const n = f.lruNext;
+      this.remove(f);
+      f = n;
+    }
+  }
+
+  /** Live flows (for inspection and tests). */
+  *liveFlows(): IterableIterator<Flow> {
+    for (let f = this.lruHead; f; f = f.lruNext) yield f;
+  }
+
+  // ------------------------------------------------------------------ keys
+
+  /** Load the canonical key of (src, sport) → (dst, dport); returns true when src is B. */
+  private loadKey(
+    buf: Buffer,
+    ver: number,
+    srcOff: number,
+    dstOff: number,
+    sport: number,
+    dport: number,
+  ): boolean {
+    const ka = this.ka;
+    const kb = this.kb;
+    if (ver === 4) {
+      ka[0] = buf.readUInt32BE(srcOff);
+      kb[0] = buf.readUInt32BE(dstOff);
+      ka[1] = ka[2] = ka[3] = kb[1] = kb[2] = kb[3] = 0;
+    } else {
+      for (let i = 0; i < 4; i++) {
+        ka[i] = buf.readUInt32BE(srcOff + 4 * i);
+        kb[i] = buf.readUInt32BE(dstOff + 4 * i);
+      }
+    }
+    let cmp = 0;
+    for (let i = 0; i < 4 && cmp === 0; i++) cmp = ka[i] - kb[i];
+    if (cmp === 0) cmp = sport - dport;
+    if (cmp <= 0) {
+      this.kpa = sport;
+      this.kpb = dport;
+      return false;
+    }
+    for (let i = 0; i < 4; i++) {
+      const x = ka[i];
+      ka[i] = kb[i];
+      kb[i] = x;
+    }
+    this.kpa = dport;
+    this.kpb = sport;
+    return true;
+  }
+
+  private hashKey(proto: number, ver: number): number {
+    const ka = this.ka;
+    const kb = this.kb;
+    let h = Math.imul(proto + ver * 256, 0x9e3779b1);
+    for (let i = 0; i < 4; i++) {
+      h = Math.imul(h ^ ka[i], 0x85ebca6b);
+      h = Math.imul(h ^ kb[i], 0xc2b2ae35);
+    }
+    h = Math.imul(h ^ ((this.kpa << 16) | this.kpb), 0x27d4eb2f);
+    return (h ^ (h >>> 15)) | 0;
+  }
+
+  private find(h: number, proto: number, ver: number): Flow | null {
+    const ka = this.ka;
+    const kb = this.kb;
+    for (let f = this.buckets.get(h) ?? null; f; f = f.next) {
+      if (
+        f.pa === this.kpa &&
+        f.pb === this.kpb &&
+        f.a0 === ka[0] &&
+        f.b0 === kb[0] &&
+        f.proto === proto &&
+        f.ipVersion === ver &&
+        f.a1 === ka[1] &&
+        f.a2 === ka[2] &&
+        f.a3 === ka[3] &&
+        f.b1 === kb[1] &&
+        f.b2 === kb[2] &&
+        f.b3 === kb[3]
+      )
+        return f;
+    }
+    return null;
+  }
+
+  private create(h: number, proto: number, ver: 4 | 6, packetNo: number): Flow {
+    const isTcp = proto === IPPROTO.TCP;
+    const index = isTcp ? this.nextIndex.tcp++ : this.nextIndex.udp++;
+    const f = new Flow(
+      index,
+      `${this.idPrefix}${isTcp ? 'tcp' : 'udp'}/${index}`,
+      proto,
+      ver,
+      this.ka,
+      this.kb,
+      this.kpa,
+      this.kpb,
+    );
+    f.hash = h;
+    f.firstPacket = packetNo;
+    f.next = this.buckets.get(h) ?? null;
+    this.buckets.set(h, f);
+    this.live++;
+    this.stats.flowsCreated++;
+    // append to LRU
+    f.lruPrev = this.lruTail;
+    if (this.lruTail) this.lruTail.lruNext = f;
+    else this.lruHead = f;
+    this.lruTail = f;
+    if (this.live > this.maxFlows && this.lruHead && this.lruHead !== f) this.evict(this.lruHead);
+    return f;
+  }
+
+  private touch(f: Flow): void {
+    if (this.lruTail === f) return;
+    // unlink
+    if (f.lruPrev) f.lruPrev.lruNext = f.lruNext;
+    else this.lruHead = f.lruNext;
+    if (f.lruNext) f.lruNext.lruPrev = f.lruPrev;
+    // append
+    f.lruPrev = this.lruTail;
+    f.lruNext = null;
+    if (this.lruTail) this.lruTail.lruNext = f;
+    this.lruTail = f;
+  }
+
+  /** Unlink a flow from the hash and LRU list and hand it out. */
+  private remove(f: Flow): void {
+    const head = this.buckets.get(f.hash) ?? null;
+    if (head === f) {
+      if (f.next) this.buckets.set(f.hash, f.next);
+      else this.buckets.delete(f.hash);
+    } else {
+      for (let g = head; g; g = g.next) {
+        if (g.next === f) {
+          g.next = f.next;
+          break;
+        }
+      }
+    }
+    f.next = null;
+    if (f.lruPrev) f.lruPrev.lruNext = f.lruNext;
+    else this.lruHead = f.lruNext;
+    if (f.lruNext) f.lruNext.lruPrev = f.lruPrev;
+    else this.lruTail = f.lruPrev;
+    f.lruPrev = f.lruNext = null;
+    this.live--;
+    if (this.onFlowDone) this.onFlowDone(f);
+    else this.done.push(f);
+  }
+
+  private evict(f: Flow): void {
+    this.stats.flowsEvicted++;
+    this.remove(f);
+  }
+
+  private evictIdle(now: number): void {
+    if (!(this.idle < Number.POSITIVE_INFINITY)) return;
+    let f = this.lruHead;
+    while (f && now - f.lastT > this.idle) {
+      const n = f.lruNext;
+      this.evict(f);
+      f = n;
+    }
+  }
+
+  // ------------------------------------------------------------ transport
+
+  private transport(
+    p: DecodedPacket,
+    packetNo: number,
+    sec: number,
+    nsec: number,
+    t: number,
+    len: number,
+    iface: string | null,
+  ): void {
+    const proto = p.ipProto;
+    const ver = p.ipVersion as 4 | 6;
+    const swapped = this.loadKey(p.buf, ver, p.srcOff, p.dstOff, p.sport, p.dport);
+    const dir = swapped ? 1 : 0;
+    const h = this.hashKey(proto, ver);
+    let f = this.find(h, proto, ver);
+    const isTcp = proto === IPPROTO.TCP;
+    const flags = isTcp ? p.tcpFlags : 0;
+    if (f && isTcp && (flags & (TCP.SYN | TCP.ACK)) === TCP.SYN) {
+      // tshark: a SYN whose seq differs from the direction's base seq starts a new stream.
+      const d = f.dir(dir);
+      if (d.baseSet && d.baseSeq !== p.seq) {
+        this.remove(f);
+        f = null;
+      }
+    }
+    if (!f) {
+      f = this.create(h, proto, ver, packetNo);
+      f.firstDir = dir;
+      f.firstSec = sec;
+      f.firstNsec = nsec;
+      if (this.file) f.files.push(this.file);
+    } else {
+      this.touch(f);
+      if (this.file && f.files[f.files.length - 1] !== this.file && !f.files.includes(this.file))
+        f.files.push(this.file);
+    }
+    f.lastSec = sec;
+    f.lastNsec = nsec;
+    f.lastT = t;
+    f.lastPacket = packetNo;
+    this.flow = f;
+    this.flowDir = dir;
+    const d = dir === 0 ? f.d0 : f.d1;
+    d.packets++;
+    d.bytes += len;
+    d.payload += p.payloadWireLen;
+    if (iface !== d.lastIface) {
+      d.lastIface = iface;
+      if (iface !== null && !d.ifaces.includes(iface)) d.ifaces.push(iface);
+    }
+    if (iface === null) d.noIface++;
+    this.cur.packet = packetNo;
+    this.cur.sec = sec;
+    this.cur.nsec = nsec;
+    this.cur.iface = iface;
+    if (f.ladder.length < this.ladderSize) {
+      f.ladder.push({
+        packet: packetNo,
+        sec,
+        nsec,
+        dir,
+        iface,
+        flags: isTcp ? flags : -1,
+        seq: p.seq,
+        ack: p.ack,
+        payload: p.payloadWireLen,
+        file: this.file,
+      });
+    }
+    if (isTcp) this.tcp(f, d, dir, p, flags);
+  }
+
+  private tcp(f: Flow, d: FlowDir, dir: number, p: DecodedPacket, flags: number): void {
+    const seq = p.seq >>> 0;
+    if (!d.baseSet) {
+      d.baseSet = true;
+      d.baseSeq = seq;
+    }
+    if (flags & TCP.SYN) {
+      if (flags & TCP.ACK) {
+        if (d.synAck > 0 && d.synAckSeq === seq) {
+          d.synAckRetrans++;
+          this.note(f, 'syn-ack-retransmit', dir, 'SYN-ACK retransmitted');
+        } else {
+          if (d.synAck === 0) this.note(f, 'syn-ack', dir, 'SYN-ACK');
+          d.synAckSeq = seq;
+        }
+        d.synAck++;
+        if (f.clientIsA < 0) f.clientIsA = dir === 0 ? 0 : 1;
+      } else {
+        if (d.syn > 0 && d.synSeq === seq) {
+          d.synRetrans++;
+          this.note(f, 'syn-retransmit', dir, 'SYN retransmitted');
+        } else {
+          if (d.syn === 0) this.note(f, 'syn', dir, 'SYN');
+          d.synSeq = seq;
+        }
+        d.syn++;
+        f.clientIsA = dir === 0 ? 1 : 0;
+      }
+      d.nxt = (seq + 1) >>> 0;
+      d.nxtSet = true;
+    } else if (flags & TCP.ACK && !f.handshakeAck) {
+      const o = dir === 0 ? f.d1 : f.d0;
+      if (o.synAck > 0 && d.syn > 0) {
+        f.handshakeAck = true;
+        this.note(f, 'handshake-complete', dir, 'ACK (handshake complete)');
+      }
+    }
+    if (flags & TCP.RST) {
+      if (d.rst === 0) {
+        d.firstRstPacket = this.cur.packet;
+        this.note(f, 'rst', dir, 'RST');
+      }
+      d.rst++;
+    }
+    if (p.window === 0 && !(flags & (TCP.RST | TCP.SYN))) {
+      if (d.zeroWindow === 0) this.note(f, 'zero-window', dir, 'zero window');
+      d.zeroWindow++;
+    }
+    const wire = p.payloadWireLen;
+    if (wire > 0) {
+      let delivered = wire;
+      let skip = 0;
+      if (d.nxtSet) {
+        const diff = (seq - d.nxt) | 0;
+        if (diff < 0) {
+          if (diff + wire <= 0) {
+            d.retrans++;
+            this.pktRetrans = true;
+            if (d.retrans <= 3 || (d.retrans & (d.retrans - 1)) === 0)
+              this.note(f, 'retransmit', dir, `retransmission (${d.retrans})`);
+            delivered = 0;
+          } else {
+            skip = -diff;
+            delivered = wire + diff;
+          }
+        } else if (diff > 0) {
+          d.gapBytes += diff;
+          if (d.tls) d.tls.gap(diff);
+        }
+      }
+      if (delivered > 0) {
+        if (this.doTls) this.tlsFeed(f, d, dir, p, skip, delivered);
+        d.nxt = (seq + skip + delivered) >>> 0;
+        d.nxtSet = true;
+      }
+    }
+    if (flags & TCP.FIN) {
+      if (d.fin === 0) {
+        d.firstFinPacket = this.cur.packet;
+        this.note(f, 'fin', dir, 'FIN');
+      }
+      d.fin++;
+      if (d.nxtSet && ((seq + wire - d.nxt) | 0) >= 0) d.nxt = (seq + wire + 1) >>> 0;
+    }
+  }
+
+  private tlsFeed(f: Flow, d: FlowDir, dir: number, p: DecodedPacket, skip: number, delivered: number): void {
+    let s = d.tls;
+    if (!s) {
+      if (!f.tls) f.tls = new TlsSession();
+      s = d.tls = new TlsStream(f.tls, this, dir);
+    }
+    if (s.notTls) return;
+    const captured = p.payloadLen - skip;
+    if (captured > 0) s.feed(p.buf, p.payloadOff + skip, Math.min(captured, delivered));
+    if (captured < delivered) {
+      const missing = delivered - Math.max(0, captured);
+      d.gapBytes += missing;
+      s.gap(missing);
+    }
+  }
+
+  // ------------------------------------------------------------------ TLS
+
+  /** TlsListener: a complete record in the current packet. */
+  onTlsRecord(s: TlsStream, ct: number, detail: number, level: number, opaque: boolean): void {
+    this.pktTls.push(tlsRecordLabel(ct, detail));
+    if (opaque) this.pktTlsOpaque++;
+    else this.pktTlsTypes.push(ct);
+    if (ct !== TLS_CT.ALERT) return;
+    if (detail >= 0) this.pktTlsAlerts.push(detail);
+    const f = this.flow;
+    if (!f) return;
+    if (f.alerts.length < MAX_ALERTS)
+      f.alerts.push({ level, desc: detail, dir: s.dir, packet: this.cur.packet, iface: this.cur.iface });
+    else f.alertsDropped++;
+    const text =
+      detail >= 0
+        ? `TLS alert ${alertLevelName(level)} ${alertName(detail)} (${detail})`
+        : 'TLS encrypted alert';
+    this.note(f, 'tls-alert', s.dir, text);
+  }
+
+  /** TlsListener: a hello was parsed. */
+  onTlsHello(s: TlsStream, type: number): void {
+    const f = this.flow;
+    const sess = s.session;
+    if (type === 1) {
+      this.pktSni = sess.sni;
+      if (f && sess.clientHellos === 1)
+        this.note(f, 'tls-client-hello', s.dir, `TLS ClientHello${sess.sni ? ` SNI ${sess.sni}` : ''}`);
+    } else if (f && sess.serverHellos === 1) {
+      const v = sess.version >= 0 ? ` ${tlsVersionName(sess.version)}` : '';
+      this.note(f, 'tls-server-hello', s.dir, `TLS ${TLS_HANDSHAKE_NAMES[type]}${v}`);
+    }
+  }
+
+  // ----------------------------------------------------------------- notes
+
+  private note(f: Flow, kind: string, dir: number, text: string): void {
+    const c = this.cur;
+    const n: FlowNote = {
+      kind,
+      packet: c.packet,
+      sec: c.sec,
+      nsec: c.nsec,
+      dir,
+      iface: c.iface,
+      file: this.file,
+      text,
+    };
+    if (f.notes.length < this.notesPerFlow) f.notes.push(n);
+    else f.notesDropped++;
+    this.event(n, f);
+  }
+
+  private event(n: FlowNote, flow: Flow | null): void {
+    if (this.events.length < this.maxEvents) this.events.push({ ...n, flow });
+    else this.stats.eventsDropped++;
+  }
+
+  // ------------------------------------------------------------------ ICMP
+
+  private icmp(p: DecodedPacket, packetNo: number, sec: number, nsec: number, iface: string | null): void {
+    const v6 = p.ipProto === IPPROTO.ICMPV6;
+    const type = p.icmpType;
+    const isReq = v6 ? type === 128 : type === 8;
+    const isRep = v6 ? type === 129 : type === 0;
+    if ((isReq || isRep) && p.srcOff >= 0) {
+      const src = formatIp(p.buf, p.srcOff, p.ipVersion);
+      const dst = formatIp(p.buf, p.dstOff, p.ipVersion);
+      const key = isReq ? `${src}>${dst}` : `${dst}>${src}`;
+      let e = this.echo.get(key);
+      const ts = epochString(sec, nsec);
+      if (!e) {
+        e = {
+          src: isReq ? src : dst,
+          dst: isReq ? dst : src,
+          requests: 0,
+          replies: 0,
+          first: ts,
+          last: ts,
+          firstPacket: packetNo,
+          ifaces: [],
+        };
+        this.echo.set(key, e);
+      }
+      if (isReq) e.requests++;
+      else e.replies++;
+      e.last = ts;
+      if (iface !== null && !e.ifaces.includes(iface)) e.ifaces.push(iface);
+      return;
+    }
+    const q = p.quoted;
+    if (!q.valid) return;
+    const errText = `ICMP${v6 ? 'v6' : ''} error type ${type} code ${p.icmpCode}`;
+    this.cur.packet = packetNo;
+    this.cur.sec = sec;
+    this.cur.nsec = nsec;
+    this.cur.iface = iface;
+    let f: Flow | null = null;
+    if (
+      (q.proto === IPPROTO.TCP || q.proto === IPPROTO.UDP) &&
+      q.sport >= 0 &&
+      q.srcOff >= 0 &&
+      q.ipVersion
+    ) {
+      const swapped = this.loadKey(p.buf, q.ipVersion, q.srcOff, q.dstOff, q.sport, q.dport);
+      f = this.find(this.hashKey(q.proto, q.ipVersion), q.proto, q.ipVersion);
+      if (f) {
+        f.icmpErrors++;
+        this.note(f, 'icmp-error', swapped ? 1 : 0, errText);
+        return;
+      }
+    }
+    const n: FlowNote = {
+      kind: 'icmp-error',
+      packet: packetNo,
+      sec,
+      nsec,
+      dir: -1,
+      iface,
+      file: this.file,
+      text: errText,
+    };
+    this.event(n, null);
+  }
+
+  // ------------------------------------------------------------------- ARP
+
+  private arpEntry(ip: number, buf: Buffer, off: number): ArpEntry {
+    let e = this.arp.get(ip);
+    if (!e) {
+      e = {
+        ip: formatIp(buf, off, 4),
+        requests: 0,
+        replies: 0,
+        replyMacs: [],
+        senderMacs: [],
+        askedBy: [],
+        firstRequest: null,
+        lastRequest: null,
+        firstReply: null,
+        firstRequestPacket: 0,
+        firstReplyPacket: 0,
+        ifaces: [],
+      };
+      this.arp.set(ip, e);
+    }
+    return e;
+  }
+
+  private arpPacket(
+    p: DecodedPacket,
+    packetNo: number,
+    sec: number,
+    nsec: number,
+    iface: string | null,
+  ): void {
+    const b = p.buf;
+    if (p.arpSenderIpOff < 0 || p.arpTargetIpOff < 0) return;
+    const sip = b.readUInt32BE(p.arpSenderIpOff);
+    const tip = b.readUInt32BE(p.arpTargetIpOff);
+    const smac = p.arpSenderMacOff >= 0 ? formatMac(b, p.arpSenderMacOff) : null;
+    const ts = epochString(sec, nsec);
+    const sender = this.arpEntry(sip, b, p.arpSenderIpOff);
+    if (smac && sip !== 0 && !sender.senderMacs.includes(smac)) sender.senderMacs.push(smac);
+    if (iface !== null && !sender.ifaces.includes(iface)) sender.ifaces.push(iface);
+    if (p.arpOp === 1) {
+      if (sip === tip) return; // gratuitous announcement
+      const target = this.arpEntry(tip, b, p.arpTargetIpOff);
+      target.requests++;
+      if (target.firstRequest === null) {
+        target.firstRequest = ts;
+        target.firstRequestPacket = packetNo;
+      }
+      target.lastRequest = ts;
+      if (target.askedBy.length < MAX_ASKED_BY && !target.askedBy.includes(sender.ip))
+        target.askedBy.push(sender.ip);
+      if (iface !== null && !target.ifaces.includes(iface)) target.ifaces.push(iface);
+    } else if (p.arpOp === 2) {
+      sender.replies++;
+      if (sender.firstReply === null) {
+        sender.firstReply = ts;
+        sender.firstReplyPacket = packetNo;
+      }
+      if (smac && !sender.replyMacs.includes(smac)) sender.replyMacs.push(smac);
+    }
+  }
+
+  /** TLS facts of a flow for summaries (`undefined` when no TLS was seen). */
+  static tlsFacts(f: Flow): { sni?: string; version?: string; tls13: boolean } | undefined {
+    const s = f.tls;
+    if (!s || (s.clientHellos === 0 && s.serverHellos === 0 && f.d0.tls?.records === 0 && !f.d1.tls?.records))
+      return undefined;
+    const out: { sni?: string; version?: string; tls13: boolean } = { tls13: isTls13(s.version) };
+    if (s.sni !== null) out.sni = s.sni;
+    if (s.version >= 0) out.version = tlsVersionName(s.version);
+    return out;
+  }
+}
+
+/** A fresh decode result (convenience for callers and tests). */
+export function newPacket(): DecodedPacket {
+  return new DecodedPacket();
+}
