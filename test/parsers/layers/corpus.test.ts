@@ -27,7 +27,13 @@ interface FileResult {
 
 async function decodeFile(name: string): Promise<FileResult> {
   const pkt = new DecodedPacket();
-  const res: FileResult = { packets: 0, tcp: new Map(), ipMissing: [], ipByLinktype: new Map(), issues: new Map() };
+  const res: FileResult = {
+    packets: 0,
+    tcp: new Map(),
+    ipMissing: [],
+    ipByLinktype: new Map(),
+    issues: new Map(),
+  };
   await readCapture(corpusFile(name), {
     onIssue() {},
     onFrame(f) {
@@ -36,7 +42,8 @@ async function decodeFile(name: string): Promise<FileResult> {
       if (pkt.issueCode) res.issues.set(pkt.issueCode, (res.issues.get(pkt.issueCode) ?? 0) + 1);
       const hasIp = pkt.layers.includes('ipv4') || pkt.layers.includes('ipv6');
       if (hasIp) res.ipByLinktype.set(f.linktype, (res.ipByLinktype.get(f.linktype) ?? 0) + 1);
-      const announced = pkt.etherType === 0x0800 || pkt.etherType === 0x86dd || f.linktype === 228 || f.linktype === 229;
+      const announced =
+        pkt.etherType === 0x0800 || pkt.etherType === 0x86dd || f.linktype === 228 || f.linktype === 229;
       if (IP_LINKTYPES.has(f.linktype) && announced && !hasIp) {
         res.ipMissing.push(`#${f.packet} ${pkt.layers.join('/')} ${pkt.issueCode}: ${pkt.issueMessage}`);
       }
@@ -45,8 +52,8 @@ async function decodeFile(name: string): Promise<FileResult> {
         const d = `${ipString(pkt.buf, pkt.dstOff, pkt.ipVersion)}:${pkt.dport}`;
         const fwd = s < d;
         const k = fwd ? `${s} ${d}` : `${d} ${s}`;
-        let c = res.tcp.get(k);
-        if (!c) res.tcp.set(k, (c = [0, 0]));
+        const c = res.tcp.get(k) ?? [0, 0];
+        res.tcp.set(k, c);
         c[fwd ? 0 : 1]++;
       }
     },
@@ -68,8 +75,8 @@ function oracleTcp(text: string): Map<string, [number, number]> {
     const ba = Number(col(r, 'frames_b_to_a'));
     const fwd = a < b;
     const k = fwd ? `${a} ${b}` : `${b} ${a}`;
-    let c = m.get(k);
-    if (!c) m.set(k, (c = [0, 0]));
+    const c = m.get(k) ?? [0, 0];
+    m.set(k, c);
     c[0] += fwd ? ab : ba;
     c[1] += fwd ? ba : ab;
   }
