@@ -58,7 +58,8 @@ export async function readCapture(
       ch = Chunks.gzip(path, chunk);
     } else {
       const { size } = await fh.stat();
-      ch = Chunks.file(fh, size, chunk);
+      // Small files get a small buffer (it still grows for a record larger than it).
+      ch = Chunks.file(fh, size, Math.min(chunk, Math.max(64 * 1024, size)));
     }
     await ch.fill(4);
     if (ch.available < 4) {

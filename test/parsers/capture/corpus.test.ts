@@ -75,7 +75,10 @@ async function read(file: string, classic = false): Promise<Seen> {
   const summary = await Promise.race([
     run,
     new Promise<never>((_, rej) => {
-      timer = setTimeout(() => rej(new Error(`${file}: read did not finish in ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      timer = setTimeout(
+        () => rej(new Error(`${file}: read did not finish in ${TIMEOUT_MS} ms`)),
+        TIMEOUT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
   return { summary, frames, first, last, ifaces, issues };
