@@ -7,12 +7,18 @@ import type { TextFormat } from '../types.js';
 // -- logs (traefik, go-log, access-log) --
 // -- network state (ip-route, ip-rule, ip-addr, ip-link, ip-neigh, route-n, arp, arping) --
 // -- client output (ping, curl, traceroute) --
+import { curl } from './curl.js';
+import { ping } from './ping.js';
+import { traceroute } from './traceroute.js';
 // -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
 
 const formats: TextFormat[] = [
   // logs
   // netstate
   // client
+  ping,
+  curl,
+  traceroute,
   // k8s
 ];
 
