@@ -5,6 +5,9 @@
 import type { TextFormat } from '../types.js';
 
 // -- logs (traefik, go-log, access-log) --
+import { accessLog } from './access-log.js';
+import { goLog } from './go-log.js';
+import { traefik } from './traefik.js';
 // -- network state (ip-route, ip-rule, ip-addr, ip-link, ip-neigh, route-n, arp, arping) --
 // -- client output (ping, curl, traceroute) --
 import { curl } from './curl.js';
@@ -14,6 +17,9 @@ import { traceroute } from './traceroute.js';
 
 const formats: TextFormat[] = [
   // logs
+  traefik,
+  goLog,
+  accessLog,
   // netstate
   // client
   ping,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { base, Endpoint, IsoTs } from './base.js';
 
+/** Why a TLS handshake failed, classified from the Go error text. */
 export const TlsCause = z.enum([
   'bad-record-mac',
   'eof',
@@ -24,7 +25,10 @@ export const TlsHandshakeErrorRecord = z.object({
   client: Endpoint,
   side: z.enum(['local', 'remote']).nullable(),
   cause: TlsCause,
+  /** The Go error text (`http: TLS handshake error from …`), control characters neutralised. */
   text: z.string(),
+  /** The timestamp as written in the source (neutralised), when it had one. */
+  tsText: z.string().optional(),
 });
 export type TlsHandshakeErrorRecord = z.infer<typeof TlsHandshakeErrorRecord>;
 
@@ -36,6 +40,8 @@ export const LogRecord = z.object({
   level: z.string().nullable(),
   message: z.string(),
   fields: z.record(z.string(), z.unknown()),
+  /** The timestamp as written in the source (neutralised), when it had one. */
+  tsText: z.string().optional(),
 });
 export type LogRecord = z.infer<typeof LogRecord>;
 
@@ -50,6 +56,10 @@ export const AccessRecord = z.object({
   status: z.number().int().nullable(),
   durationMs: z.number().nullable(),
   router: z.string().nullable().optional(),
+  /** Everything else the line carried (size, referer, user agent, TLS version, backend…). */
+  fields: z.record(z.string(), z.unknown()).optional(),
+  /** The timestamp as written in the source (neutralised), when it had one. */
+  tsText: z.string().optional(),
 });
 export type AccessRecord = z.infer<typeof AccessRecord>;
 

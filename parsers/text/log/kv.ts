@@ -1,0 +1,179 @@
+/**
+ * `key=value` scanning (logfmt, logrus, zerolog console fields), linear in the
+ * input: every step advances, an unterminated quote ends the scan at end of line.
+ *
+ *   time="2020-08-31T14:08:16Z" level=debug msg="http: TLS handshake error …" providerName=docker
+ *   └ key ┘└ quoted value ─────┘ └ bare value ┘
+ */
+import { clip, displayText } from '../../../src/util/sanitize.js';
+
+/** Longest value kept for a field (characters). */
+export const MAX_FIELD = 4096;
+
+/** One token: `key=value` (key set) or a bare word (key null). */
+interface Token {
+  key: string | null;
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Characters allowed in a key: letters, digits, `_ . - @ /`. */
+function isKeyChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 95 ||
+    c === 46 ||
+    c === 45 ||
+    c === 64 ||
+    c === 47
+  );
+}
+
+/** Read the token starting at `i` (not a space) and ending before `end`. */
+function readToken(s: string, i: number, end: number, t: Token): void {
+  t.start = i;
+  let k = i;
+  while (k < end && isKeyChar(s.charCodeAt(k))) k++;
+  if (k > i && k < end && s.charCodeAt(k) === 61 /* = */) {
+    t.key = s.slice(i, k);
+    const v = k + 1;
+    if (s.charCodeAt(v) === 34 /* " */) {
+      let q = v + 1;
+      let esc = false;
+      while (q < end) {
+        const c = s.charCodeAt(q);
+        if (c === 92) {
+          esc = true;
+          q += 2;
+          continue;
+        }
+        if (c === 34) break;
+        q++;
+      }
+      if (q > end) q = end;
+      const raw = s.slice(v + 1, q);
+      t.value = esc ? unquote(raw) : raw;
+      t.end = q < end ? q + 1 : end;
+    } else {
+      let q = s.indexOf(' ', v);
+      if (q === -1 || q > end) q = end;
+      t.value = s.slice(v, q);
+      t.end = q;
+    }
+    return;
+  }
+  t.key = null;
+  let q = s.indexOf(' ', i);
+  if (q === -1 || q > end) q = end;
+  t.value = '';
+  t.end = q;
+}
+
+/** Undo Go `strconv.Quote` escapes (`\" \\ \n \t \r \xNN \uNNNN`); unknown escapes kept. */
+export function unquote(raw: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = raw.indexOf('\\'); i !== -1 && i < raw.length - 1; i = raw.indexOf('\\', last)) {
+    out += raw.slice(last, i);
+    const c = raw[i + 1];
+    let rep: string | null = null;
+    let len = 2;
+    if (c === '"' || c === '\\' || c === "'") rep = c;
+    else if (c === 'n') rep = '\n';
+    else if (c === 't') rep = '\t';
+    else if (c === 'r') rep = '\r';
+    else if (c === 'x' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 2, i + 4))) {
+      rep = String.fromCharCode(Number.parseInt(raw.slice(i + 2, i + 4), 16));
+      len = 4;
+    } else if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 2, i + 6))) {
+      rep = String.fromCharCode(Number.parseInt(raw.slice(i + 2, i + 6), 16));
+      len = 6;
+    }
+    out += rep ?? raw.slice(i, i + 2);
+    last = i + len;
+  }
+  return out + raw.slice(last);
+}
+
+/** Add a field, neutralised and clipped; `__proto__` is renamed so it stays data. */
+export function putField(fields: Record<string, unknown>, key: string, value: string): void {
+  fields[key === '__proto__' ? '_proto_' : displayText(clip(key, 128))] = displayText(clip(value, MAX_FIELD));
+}
+
+const tok: Token = { key: null, value: '', start: 0, end: 0 };
+
+/** Result of a logfmt scan. */
+export interface Logfmt {
+  fields: Record<string, unknown>;
+  /** Index where the next joined entry begins (a repeated `time=`), or `end`. */
+  next: number;
+  /** Number of bare words (not `key=value`). */
+  bare: number;
+}
+
+/**
+ * Scan logfmt from `i` to `end` into fields (raw values, not yet neutralised: the
+ * caller takes time/level/msg out first). A second `time=` starts a new entry.
+ */
+export function scanLogfmt(s: string, i: number, end: number): Logfmt {
+  const fields: Record<string, unknown> = {};
+  let bare = 0;
+  let sawTime = false;
+  let p = i;
+  while (p < end) {
+    while (p < end && s.charCodeAt(p) === 32) p++;
+    if (p >= end) break;
+    readToken(s, p, end, tok);
+    if (tok.key === null) bare++;
+    else {
+      if (tok.key === 'time') {
+        if (sawTime) return { fields, next: tok.start, bare };
+        sawTime = true;
+      }
+      fields[tok.key === '__proto__' ? '_proto_' : tok.key] = tok.value;
+    }
+    p = tok.end > p ? tok.end : p + 1;
+  }
+  return { fields, next: end, bare };
+}
+
+/**
+ * Split `message key=value key2="v 2"` at the start of the trailing run of
+ * `key=value` tokens; fields go into `fields` (neutralised). Returns the message end.
+ */
+export function trailingFields(s: string, i: number, end: number, fields: Record<string, unknown>): number {
+  let run = -1;
+  let p = i;
+  while (p < end) {
+    while (p < end && s.charCodeAt(p) === 32) p++;
+    if (p >= end) break;
+    readToken(s, p, end, tok);
+    if (tok.key === null) run = -1;
+    else if (run === -1) run = tok.start;
+    p = tok.end > p ? tok.end : p + 1;
+  }
+  if (run === -1 || run === i) {
+    // A message made only of key=value pairs is all fields.
+    if (run === i) collect(s, run, end, fields);
+    return run === i ? i : end;
+  }
+  collect(s, run, end, fields);
+  let m = run;
+  while (m > i && s.charCodeAt(m - 1) === 32) m--;
+  return m;
+}
+
+/** Put every `key=value` of s[i, end) into fields. */
+function collect(s: string, i: number, end: number, fields: Record<string, unknown>): void {
+  let p = i;
+  while (p < end) {
+    while (p < end && s.charCodeAt(p) === 32) p++;
+    if (p >= end) break;
+    readToken(s, p, end, tok);
+    if (tok.key !== null) putField(fields, tok.key, tok.value);
+    p = tok.end > p ? tok.end : p + 1;
+  }
+}

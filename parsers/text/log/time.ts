@@ -1,0 +1,264 @@
+/**
+ * Fast timestamp readers for log lines. Each checks the shape with character
+ * tests (no regex, no backtracking) and converts through src/util/time.ts, caching
+ * the whole-second part so a chronological log costs one string concat per line.
+ *
+ * Shapes: RFC 3339 (`2024-05-01T10:00:00.123Z`, `+02:00`, `+0200`, naive),
+ * Go `log` (`2017/08/03 09:39:51.123456`, naive), CLF (`10/Oct/2000:13:55:36 -0700`),
+ * klog (`0803 09:39:51.123456`, no year), epoch numbers (s, ms, µs, ns).
+ */
+import { isoFromEpoch, wallClockToIso } from '../../../src/util/time.js';
+
+/** A timestamp found in a line: ISO instant (null when the text was impossible) and its span. */
+export interface TsHit {
+  iso: string | null;
+  /** End index (exclusive) of the timestamp text. */
+  end: number;
+  /** True when the text carried a zone (`Z`, `+02:00`); naive times were read in the file's zone. */
+  zoned: boolean;
+}
+
+/** Per-file converter state: zone for naive times and a bounded cache of whole seconds. */
+export class TsReader {
+  private cache = new Map<string, string | null>();
+  /** Year of the last absolute timestamp seen (used for klog, which has none). */
+  lastYear: number | undefined;
+
+  constructor(
+    readonly tz: string,
+    readonly year?: number,
+  ) {}
+
+  /** Whole-second ISO prefix (`YYYY-MM-DDTHH:MM:SS`) for wall-clock fields; cached by `key`. */
+  private base(
+    key: string,
+    y: number,
+    mo: number,
+    d: number,
+    h: number,
+    mi: number,
+    s: number,
+    off: number | undefined,
+  ): string | null {
+    let b = this.cache.get(key);
+    if (b === undefined) {
+      const iso = wallClockToIso(
+        { year: y, month: mo, day: d, hour: h, minute: mi, second: s, frac: '', offsetMinutes: off },
+        this.tz,
+      );
+      b = iso && iso.length === 30 ? iso.slice(0, 19) : null;
+      if (this.cache.size > 4096) this.cache.clear();
+      this.cache.set(key, b);
+    }
+    if (b !== null) this.lastYear = y;
+    return b;
+  }
+
+  /**
+   * RFC 3339 / ISO 8601 at `i`: `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±HH:MM|±HHMM]`.
+   * `sep` allows a space between date and time. Returns null when the shape does not match.
+   */
+  rfc3339(s: string, i: number, sep = false): TsHit | null {
+    if (s.length < i + 19) return null;
+    if (!isDigits(s, i, 4) || s.charCodeAt(i + 4) !== 45 || !isDigits(s, i + 5, 2)) return null;
+    if (s.charCodeAt(i + 7) !== 45 || !isDigits(s, i + 8, 2)) return null;
+    const t = s.charCodeAt(i + 10);
+    if (!(t === 84 || (sep && t === 32))) return null;
+    return this.clock(s, i, i + 11, true);
+  }
+
+  /** Go `log` date at `i`: `YYYY/MM/DD HH:MM:SS[.frac]` (naive). */
+  goStd(s: string, i: number): TsHit | null {
+    if (s.length < i + 19) return null;
+    if (!isDigits(s, i, 4) || s.charCodeAt(i + 4) !== 47 || !isDigits(s, i + 5, 2)) return null;
+    if (s.charCodeAt(i + 7) !== 47 || !isDigits(s, i + 8, 2) || s.charCodeAt(i + 10) !== 32) return null;
+    return this.clock(s, i, i + 11, false);
+  }
+
+  /** Shared tail of rfc3339/goStd: `HH:MM:SS[.frac][zone]` at `j`, date at `i`. */
+  private clock(s: string, i: number, j: number, zone: boolean): TsHit | null {
+    if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
+    if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+    let k = j + 8;
+    let frac = '';
+    const dot = s.charCodeAt(k);
+    if ((dot === 46 || dot === 44) && isDigit(s.charCodeAt(k + 1))) {
+      const f0 = k + 1;
+      k = f0;
+      while (k < s.length && k - f0 < 12 && isDigit(s.charCodeAt(k))) k++;
+      frac = s.slice(f0, Math.min(k, f0 + 9));
+    }
+    let off: number | undefined;
+    let offText = '';
+    if (zone) {
+      const z = s.charCodeAt(k);
+      if (z === 90 || z === 122) {
+        off = 0;
+        offText = 'Z';
+        k++;
+      } else if ((z === 43 || z === 45) && isDigits(s, k + 1, 2)) {
+        let m = 0;
+        let e = k + 3;
+        if (s.charCodeAt(e) === 58 && isDigits(s, e + 1, 2)) {
+          m = num(s, e + 1, 2);
+          e += 3;
+        } else if (isDigits(s, e, 2)) {
+          m = num(s, e, 2);
+          e += 2;
+        }
+        const v = num(s, k + 1, 2) * 60 + m;
+        off = z === 45 ? -v : v;
+        offText = s.slice(k, e);
+        k = e;
+      }
+    }
+    const key =
+      s.slice(i, i + 4) + s.slice(i + 5, i + 7) + s.slice(i + 8, i + 10) + s.slice(j, j + 8) + offText;
+    const b = this.base(
+      key,
+      num(s, i, 4),
+      num(s, i + 5, 2),
+      num(s, i + 8, 2),
+      num(s, j, 2),
+      num(s, j + 3, 2),
+      num(s, j + 6, 2),
+      off,
+    );
+    return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+  }
+
+  /** CLF date at `i` (after `[`): `10/Oct/2000:13:55:36 -0700`. */
+  clf(s: string, i: number): TsHit | null {
+    if (s.length < i + 20 || !isDigits(s, i, 2) || s.charCodeAt(i + 2) !== 47) return null;
+    const mo = MONTH[s.slice(i + 3, i + 6)];
+    if (!mo || s.charCodeAt(i + 6) !== 47 || !isDigits(s, i + 7, 4) || s.charCodeAt(i + 11) !== 58)
+      return null;
+    const j = i + 12;
+    if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
+    if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+    let k = j + 8;
+    let frac = '';
+    if (s.charCodeAt(k) === 46 && isDigit(s.charCodeAt(k + 1))) {
+      const f0 = ++k;
+      while (k < s.length && k - f0 < 12 && isDigit(s.charCodeAt(k))) k++;
+      frac = s.slice(f0, Math.min(k, f0 + 9));
+    }
+    let off: number | undefined;
+    const z = s.charCodeAt(k + 1);
+    if (s.charCodeAt(k) === 32 && (z === 43 || z === 45) && isDigits(s, k + 2, 4)) {
+      const v = num(s, k + 2, 2) * 60 + num(s, k + 4, 2);
+      off = z === 45 ? -v : v;
+      k += 6;
+    }
+    const key = `c${s.slice(i, j + 8)}${off ?? ''}`;
+    const b = this.base(
+      key,
+      num(s, i + 7, 4),
+      mo,
+      num(s, i, 2),
+      num(s, j, 2),
+      num(s, j + 3, 2),
+      num(s, j + 6, 2),
+      off,
+    );
+    return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+  }
+
+  /** klog date at `i`: `MMDD HH:MM:SS.ffffff` (naive, no year: ctx year, else the last year seen). */
+  klog(s: string, i: number): TsHit | null {
+    if (s.length < i + 14 || !isDigits(s, i, 4) || s.charCodeAt(i + 4) !== 32) return null;
+    const j = i + 5;
+    if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
+    if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+    let k = j + 8;
+    let frac = '';
+    if (s.charCodeAt(k) === 46 && isDigit(s.charCodeAt(k + 1))) {
+      const f0 = ++k;
+      while (k < s.length && k - f0 < 12 && isDigit(s.charCodeAt(k))) k++;
+      frac = s.slice(f0, Math.min(k, f0 + 9));
+    }
+    const year = this.year ?? this.lastYear;
+    if (year === undefined) return { iso: null, end: k, zoned: false };
+    const keep = this.lastYear;
+    const b = this.base(
+      `k${year}${s.slice(i, j + 8)}`,
+      year,
+      num(s, i, 2),
+      num(s, i + 2, 2),
+      num(s, j, 2),
+      num(s, j + 3, 2),
+      num(s, j + 6, 2),
+      undefined,
+    );
+    this.lastYear = keep;
+    return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: false };
+  }
+
+  /** An ISO-ish string value (JSON `time`): RFC 3339 with `T` or space, else null. */
+  fromString(v: string): string | null {
+    const h = this.rfc3339(v, 0, true);
+    return h && h.end === v.length ? h.iso : null;
+  }
+}
+
+/** Epoch number (seconds, or ms/µs/ns judged by magnitude) to ISO; null when not plausible. */
+export function isoFromEpochNumber(v: number): string | null {
+  if (!Number.isFinite(v) || v <= 0) return null;
+  let sec: number;
+  let nsec: number;
+  if (v >= 1e17) {
+    sec = Math.floor(v / 1e9);
+    nsec = Math.round(v - sec * 1e9);
+  } else if (v >= 1e14) {
+    sec = Math.floor(v / 1e6);
+    nsec = Math.round((v - sec * 1e6) * 1e3);
+  } else if (v >= 1e11) {
+    sec = Math.floor(v / 1e3);
+    nsec = Math.round((v - sec * 1e3) * 1e6);
+  } else {
+    sec = Math.floor(v);
+    nsec = Math.round((v - sec) * 1e6) * 1e3; // float seconds carry ~µs precision
+  }
+  if (nsec >= 1e9) {
+    sec += 1;
+    nsec -= 1e9;
+  }
+  if (sec > 253402300799) return null;
+  return isoFromEpoch(sec, Math.max(0, nsec));
+}
+
+const MONTH: Record<string, number> = {
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
+};
+
+/** True when c is an ASCII digit code. */
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** True when s[i, i+n) are all ASCII digits. */
+export function isDigits(s: string, i: number, n: number): boolean {
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Decimal value of s[i, i+n) (caller checked the digits). */
+function num(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) v = v * 10 + s.charCodeAt(k) - 48;
+  return v;
+}

@@ -1,0 +1,134 @@
+/**
+ * Go `net/http` TLS handshake errors, as logged by `(*conn).serve`:
+ *
+ *   http: TLS handshake error from 10.255.0.11:16614: local error: tls: bad record MAC
+ *   └─ marker ──────────────────┘ └─ client ──────┘ └─ side ─────┘      └─ cause ───┘
+ *
+ * The client is `ip:port`, `[ipv6]:port`, or a redacted placeholder (`REDACTED:1234`,
+ * `x.x.x.x:443`, `<ip>:port`), which keeps the port but leaves `ip` null.
+ */
+import type { TlsCause } from '../../../src/model/records/logs.js';
+
+/** The text every entry contains (Go prefixes it with `http: `). */
+export const TLS_MARKER = 'TLS handshake error from ';
+
+/** What the Go error text says. */
+export interface TlsInfo {
+  ip: string | null;
+  port: number | undefined;
+  side: 'local' | 'remote' | null;
+  cause: TlsCause;
+}
+
+/** Cause table, checked in order: the first substring found wins (data, not code). */
+export const TLS_CAUSES: ReadonlyArray<readonly [string, TlsCause]> = [
+  ['bad record MAC', 'bad-record-mac'],
+  ['first record does not look like a TLS handshake', 'not-tls'],
+  ['client sent an HTTP request to an HTTPS server', 'not-tls'],
+  ['no application protocol', 'no-alpn'],
+  ['unsupported application protocols', 'no-alpn'],
+  ["client didn't provide a certificate", 'no-client-cert'],
+  ['client sent no certificate', 'no-client-cert'],
+  ['certificate required', 'no-client-cert'],
+  ['unknown certificate', 'unknown-certificate'],
+  ['bad certificate', 'bad-certificate'],
+  ['connection reset by peer', 'reset'],
+  ['i/o timeout', 'timeout'],
+  ['timeout', 'timeout'],
+  ['EOF', 'eof'],
+];
+
+/**
+ * Classify the error that starts at `at` (index of TLS_MARKER) and ends at `end`.
+ * Never fails: unknown shapes give `ip: null` and cause `other`.
+ */
+export function classifyTls(s: string, at: number, end: number): TlsInfo {
+  let i = at + TLS_MARKER.length;
+  let addrEnd = s.indexOf(' ', i);
+  if (addrEnd === -1 || addrEnd > end) addrEnd = end;
+  let host: string;
+  let portText = '';
+  if (s.charCodeAt(i) === 91 /* [ */) {
+    const close = s.indexOf(']', i);
+    if (close !== -1 && close < addrEnd) {
+      host = s.slice(i + 1, close);
+      if (s.charCodeAt(close + 1) === 58) portText = trimColon(s.slice(close + 2, addrEnd));
+    } else host = '';
+  } else {
+    const tok = trimColon(s.slice(i, addrEnd));
+    const c = tok.lastIndexOf(':');
+    host = c === -1 ? tok : tok.slice(0, c);
+    portText = c === -1 ? '' : tok.slice(c + 1);
+  }
+  i = addrEnd;
+  const rest = s.slice(i, end);
+  const ip = isIPv4(host) ? host : isIPv6(host) ? host.toLowerCase() : null;
+  let port: number | undefined;
+  if (portText.length > 0 && portText.length <= 5 && /^\d+$/.test(portText)) {
+    const p = Number(portText);
+    if (p <= 65535) port = p;
+  }
+  const side = rest.includes('local error: tls:')
+    ? 'local'
+    : rest.includes('remote error: tls:')
+      ? 'remote'
+      : null;
+  let cause: TlsCause = 'other';
+  for (const [needle, c] of TLS_CAUSES) {
+    if (rest.includes(needle)) {
+      cause = c;
+      break;
+    }
+  }
+  return { ip, port, side, cause };
+}
+
+/** Drop one trailing `:` (the separator before the error). */
+function trimColon(t: string): string {
+  return t.endsWith(':') ? t.slice(0, -1) : t;
+}
+
+/** Strict dotted quad. */
+export function isIPv4(s: string): boolean {
+  if (s.length < 7 || s.length > 15) return false;
+  let parts = 0;
+  let v = 0;
+  let digits = 0;
+  for (let k = 0; k <= s.length; k++) {
+    const c = k === s.length ? 46 : s.charCodeAt(k);
+    if (c === 46) {
+      if (digits === 0 || v > 255 || (digits > 1 && s.charCodeAt(k - digits) === 48)) return false;
+      parts++;
+      v = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      v = v * 10 + c - 48;
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+/** IPv6 (optionally with a zone `%eth0` or a dotted-quad tail); shape check, not full validation. */
+export function isIPv6(s: string): boolean {
+  if (s.length < 2 || s.length > 64) return false;
+  const pct = s.indexOf('%');
+  const a = pct === -1 ? s : s.slice(0, pct);
+  if (!a.includes(':')) return false;
+  const dbl = a.indexOf('::');
+  if (dbl !== -1 && a.indexOf('::', dbl + 1) !== -1) return false;
+  const groups = a.split(':');
+  let n = 0;
+  for (let g = 0; g < groups.length; g++) {
+    const x = groups[g];
+    if (x === '') continue;
+    if (g === groups.length - 1 && x.includes('.')) {
+      if (!isIPv4(x)) return false;
+      n += 2;
+      continue;
+    }
+    if (!/^[0-9a-fA-F]{1,4}$/.test(x)) return false;
+    n++;
+  }
+  return dbl === -1 ? n === 8 : n < 8;
+}
