@@ -1,10 +1,41 @@
-/** Network-state records: routes, policy rules, addresses, neighbours (DESIGN: Inspection). */
+/**
+ * Network-state records: routes, policy rules, interfaces, addresses, neighbours,
+ * ARP probes (DESIGN: Inspection).
+ *
+ * Normalisation shared by every source (ip, net-tools, macOS/BSD, Windows):
+ * - MACs are lowercase, colon-separated, two digits per octet (`0:c:29:a:b:c` and
+ *   `00-0C-29-0A-0B-0C` both become `00:0c:29:0a:0b:0c`).
+ * - Route destinations are `default` or a prefix with its length: a host route printed
+ *   as `10.0.0.5` becomes `10.0.0.5/32` (`/128` for IPv6); `0.0.0.0/0` and `::/0` are
+ *   `default`; abbreviated BSD prefixes (`192.168.1`, `224.0.0/4`) are expanded.
+ * - IPv6 zone suffixes (`fe80::1%en0`) are dropped; the zone is the route's `dev`.
+ * - Neighbour `state` uses the Linux NUD names (REACHABLE, STALE, DELAY, PROBE, FAILED,
+ *   INCOMPLETE, PERMANENT, NOARP, NONE); other tools map to the nearest one
+ *   (permanent/static → PERMANENT, incomplete → INCOMPLETE, Windows invalid → FAILED)
+ *   and leave it out when the tool does not say (Windows dynamic, BSD expiring entries).
+ */
 import { z } from 'zod';
 import { base } from './base.js';
 
+/** Address family, named as iproute2 names it. */
 export const Family = z.enum(['inet', 'inet6']);
 
-/** One route entry (`ip route`, `ip -j route`, `route -n`, `netstat -rn`). */
+/** One path of a multipath route (`nexthop via … dev … weight …`). */
+export const Nexthop = z.object({
+  gateway: z.string().optional(),
+  dev: z.string().optional(),
+  weight: z.number().int().optional(),
+  /** Per-path flags as printed: onlink, linkdown, dead, … */
+  flags: z.array(z.string()).optional(),
+});
+export type Nexthop = z.infer<typeof Nexthop>;
+
+/**
+ * One route entry (`ip route`, `ip -j route`, `route -n`, `netstat -rn`).
+ * `table` is `main` unless the source names another one; local/broadcast/multicast
+ * routes printed without a table (as `ip route show table local` does) are in `local`.
+ * A multipath route has no top-level `gateway`/`dev`; its paths are in `nexthops`.
+ */
 export const RouteRecord = z.object({
   type: z.literal('route'),
   ...base,
@@ -19,10 +50,28 @@ export const RouteRecord = z.object({
   src: z.string().optional(),
   metric: z.number().optional(),
   family: Family,
+  /** Route MTU (`mtu 1400`, `mtu lock 1400`, `metrics: [{mtu}]`). */
+  mtu: z.number().int().optional(),
+  /** Gateway assumed on-link even when no prefix covers it. */
+  onlink: z.boolean().optional(),
+  /** The outgoing device has no carrier. */
+  linkdown: z.boolean().optional(),
+  /** Paths of a multipath route. */
+  nexthops: z.array(Nexthop).optional(),
+  /** IPv6 router preference (low, medium, high). */
+  pref: z.string().optional(),
+  /** Raw flags column of `route -n` / `netstat -rn` (UG, UGH, UGScg, …). */
+  flags: z.string().optional(),
+  /** Tokens the parser did not recognise, kept verbatim. */
+  extra: z.array(z.string()).optional(),
 });
 export type RouteRecord = z.infer<typeof RouteRecord>;
 
-/** One `ip rule` policy-routing rule. */
+/**
+ * One `ip rule` policy-routing rule. `from`/`to` are omitted for `all`. `table` is the
+ * table looked up; for rules whose action is not a lookup (prohibit, blackhole,
+ * unreachable, goto, nop) it is the action's name and `action` says the same.
+ */
 export const RuleRecord = z.object({
   type: z.literal('rule'),
   ...base,
@@ -33,10 +82,18 @@ export const RuleRecord = z.object({
   oif: z.string().optional(),
   fwmark: z.string().optional(),
   table: z.string(),
+  /** lookup (default), prohibit, blackhole, unreachable, goto, nop. */
+  action: z.string().optional(),
+  /** The selector is inverted (`not from …`). */
+  not: z.boolean().optional(),
+  /** `suppress_prefixlength N`. */
+  suppressPrefixlength: z.number().int().optional(),
+  /** Tokens the parser did not recognise, kept verbatim. */
+  extra: z.array(z.string()).optional(),
 });
 export type RuleRecord = z.infer<typeof RuleRecord>;
 
-/** One address on an interface (`ip addr`, `ip -j addr`). */
+/** One address on an interface (`ip addr`, `ip -j addr`, `ip -o addr`, `ip -br addr`). */
 export const AddressRecord = z.object({
   type: z.literal('address'),
   ...base,
@@ -45,8 +102,43 @@ export const AddressRecord = z.object({
   mac: z.string().optional(),
   ip: z.string(),
   prefix: z.number().int(),
+  family: Family.optional(),
+  scope: z.string().optional(),
+  /** Alias label (`eth1:vip`) when it differs from `ifname`. */
+  label: z.string().optional(),
+  broadcast: z.string().optional(),
+  /** Point-to-point peer prefix (`inet A peer B/32`). */
+  peer: z.string().optional(),
+  secondary: z.boolean().optional(),
+  /** Other address flags as printed: dynamic, noprefixroute, tentative, deprecated, nodad, … */
+  flags: z.array(z.string()).optional(),
 });
 export type AddressRecord = z.infer<typeof AddressRecord>;
+
+/**
+ * One network interface (`ip link`, and every interface block of `ip addr`, so
+ * interfaces without addresses are known): the ifindex→name and MAC→interface maps.
+ */
+export const LinkRecord = z.object({
+  type: z.literal('link'),
+  ...base,
+  ifindex: z.number().int().optional(),
+  ifname: z.string(),
+  /** What follows `@` in `eth0.100@eth0` / `veth0@if7`: the parent or peer link. */
+  parent: z.string().optional(),
+  mac: z.string().optional(),
+  /** link/ether, link/loopback, link/none, … without the `link/`. */
+  linkType: z.string().optional(),
+  mtu: z.number().int().optional(),
+  /** Operational state: UP, DOWN, UNKNOWN, LOWERLAYERDOWN, DORMANT, … */
+  state: z.string().optional(),
+  /** Flags between `<` and `>`: BROADCAST, MULTICAST, UP, LOWER_UP, NO-CARRIER, … */
+  flags: z.array(z.string()),
+  /** Bridge or bond this interface is enslaved to. */
+  master: z.string().optional(),
+  altnames: z.array(z.string()).optional(),
+});
+export type LinkRecord = z.infer<typeof LinkRecord>;
 
 /** One neighbour (ARP/NDP) entry. `mac` is null when incomplete or failed. */
 export const NeighborRecord = z.object({
@@ -56,8 +148,41 @@ export const NeighborRecord = z.object({
   mac: z.string().nullable(),
   dev: z.string().optional(),
   state: z.string().optional(),
+  /** The neighbour announced itself as an IPv6 router (`router`). */
+  router: z.boolean().optional(),
+  /** Host name printed by `arp -a` (not `?`). */
+  hostname: z.string().optional(),
+  /** Windows: the interface is named by its address and index (`Interface: A --- 0x4`). */
+  ifaddr: z.string().optional(),
+  ifindex: z.number().int().optional(),
 });
 export type NeighborRecord = z.infer<typeof NeighborRecord>;
 
+/**
+ * What one `arping` run learnt about one target: one record per MAC that answered
+ * (`count` replies), or one with `mac: null, count: 0` when nobody answered. Several
+ * records with different MACs for one target are evidence of an address conflict.
+ */
+export const ArpingRecord = z.object({
+  type: z.literal('arping'),
+  ...base,
+  target: z.string(),
+  mac: z.string().nullable(),
+  count: z.number().int().nonnegative(),
+  /** Probes sent in the run, when the summary says. */
+  sent: z.number().int().nonnegative().optional(),
+  /** Source address and interface of the probes (iputils header). */
+  source: z.string().optional(),
+  dev: z.string().optional(),
+});
+export type ArpingRecord = z.infer<typeof ArpingRecord>;
+
 /** Schemas contributed by this file to the record union. */
-export const netstateSchemas = [RouteRecord, RuleRecord, AddressRecord, NeighborRecord] as const;
+export const netstateSchemas = [
+  RouteRecord,
+  RuleRecord,
+  AddressRecord,
+  LinkRecord,
+  NeighborRecord,
+  ArpingRecord,
+] as const;
