@@ -1,0 +1,132 @@
+/**
+ * The lab's scenarios, one per sample bundle: how node1 routes, whether it holds
+ * the VIP, which nftables rules the hypervisor / LAN switch / router load, and how
+ * captures are taken (styles vary on purpose, as real users' bundles do).
+ */
+import { ADDR, type Host, type NodeRouting } from './topology.js';
+
+/** One capture process: `tcpdump -i IF` (pcap) or `dumpcap -i IF…` (pcapng). */
+export interface CaptureSpec {
+  host: Host;
+  tool: 'tcpdump' | 'dumpcap';
+  ifaces: string[];
+  /** Bundle-relative output path, `<host>/<name>`. */
+  file: string;
+}
+
+/** A lab scenario. */
+export interface Scenario {
+  id: string;
+  n: number;
+  title: string;
+  routing: NodeRouting;
+  vipHeld: boolean;
+  /** Extra nftables rulesets per host (loaded after the topology's NAT). */
+  nft: Partial<Record<Host, string>>;
+  captures: CaptureSpec[];
+}
+
+/**
+ * Hypervisor: a stateful forward path that drops what conntrack cannot place. The
+ * node's SYN-ACK for a SYN it received on eth1 is the first packet of that flow the
+ * hypervisor sees, so conntrack classifies it INVALID (no SYN seen) and it is dropped.
+ */
+const HV_DROP_INVALID = `table ip hvfilter {
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    ct state invalid counter drop
+  }
+}`;
+
+/**
+ * Hypervisor: forwards the asymmetric replies but rewrites two bytes of the server's
+ * first TLS flight (the segment starting with the ServerHello record, 16 03 …).
+ * Byte 400 of that segment lies in the encrypted Certificate record (TLS 1.3: the
+ * ServerHello record is ~127 bytes, ChangeCipherSpec 6, EncryptedExtensions < 60),
+ * so the client's AEAD check fails: "decryption failed or bad record mac". nft's
+ * payload statement fixes the TCP checksum (verified with tshark: no bad checksums).
+ */
+const HV_MANGLE = `table ip hvmangle {
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    iifname "mgmt0" tcp sport 443 @ih,0,16 0x1603 counter @ih,3200,16 set 0xdead
+  }
+}`;
+
+/**
+ * LAN switch: a faulty bridge hop rewrites two bytes of the client's second flight
+ * (ChangeCipherSpec 14 03 03 00 01 01, then the encrypted Finished record whose
+ * ciphertext starts at byte 11); bytes 20-21 are inside the ciphertext, so the
+ * server's AEAD check fails: "local error: tls: bad record MAC". Paths stay symmetric.
+ */
+const SW_CORRUPT = `table bridge lancorrupt {
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    ip daddr ${ADDR.vip} tcp dport 443 @ih,0,16 0x1403 counter @ih,160,16 set 0xbeef
+  }
+}`;
+
+/** All scenarios, in issue order. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'asymmetric-drop',
+    n: 1,
+    title:
+      'default route via the management NIC; the hypervisor drops the asymmetric replies (conntrack INVALID)',
+    routing: 'mgmt-default',
+    vipHeld: true,
+    nft: { hv: HV_DROP_INVALID },
+    captures: [{ host: 'node1', tool: 'tcpdump', ifaces: ['any'], file: 'node1/tcpdump-any.pcap' }],
+  },
+  {
+    id: 'asymmetric-mangle',
+    n: 2,
+    title: 'default route via the management NIC; the hypervisor alters TLS payload of the replies',
+    routing: 'mgmt-default',
+    vipHeld: true,
+    nft: { hv: HV_MANGLE },
+    captures: [
+      { host: 'node1', tool: 'dumpcap', ifaces: ['eth0', 'eth1'], file: 'node1/capture.pcapng' },
+      { host: 'client-remote', tool: 'tcpdump', ifaces: ['eth0'], file: 'client-remote/client.pcap' },
+    ],
+  },
+  {
+    id: 'lan-corruption',
+    n: 3,
+    title: 'routing correct; a LAN hop alters client-to-server TLS payload on symmetric paths',
+    routing: 'lan-default',
+    vipHeld: true,
+    nft: { sw: SW_CORRUPT },
+    captures: [
+      { host: 'node1', tool: 'tcpdump', ifaces: ['eth0'], file: 'node1/eth0.pcap' },
+      { host: 'node1', tool: 'tcpdump', ifaces: ['eth1'], file: 'node1/eth1.pcap' },
+      { host: 'client-lan', tool: 'dumpcap', ifaces: ['eth0'], file: 'client-lan/laptop.pcapng' },
+    ],
+  },
+  {
+    id: 'vip-unresolved',
+    n: 4,
+    title: 'the VIP is held by no node: ARP for it stays incomplete',
+    routing: 'lan-default',
+    vipHeld: false,
+    nft: {},
+    captures: [
+      { host: 'node1', tool: 'tcpdump', ifaces: ['eth1'], file: 'node1/node1-eth1.pcap' },
+      { host: 'client-lan', tool: 'dumpcap', ifaces: ['eth0'], file: 'client-lan/arp-debug.pcapng' },
+    ],
+  },
+  {
+    id: 'healthy',
+    n: 5,
+    title: 'healthy: routing correct, VIP held, nothing alters traffic',
+    routing: 'lan-default',
+    vipHeld: true,
+    nft: {},
+    captures: [{ host: 'node1', tool: 'dumpcap', ifaces: ['any'], file: 'node1/node1.pcapng' }],
+  },
+];
+
+/** Find a scenario by id or number. */
+export function findScenario(key: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === key || String(s.n) === key);
+}
