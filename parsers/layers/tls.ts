@@ -138,6 +138,7 @@ const CT_NAMES: Record<number, string> = {
   22: 'handshake',
   23: 'application_data',
   24: 'heartbeat',
+  25: 'tls12_cid',
 };
 
 const labelCache = new Map<number, string>();
@@ -182,8 +183,14 @@ export interface TlsListener {
 export class TlsSession {
   /** Version chosen by the ServerHello (supported_versions if present), -1 until seen. */
   version = -1;
+  /** Record-layer version of the first complete record other than a ClientHello, -1 until seen. */
+  recordVersion = -1;
   /** Legacy version in the ClientHello, -1 until seen. */
   clientHelloVersion = -1;
+  /** Version in effect: the ServerHello's, else the record layer's (-1 unknown). */
+  get effectiveVersion(): number {
+    return this.version >= 0 ? this.version : this.recordVersion;
+  }
   /** Versions offered in supported_versions (empty when absent). */
   offered: number[] = [];
   /** Server name from the ClientHello (outer SNI for ECH), null when absent. */
@@ -197,6 +204,8 @@ enum St {
   Header = 1,
   Body = 2,
   Dead = 3,
+  /** Lost sync after having been in sync: the next segment start is tried as a record start. */
+  Resync = 4,
 }
 
 /** One direction of a TLS connection: feed it in-order TCP payload. */
@@ -215,15 +224,20 @@ export class TlsStream {
   ccs = false;
 
   private st: St = St.Probe;
+  /** A record header was accepted once: the session is TLS; from now on only the content type is checked. */
+  private synced = false;
   private probes = TLS_PROBE_SEGMENTS;
   private readonly hdr = new Uint8Array(5);
   private hdrHave = 0;
   private ct = 0;
   private recLen = 0;
+  private recVersion = 0;
   private rem = 0;
   private alert0 = -1;
   private alert1 = -1;
   private alertHave = 0;
+  /** Bytes of the current record were missing: do not report it. */
+  private damaged = false;
   /** First handshake type starting in the current record (-2 none yet). */
   private recFirstHs = -2;
   /** Handshake message reassembly (plaintext only). */
@@ -250,7 +264,26 @@ export class TlsStream {
   /** Feed `len` in-order payload bytes of one TCP segment starting at `buf[off]`. */
   feed(buf: Uint8Array, off: number, len: number): void {
     if (len <= 0 || this.st === St.Dead) return;
-    if (this.st === St.Probe) {
+    if (this.st === St.Resync) {
+      // tshark: a segment not starting with a valid content type is "continuation data".
+      const c = buf[off];
+      if (
+        this.loose()
+          ? c >= 20 && c <= 25
+          : c >= 20 && c <= 25 && len >= 3 && buf[off + 1] === 3 && buf[off + 2] <= 4
+      ) {
+        this.st = St.Header;
+        this.hdrHave = 0;
+      } else if (!this.loose() && c >= 0x80 && len >= 3 && buf[off + 2] <= 8) {
+        // tshark's SSLv2 heuristic claims such a segment: skip the "record" it announces.
+        this.ct = 0;
+        this.recLen = this.rem = ((c & 0x7f) << 8) | buf[off + 1];
+        this.damaged = true;
+        this.st = St.Body;
+        this.feed(buf, off + 2, len - 2);
+        return;
+      } else return;
+    } else if (this.st === St.Probe) {
       if (!this.probe(buf, off, len)) {
         if (--this.probes <= 0) {
           this.st = St.Dead;
@@ -270,13 +303,22 @@ export class TlsStream {
         const h = this.hdr;
         const ct = h[0];
         const rl = (h[3] << 8) | h[4];
-        if (ct < 20 || ct > 24 || h[1] !== 3 || h[2] > 4 || rl > TLS_MAX_RECORD) {
+        // Once in sync on a known pre-1.3 session only the content type is checked (as
+        // tshark does); otherwise the whole header.
+        if (
+          this.loose()
+            ? ct < 20 || ct > 25
+            : ct < 20 || ct > 24 || h[1] !== 3 || h[2] > 4 || rl > TLS_MAX_RECORD
+        ) {
           this.lostSync();
           return;
         }
+        this.synced = true;
+        this.recVersion = (h[1] << 8) | h[2];
         this.ct = ct;
         this.recLen = this.rem = rl;
         this.alertHave = 0;
+        this.damaged = false;
         this.recFirstHs = ct === TLS_CT.HANDSHAKE && this.handshakeEncrypted() ? -1 : -2;
         this.st = St.Body;
         if (rl === 0) this.endRecord();
@@ -302,15 +344,26 @@ export class TlsStream {
 
   /** `n` payload bytes are missing from the stream (lost or not captured). */
   gap(n: number): void {
-    if (n <= 0 || this.st === St.Dead || this.st === St.Probe) return;
-    if (this.st === St.Body && n < this.rem) {
-      // Still inside the current body: skip by counting, stay in sync.
+    if (n <= 0 || this.st === St.Dead || this.st === St.Probe || this.st === St.Resync) return;
+    if (this.st === St.Body && n <= this.rem) {
+      // Inside the current body: stay in sync by counting; the damaged record is
+      // not reported (tshark never completes its reassembly either).
       this.rem -= n;
+      this.damaged = true;
       if (this.ct === TLS_CT.HANDSHAKE) this.hsLost = true;
-      if (this.ct === TLS_CT.ALERT) this.alertHave = 3;
+      if (this.rem === 0) {
+        this.st = St.Header;
+        this.hdrHave = 0;
+      }
       return;
     }
     this.lostSync();
+  }
+
+  private loose(): boolean {
+    if (!this.synced) return false;
+    const v = this.session.effectiveVersion;
+    return v >= 0 && !isTls13(v);
   }
 
   private handshakeEncrypted(): boolean {
@@ -319,7 +372,7 @@ export class TlsStream {
 
   private lostSync(): void {
     this.resyncs++;
-    this.st = St.Probe;
+    this.st = this.synced ? St.Resync : St.Probe;
     this.probes = TLS_PROBE_SEGMENTS;
     this.hdrHave = 0;
     this.hsHdrHave = 0;
@@ -330,9 +383,15 @@ export class TlsStream {
 
   private endRecord(): void {
     const ct = this.ct;
-    this.records++;
     this.st = St.Header;
     this.hdrHave = 0;
+    if (this.damaged) {
+      this.damaged = false;
+      return;
+    }
+    this.records++;
+    if (this.session.recordVersion < 0 && !(ct === TLS_CT.HANDSHAKE && this.recFirstHs === 1))
+      this.session.recordVersion = this.recVersion;
     const s13 = isTls13(this.session.version);
     if (ct === TLS_CT.ALERT) {
       const plain = this.recLen === 2 && !this.ccs && this.alertHave === 2;
