@@ -9,6 +9,15 @@ import { accessLog } from './access-log.js';
 import { goLog } from './go-log.js';
 import { traefik } from './traefik.js';
 // -- network state (ip-route, ip-rule, ip-addr, ip-link, ip-neigh, route-n, arp, arping) --
+import { arp } from './arp.js';
+import { arping } from './arping.js';
+import { ipAddr } from './ip-addr.js';
+import { ipJson } from './ip-json.js';
+import { ipLink } from './ip-link.js';
+import { ipNeigh } from './ip-neigh.js';
+import { ipRoute } from './ip-route.js';
+import { ipRule } from './ip-rule.js';
+import { routeN } from './route-n.js';
 // -- client output (ping, curl, traceroute) --
 import { curl } from './curl.js';
 import { ping } from './ping.js';
@@ -21,6 +30,15 @@ const formats: TextFormat[] = [
   goLog,
   accessLog,
   // netstate
+  ipRoute,
+  ipRule,
+  ipAddr,
+  ipLink,
+  ipNeigh,
+  ipJson,
+  routeN,
+  arp,
+  arping,
   // client
   ping,
   curl,
