@@ -14,6 +14,16 @@ import { etherTypes, ipProtocols, linkTypes, payloadDecoders } from './registry.
 /** Upper bound on layers per frame (VLAN stacks, tunnels). */
 const MAX_LAYERS = 16;
 
+/** Dense copies of the registry maps: an array index is cheaper than a Map lookup per layer. */
+function dense(m: ReadonlyMap<number, LayerDecoder>, size: number): Array<LayerDecoder | undefined> {
+  const a = new Array<LayerDecoder | undefined>(size).fill(undefined);
+  for (const [k, d] of m) a[k] = d;
+  return a;
+}
+const LINK = dense(linkTypes, Math.max(...linkTypes.keys()) + 1);
+const ETHER = dense(etherTypes, 0x10000);
+const IPPROTO = dense(ipProtocols, 0x100);
+
 /** Decode frame bytes buf[offset, offset + caplen) of the given link type into `pkt` (reset first). */
 export function decodeFrame(
   pkt: DecodedPacket,
@@ -25,26 +35,32 @@ export function decodeFrame(
   pkt.reset(buf);
   pkt.frameOff = offset;
   pkt.capEnd = pkt.limit = offset + caplen;
-  let d: LayerDecoder | undefined = linkTypes.get(linktype);
+  const d: LayerDecoder | undefined = linktype >= 0 && linktype < LINK.length ? LINK[linktype] : undefined;
   if (d === undefined) {
     pkt.setIssue('link-unsupported', 'link', offset, `link type ${linktype} is not decoded`);
-    return;
+  } else {
+    walk(pkt, buf, offset, d);
   }
-  let off = offset;
-  while (pkt.layers.length < MAX_LAYERS) {
-    const n = pkt.layers.length;
-    pkt.layers.push(d.id);
+  pkt.finishLayers();
+}
+
+function walk(pkt: DecodedPacket, buf: Buffer, off: number, first: LayerDecoder): void {
+  let d: LayerDecoder | undefined = first;
+  while (pkt.layerCount < MAX_LAYERS) {
+    const n = pkt.layerCount;
+    pkt.addLayer(d.id);
     pkt.nextKind = NEXT.NONE;
     const r = d.decode(pkt, buf, off);
     if (r === FAIL) {
-      pkt.layers.length = n;
+      pkt.layerCount = n;
       return;
     }
     if (r < 0) return;
     off = r;
     const kind = pkt.nextKind;
-    if (kind === NEXT.ETHERTYPE) d = etherTypes.get(pkt.nextId);
-    else if (kind === NEXT.IPPROTO) d = ipProtocols.get(pkt.nextId);
+    const id = pkt.nextId;
+    if (kind === NEXT.ETHERTYPE) d = ETHER[id & 0xffff];
+    else if (kind === NEXT.IPPROTO) d = IPPROTO[id & 0xff];
     else if (kind === NEXT.PAYLOAD) {
       decodePayload(pkt, buf, off);
       return;
@@ -59,12 +75,12 @@ function decodePayload(pkt: DecodedPacket, buf: Buffer, off: number): void {
   const list = payloadDecoders.get(pkt.nextId);
   if (list === undefined) return;
   for (let i = 0; i < list.length; i++) {
-    const n = pkt.layers.length;
-    pkt.layers.push(list[i].id);
+    const n = pkt.layerCount;
+    pkt.addLayer(list[i].id);
     pkt.nextKind = NEXT.NONE;
     const r = list[i].decode(pkt, buf, off);
     if (r !== FAIL) return;
-    pkt.layers.length = n;
+    pkt.layerCount = n;
     if (pkt.issueCode !== null) return;
   }
 }

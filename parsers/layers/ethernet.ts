@@ -33,7 +33,7 @@ export function decodeLlc(pkt: DecodedPacket, buf: Buffer, off: number, layer: s
     pkt.setIssue('llc-truncated', layer, off, 'LLC header needs 3 bytes');
     return STOP;
   }
-  pkt.layers.push('llc');
+  pkt.addLayer('llc');
   const dsap = buf[off];
   const ssap = buf[off + 1];
   const control = buf[off + 2];

@@ -75,8 +75,13 @@ export class QuotedHeader {
 export class DecodedPacket {
   /** The frame bytes; offsets below index into this buffer. */
   buf: Buffer = Buffer.alloc(0);
-  /** Layer ids in order (e.g. ['sll2','ipv4','tcp','tls']); the array is reused. */
+  /**
+   * Layer ids in order (e.g. ['sll2','ipv4','tcp','tls']). The array is reused and
+   * only valid after decodeFrame returns; decoders add to it with `addLayer`.
+   */
   readonly layers: string[] = [];
+  /** Number of layers added so far (decodeFrame trims `layers` to it at the end). */
+  layerCount = 0;
   /** Offset of the first frame byte in `buf` (issue messages report offsets relative to it). */
   frameOff = 0;
   /** End of the captured bytes (frameOff + caplen). */
@@ -212,7 +217,9 @@ export class DecodedPacket {
   /** Prepare for the next frame (decodeFrame calls this). */
   reset(buf: Buffer): void {
     this.buf = buf;
-    this.layers.length = 0;
+    // `layers` is trimmed by decodeFrame: shrinking it to 0 here would free and
+    // reallocate its backing store for every packet.
+    this.layerCount = 0;
     this.frameOff = this.capEnd = this.limit = 0;
     this.nextKind = 0;
     this.nextId = -1;
@@ -253,6 +260,16 @@ export class DecodedPacket {
     this.arpOp = this.arpSenderMacOff = this.arpSenderIpOff = this.arpTargetMacOff = this.arpTargetIpOff = -1;
     this.arpGratuitous = false;
     this.issueCode = this.issueMessage = null;
+  }
+
+  /** Append a layer id (overwrites in place: no allocation once the array has grown). */
+  addLayer(id: string): void {
+    this.layers[this.layerCount++] = id;
+  }
+
+  /** Make `layers` exactly the ids added (call once decoding is done). */
+  finishLayers(): void {
+    if (this.layers.length !== this.layerCount) this.layers.length = this.layerCount;
   }
 
   /** Record a problem at `off` (an offset into `buf`) in `layer`; decoders then return STOP or FAIL. */

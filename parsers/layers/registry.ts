@@ -38,7 +38,7 @@ export const decoders: ReadonlyMap<string, LayerDecoder> = byId([
 ]);
 
 /** Link type (pcap LINKTYPE_* / pcapng IDB) → first decoder. */
-export const linkTypes: ReadonlyMap<number, LayerDecoder> = table('link type', [
+export const linkTypes: ReadonlyMap<number, LayerDecoder> = makeTable('link type', [
   [0, nullLink], // NULL (BSD loopback, host byte order)
   [1, ethernet], // ETHERNET
   [12, raw], // DLT_RAW on most systems
@@ -52,7 +52,7 @@ export const linkTypes: ReadonlyMap<number, LayerDecoder> = table('link type', [
 ]);
 
 /** EtherType → decoder. */
-export const etherTypes: ReadonlyMap<number, LayerDecoder> = table('EtherType', [
+export const etherTypes: ReadonlyMap<number, LayerDecoder> = makeTable('EtherType', [
   [0x0800, ipv4],
   [0x0806, arp],
   [0x86dd, ipv6],
@@ -63,7 +63,7 @@ export const etherTypes: ReadonlyMap<number, LayerDecoder> = table('EtherType', 
 ]);
 
 /** IP protocol (after IPv6 extension headers) → decoder. */
-export const ipProtocols: ReadonlyMap<number, LayerDecoder> = table('IP protocol', [
+export const ipProtocols: ReadonlyMap<number, LayerDecoder> = makeTable('IP protocol', [
   [1, icmp],
   [4, ipv4], // IPv4-in-IP: the inner header wins, as in tshark conversations
   [6, tcp],
@@ -91,7 +91,8 @@ function byId(list: LayerDecoder[]): Map<string, LayerDecoder> {
   return m;
 }
 
-function table(what: string, entries: Array<[number, LayerDecoder]>): Map<number, LayerDecoder> {
+/** Build a lookup table; a duplicate key or a decoder missing from `decoders` is an error. */
+export function makeTable(what: string, entries: Array<[number, LayerDecoder]>): Map<number, LayerDecoder> {
   const m = new Map<number, LayerDecoder>();
   for (const [k, d] of entries) {
     if (m.has(k)) throw new Error(`duplicate ${what} ${k} in layer registry`);

@@ -26,6 +26,11 @@
 import { FAIL, type LayerDecoder, STOP } from './decoder.js';
 import { NEXT } from './packet.js';
 
+/** Unsigned 32-bit big-endian read; the caller has checked the bounds. */
+function u32(buf: Buffer, off: number): number {
+  return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
+}
+
 /** Expected length of the options decoded here (0: any). */
 function optLenOk(kind: number, len: number): boolean {
   switch (kind) {
@@ -75,8 +80,8 @@ export const tcp: LayerDecoder = {
     pkt.l4Off = off;
     pkt.sport = (buf[off] << 8) | buf[off + 1];
     pkt.dport = (buf[off + 2] << 8) | buf[off + 3];
-    pkt.seq = buf.readUInt32BE(off + 4);
-    pkt.ack = buf.readUInt32BE(off + 8);
+    pkt.seq = u32(buf, off + 4);
+    pkt.ack = u32(buf, off + 8);
     pkt.tcpFlags = buf[off + 13];
     pkt.window = (buf[off + 14] << 8) | buf[off + 15];
     pkt.tcpHeaderLen = doff;
@@ -112,8 +117,8 @@ export const tcp: LayerDecoder = {
         pkt.sackBlocks = (len - 2) >> 3;
         pkt.sackOff = p + 2;
       } else if (kind === 8) {
-        pkt.tsVal = buf.readUInt32BE(p + 2);
-        pkt.tsEcr = buf.readUInt32BE(p + 6);
+        pkt.tsVal = u32(buf, p + 2);
+        pkt.tsEcr = u32(buf, p + 6);
       }
       p += len;
     }
