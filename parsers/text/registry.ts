@@ -23,6 +23,8 @@ import { curl } from './curl.js';
 import { ping } from './ping.js';
 import { traceroute } from './traceroute.js';
 // -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
+import { kubectl } from './kubectl.js';
+import { metallb } from './metallb.js';
 
 const formats: TextFormat[] = [
   // logs
@@ -44,6 +46,8 @@ const formats: TextFormat[] = [
   curl,
   traceroute,
   // k8s
+  kubectl,
+  metallb,
 ];
 
 /** All text formats keyed by id. */

@@ -72,10 +72,10 @@ export const MetallbL2AdvRecord = z.object({
 export type MetallbL2AdvRecord = z.infer<typeof MetallbL2AdvRecord>;
 
 /**
- * `metallb-event`: a speaker/controller log line with an `event`. `event` is
- * normalised (`announced`, `withdrawn`, `allocated`, `unallocated`, else the
- * kebab-cased MetalLB name) and `rawEvent` keeps the original; `ip` is the first
- * of `ips`.
+ * `metallb-event`: a speaker/controller log line with an `event`, or an ARP/NDP
+ * answer for a service IP. `event` is normalised (`announced`, `withdrawn`,
+ * `allocated`, `arp-response`, `ndp-response`, else the kebab-cased MetalLB
+ * name) and `rawEvent` keeps the original; `ip` is the first of `ips`.
  */
 export const MetallbEventRecord = z.object({
   type: z.literal('metallb-event'),
@@ -91,6 +91,12 @@ export const MetallbEventRecord = z.object({
   pool: z.string().optional(),
   protocol: z.string().optional(),
   reason: z.string().optional(),
+  /** Interface of an ARP/NDP responder or response. */
+  iface: z.string().optional(),
+  /** MAC the speaker answered with (`arp-response`). */
+  mac: z.string().optional(),
+  /** Who asked, for `arp-response` / `ndp-response`. */
+  client: z.object({ ip: z.string().nullable() }).optional(),
   message: z.string(),
   text: z.string(),
 });

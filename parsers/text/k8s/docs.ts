@@ -1,0 +1,212 @@
+/**
+ * Buffered Kubernetes documents: YAML streams (`---`-separated) and JSON objects
+ * (`kubectl get -o json`, concatenated or one per file). Lines are collected
+ * one document at a time (bounded), parsed with the `yaml` package, and each
+ * object (or `List` item) is turned into records with the line it starts on.
+ * Line accounting is settled per document: lines of recognised objects are
+ * parsed, the rest skipped, a document that does not parse is all issues.
+ */
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { AnyRecord } from '../../../src/model/records/index.js';
+import { displayText } from '../../../src/util/sanitize.js';
+import type { Counts, LineStatus, TextSink } from '../../types.js';
+
+/** A document longer than this (characters) is reported, not parsed. */
+export const MAX_DOC_CHARS = 16 << 20;
+
+/** One buffered document. */
+export interface BufferedDoc {
+  firstLine: number;
+  lines: number;
+  text: string;
+  overflow: boolean;
+}
+
+/** Collects lines into documents; JSON documents end when their braces balance. */
+export class DocCollector {
+  private parts: string[] = [];
+  private size = 0;
+  private first = 0;
+  private count = 0;
+  private json = false;
+  private depth = 0;
+  private inStr = false;
+  private esc = false;
+  private overflow = false;
+
+  /** `maxChars` bounds one document's buffer (default MAX_DOC_CHARS). */
+  constructor(private readonly maxChars = MAX_DOC_CHARS) {}
+
+  /** True when no document is open. */
+  get idle(): boolean {
+    return this.count === 0;
+  }
+
+  /**
+   * Add a line. Returns the document it completed (a JSON document closing on
+   * this line, or the YAML document a `---` line ends), else null. Blank lines
+   * between documents are not collected (`false` from `collected`).
+   */
+  push(text: string, lineNo: number): { done: BufferedDoc | null; collected: boolean } {
+    if (this.count === 0) {
+      const t = text.trim();
+      if (t === '' || t === '---' || t === '...') return { done: null, collected: false };
+      this.start(lineNo, t[0] === '{' || t[0] === '[');
+    } else if (!this.json && /^(?:---|\.\.\.)(?:\s|$)/.test(text)) {
+      const done = this.take();
+      if (text.startsWith('...')) return { done, collected: false };
+      this.start(lineNo, false);
+      this.add(text);
+      return { done, collected: true };
+    }
+    this.add(text);
+    if (this.json) {
+      this.scan(text);
+      if (this.depth <= 0) return { done: this.take(), collected: true };
+    }
+    return { done: null, collected: true };
+  }
+
+  /** The open document, if any (at end of input). */
+  flush(): BufferedDoc | null {
+    return this.count ? this.take() : null;
+  }
+
+  private start(lineNo: number, json: boolean): void {
+    this.first = lineNo;
+    this.json = json;
+    this.depth = 0;
+    this.inStr = false;
+    this.esc = false;
+  }
+
+  private add(text: string): void {
+    this.count++;
+    if (this.overflow) return;
+    this.size += text.length + 1;
+    if (this.size > this.maxChars) {
+      this.overflow = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(text);
+  }
+
+  /** Track JSON nesting outside strings. */
+  private scan(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inStr) {
+        if (this.esc) this.esc = false;
+        else if (c === 0x5c) this.esc = true;
+        else if (c === 0x22) this.inStr = false;
+      } else if (c === 0x22) this.inStr = true;
+      else if (c === 0x7b || c === 0x5b) this.depth++;
+      else if (c === 0x7d || c === 0x5d) this.depth--;
+    }
+  }
+
+  private take(): BufferedDoc {
+    const d: BufferedDoc = {
+      firstLine: this.first,
+      lines: this.count,
+      text: this.parts.join('\n'),
+      overflow: this.overflow,
+    };
+    this.parts = [];
+    this.size = 0;
+    this.count = 0;
+    this.overflow = false;
+    return d;
+  }
+}
+
+/** Turns one Kubernetes object into records; null when the kind is not one we read. */
+export type ObjectReader = (obj: Record<string, unknown>, line: number) => AnyRecord[] | null;
+
+/** Parse one document and emit the records of its objects. Returns the line counts of the document. */
+export function emitDoc(doc: BufferedDoc, read: ObjectReader, out: TextSink): Counts {
+  if (doc.overflow) {
+    out.issue(doc.firstLine, 'doc-too-large', 'document too large to parse; skipped');
+    return { parsed: 0, skipped: 0, issues: doc.lines };
+  }
+  const lc = new LineCounter();
+  const parsed = parseDocument(doc.text, {
+    lineCounter: lc,
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
+  if (parsed.errors.length) {
+    const e = parsed.errors[0];
+    const line = doc.firstLine + (e.pos ? lc.linePos(e.pos[0]).line - 1 : 0);
+    out.issue(
+      line,
+      'doc-syntax',
+      displayText(
+        `cannot parse ${doc.text.trimStart().startsWith('{') ? 'JSON' : 'YAML'} document: ${e.message.split('\n')[0]}`,
+      ),
+    );
+    return { parsed: 0, skipped: 0, issues: doc.lines };
+  }
+  let js: unknown;
+  try {
+    js = parsed.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    out.issue(doc.firstLine, 'doc-content', displayText(`cannot read document: ${(err as Error).message}`));
+    return { parsed: 0, skipped: 0, issues: doc.lines };
+  }
+  const lineOf = (off: number) => doc.firstLine + Math.max(0, lc.linePos(off).line - 1);
+  const covered = new Set<number>();
+  const visit = (obj: unknown, node: Node | null | undefined) => {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !node?.range) return;
+    const o = obj as Record<string, unknown>;
+    const items = o.items;
+    if (Array.isArray(items) && typeof o.kind === 'string' && o.kind.endsWith('List')) {
+      const seq = isMap(node) ? node.get('items', true) : null;
+      if (isSeq(seq)) for (let i = 0; i < items.length; i++) visit(items[i], seq.items[i] as Node);
+      return;
+    }
+    const start = lineOf(node.range[0]);
+    const recs = read(o, start);
+    if (!recs) return;
+    for (const r of recs) out.record(r);
+    const end = lineOf(Math.max(node.range[0], node.range[1] - 1));
+    for (let l = start; l <= end; l++) covered.add(l);
+  };
+  const root = parsed.contents as Node | null;
+  if (Array.isArray(js) && isSeq(root))
+    for (let i = 0; i < js.length; i++) visit(js[i], root.items[i] as Node);
+  else visit(js, root);
+  const n = Math.min(covered.size, doc.lines);
+  return { parsed: n, skipped: doc.lines - n, issues: 0 };
+}
+
+/**
+ * Keeps a parser's line counts honest when document lines are first reported as
+ * provisionally parsed and settled later by `emitDoc`.
+ */
+export class Tally {
+  readonly counts: Counts = { parsed: 0, skipped: 0, issues: 0 };
+  private provisional = 0;
+
+  /** Count a final status and return it. */
+  mark(s: LineStatus): LineStatus {
+    this.counts[s === 'parsed' ? 'parsed' : s === 'skipped' ? 'skipped' : 'issues']++;
+    return s;
+  }
+
+  /** Count a document line whose status is settled later; reported as parsed. */
+  pending(): LineStatus {
+    this.provisional++;
+    this.counts.parsed++;
+    return 'parsed';
+  }
+
+  /** Replace `doc.lines` provisional lines with their settled counts. */
+  settle(c: Counts, lines: number): void {
+    this.provisional -= lines;
+    this.counts.parsed += c.parsed - lines;
+    this.counts.skipped += c.skipped;
+    this.counts.issues += c.issues;
+  }
+}

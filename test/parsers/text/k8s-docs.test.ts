@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DocCollector, emitDoc } from '../../../parsers/text/k8s/docs.js';
+import type { AnyRecord } from '../../../src/model/records/index.js';
+
+describe('DocCollector', () => {
+  it('bounds a document and reports it as too large', () => {
+    const c = new DocCollector(100);
+    for (let i = 1; i <= 20; i++) c.push(`key${i}: ${'x'.repeat(20)}`, i);
+    const d = c.flush()!;
+    expect(d).toMatchObject({ firstLine: 1, lines: 20, overflow: true, text: '' });
+    const issues: string[] = [];
+    const counts = emitDoc(d, () => [], { record: () => {}, issue: (_l, code) => issues.push(code) });
+    expect(issues).toEqual(['doc-too-large']);
+    expect(counts).toEqual({ parsed: 0, skipped: 0, issues: 20 });
+  });
+  it('ends JSON documents when braces balance, ignoring braces in strings', () => {
+    const c = new DocCollector();
+    expect(c.push('{"a": "}{",', 1).done).toBeNull();
+    const r = c.push(' "b": [1, {"c": "\\"}"}]}', 2);
+    expect(r.done).toMatchObject({ firstLine: 1, lines: 2 });
+    expect(c.idle).toBe(true);
+  });
+  it('splits YAML at --- and stops at ...', () => {
+    const c = new DocCollector();
+    c.push('a: 1', 1);
+    const r = c.push('--- # next', 2);
+    expect(r.done).toMatchObject({ firstLine: 1, lines: 1, text: 'a: 1' });
+    c.push('b: 2', 3);
+    expect(c.push('...', 4).done).toMatchObject({ firstLine: 2, lines: 2 });
+  });
+  it('gives each List item its own line', () => {
+    const c = new DocCollector();
+    const text = ['kind: List', 'items:', '- kind: X', '  n: 1', '- kind: X', '  n: 2'];
+    for (let i = 0; i < text.length; i++) c.push(text[i], i + 10);
+    const seen: number[] = [];
+    emitDoc(
+      c.flush()!,
+      (_o, line) => {
+        seen.push(line);
+        return [{ type: 'issue', file: 'f', code: 'x', message: 'x' } as AnyRecord];
+      },
+      { record: () => {}, issue: () => {} },
+    );
+    expect(seen).toEqual([12, 14]);
+  });
+});
