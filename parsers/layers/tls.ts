@@ -454,7 +454,12 @@ export class TlsStream {
 
   /** Does this segment start with what looks like a chain of TLS record headers? */
   private probe(buf: Uint8Array, off: number, len: number): boolean {
-    if (len < 5) return false;
+    if (len < 5) {
+      // A header split across segments: what is there must fit a handshake record start.
+      return (
+        buf[off] === TLS_CT.HANDSHAKE && (len < 2 || buf[off + 1] === 3) && (len < 3 || buf[off + 2] <= 4)
+      );
+    }
     const end = off + len;
     let p = off;
     let first = true;

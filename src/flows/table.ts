@@ -424,6 +424,11 @@ export class FlowTable implements TlsListener {
     this.remove(f);
   }
 
+  /** Evict flows idle for more than `idleTimeout` at capture time `now` (seconds); done every 4096 packets. */
+  expire(now: number): void {
+    this.evictIdle(now);
+  }
+
   private evictIdle(now: number): void {
     if (!(this.idle < Number.POSITIVE_INFINITY)) return;
     let f = this.lruHead;

@@ -1,0 +1,295 @@
+/**
+ * Flow table unit tests with hand-made DecodedPacket values (no capture reader or
+ * decoders involved): the packet buffer holds only what the fields point at.
+ */
+import { describe, expect, it } from 'vitest';
+import { DecodedPacket, IPPROTO, TCP } from '../../parsers/layers/packet.js';
+import type { Flow } from '../../src/flows/flow.js';
+import { flowState, toFlowSummary } from '../../src/flows/summary.js';
+import { FlowTable } from '../../src/flows/table.js';
+
+const { SYN, ACK, FIN, RST, PSH } = TCP;
+
+function ip4(s: string): number[] {
+  return s.split('.').map(Number);
+}
+
+interface Seg {
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  flags?: number;
+  seq?: number;
+  ack?: number;
+  payload?: Buffer;
+  window?: number;
+  proto?: number;
+}
+
+/** Fill `p` as the decoders would for an IPv4 TCP/UDP packet: buf = src(4) dst(4) payload. */
+function fill(p: DecodedPacket, s: Seg): DecodedPacket {
+  const payload = s.payload ?? Buffer.alloc(0);
+  const buf = Buffer.from([...ip4(s.src), ...ip4(s.dst), ...payload]);
+  p.reset(buf);
+  const proto = s.proto ?? IPPROTO.TCP;
+  p.layers.push('ipv4', proto === IPPROTO.TCP ? 'tcp' : 'udp');
+  p.ipVersion = 4;
+  p.srcOff = 0;
+  p.dstOff = 4;
+  p.ipProto = proto;
+  p.sport = s.sport;
+  p.dport = s.dport;
+  if (proto === IPPROTO.TCP) {
+    p.tcpFlags = s.flags ?? ACK;
+    p.seq = s.seq ?? 0;
+    p.ack = s.ack ?? 0;
+    p.window = s.window ?? 65535;
+  }
+  p.payloadOff = 8;
+  p.payloadLen = p.payloadWireLen = payload.length;
+  return p;
+}
+
+const C = '192.0.2.10';
+const S = '198.51.100.5';
+
+/** Feed segments at 1 s intervals; iface per segment from `ifaces` (client→server, server→client). */
+function run(t: FlowTable, segs: Seg[], ifaces: [string, string] = ['eth1', 'eth0'], t0 = 1000): void {
+  const p = new DecodedPacket();
+  segs.forEach((s, i) => {
+    fill(p, s);
+    t.packet(p, i + 1, t0 + i, 0, 60 + (s.payload?.length ?? 0), s.src === C ? ifaces[0] : ifaces[1]);
+  });
+}
+
+function doneFlows(opts: ConstructorParameters<typeof FlowTable>[0] = {}): { t: FlowTable; done: Flow[] } {
+  const done: Flow[] = [];
+  return { t: new FlowTable({ ...opts, onFlowDone: (f) => done.push(f) }), done };
+}
+
+const c2s = (x: Partial<Seg>): Seg => ({ src: C, sport: 51514, dst: S, dport: 443, ...x });
+const s2c = (x: Partial<Seg>): Seg => ({ src: S, sport: 443, dst: C, dport: 51514, ...x });
+
+describe('FlowTable', () => {
+  it('tracks a complete conversation with per-direction counts and interfaces', () => {
+    const { t, done } = doneFlows();
+    run(t, [
+      c2s({ flags: SYN, seq: 100 }),
+      s2c({ flags: SYN | ACK, seq: 500, ack: 101 }),
+      c2s({ flags: ACK, seq: 101, ack: 501 }),
+      c2s({ flags: PSH | ACK, seq: 101, ack: 501, payload: Buffer.from('hello') }),
+      s2c({ flags: PSH | ACK, seq: 501, ack: 106, payload: Buffer.from('world!') }),
+      c2s({ flags: FIN | ACK, seq: 106, ack: 507 }),
+      s2c({ flags: FIN | ACK, seq: 507, ack: 107 }),
+    ]);
+    t.finish();
+    expect(done).toHaveLength(1);
+    const f = toFlowSummary(done[0], 'node1');
+    expect(f).toMatchObject({
+      id: 'tcp/0',
+      proto: 'tcp',
+      node: 'node1',
+      client: { ip: C, port: 51514 },
+      server: { ip: S, port: 443 },
+      packets: { toServer: 4, toClient: 3 },
+      bytes: { toServer: 4 * 60 + 5, toClient: 3 * 60 + 6 },
+      interfaces: { toServer: ['eth1'], toClient: ['eth0'] },
+      state: 'closed',
+      retransmissions: 0,
+      synRetransmits: 0,
+      asymmetric: true,
+      first: '1970-01-01T00:16:40.000000000Z',
+      last: '1970-01-01T00:16:46.000000000Z',
+    });
+    expect(f.ladder?.map((l) => `${l.dir} ${l.interface} ${l.summary.split(' ')[0]}`).slice(0, 3)).toEqual([
+      'toServer eth1 SYN',
+      'toClient eth0 SYN-ACK',
+      'toServer eth1 ACK',
+    ]);
+    expect(done[0].notes.map((n) => n.kind)).toEqual(['syn', 'syn-ack', 'handshake-complete', 'fin', 'fin']);
+  });
+
+  it('is symmetric when both directions use the same interface', () => {
+    const { t, done } = doneFlows();
+    run(t, [c2s({ flags: SYN, seq: 1 }), s2c({ flags: SYN | ACK, seq: 9, ack: 2 })], ['eth1', 'eth1']);
+    t.finish();
+    expect(toFlowSummary(done[0]).asymmetric).toBe(false);
+  });
+
+  it('counts SYN and SYN-ACK retransmissions of an unfinished handshake', () => {
+    const { t, done } = doneFlows();
+    run(t, [
+      c2s({ flags: SYN, seq: 100 }),
+      s2c({ flags: SYN | ACK, seq: 500, ack: 101 }),
+      c2s({ flags: SYN, seq: 100 }),
+      s2c({ flags: SYN | ACK, seq: 500, ack: 101 }),
+      c2s({ flags: SYN, seq: 100 }),
+    ]);
+    t.finish();
+    const f = toFlowSummary(done[0]);
+    expect(f).toMatchObject({ synRetransmits: 2, synAckRetransmits: 1, state: 'syn-received' });
+    expect(done).toHaveLength(1);
+  });
+
+  it('starts a new conversation on a SYN with a new sequence number (tcp.stream port reuse)', () => {
+    const { t, done } = doneFlows();
+    run(t, [
+      c2s({ flags: SYN, seq: 100 }),
+      s2c({ flags: RST | ACK, seq: 0, ack: 101 }),
+      c2s({ flags: SYN, seq: 9000 }),
+      s2c({ flags: SYN | ACK, seq: 700, ack: 9001 }),
+    ]);
+    t.finish();
+    expect(done.map((f) => [f.index, f.d0.packets + f.d1.packets, flowState(f)])).toEqual([
+      [0, 2, 'reset'],
+      [1, 2, 'syn-received'],
+    ]);
+  });
+
+  it('counts data retransmissions (same seq and length again) and zero windows', () => {
+    const { t, done } = doneFlows();
+    const data = Buffer.alloc(100, 1);
+    run(t, [
+      c2s({ flags: SYN, seq: 0 }),
+      s2c({ flags: SYN | ACK, seq: 0, ack: 1 }),
+      c2s({ flags: ACK, seq: 1, ack: 1 }),
+      c2s({ flags: PSH | ACK, seq: 1, ack: 1, payload: data }),
+      c2s({ flags: PSH | ACK, seq: 1, ack: 1, payload: data }),
+      s2c({ flags: ACK, seq: 1, ack: 101, window: 0 }),
+    ]);
+    t.finish();
+    const f = done[0];
+    expect(toFlowSummary(f).retransmissions).toBe(1);
+    expect(f.d1.zeroWindow).toBe(1);
+    expect(f.notes.map((n) => n.kind)).toContain('retransmit');
+  });
+
+  it('orients mid-stream flows by port when no SYN was seen', () => {
+    const { t, done } = doneFlows();
+    run(t, [s2c({ flags: PSH | ACK, seq: 5, payload: Buffer.from('x') }), c2s({ flags: ACK, seq: 9 })]);
+    t.finish();
+    const f = toFlowSummary(done[0]);
+    expect(f.server).toEqual({ ip: S, port: 443 });
+    expect(f.state).toBe('midstream');
+  });
+
+  it('parses TLS on the payload: SNI, version and alerts by side', () => {
+    const { t, done } = doneFlows();
+    const hello = Buffer.from(
+      '16030100400100003c0303' +
+        '00'.repeat(32) +
+        '00' + // session id
+        '00021301' + // cipher suites
+        '0100' + // compression
+        '0011' + // extensions: 17 bytes
+        '0000000d000b000008746573742e6c6162', // server_name "test.lab"
+      'hex',
+    );
+    expect(hello.length).toBe(5 + 0x40);
+    const alert = Buffer.from('15030300020214', 'hex'); // fatal bad_record_mac
+    run(t, [
+      c2s({ flags: SYN, seq: 0 }),
+      s2c({ flags: SYN | ACK, seq: 0, ack: 1 }),
+      c2s({ flags: ACK, seq: 1, ack: 1 }),
+      c2s({ flags: PSH | ACK, seq: 1, ack: 1, payload: hello }),
+      s2c({ flags: PSH | ACK, seq: 1, ack: 1 + hello.length, payload: alert }),
+    ]);
+    expect(t.pktTls).toEqual(['alert:bad_record_mac']);
+    t.finish();
+    const f = toFlowSummary(done[0]);
+    expect(f.tls).toEqual({
+      sni: 'test.lab',
+      alerts: [{ level: 'fatal', description: 'bad_record_mac', from: 'server' }],
+    });
+    expect(t.events.map((e) => e.kind)).toContain('tls-alert');
+  });
+
+  it('links an ICMP error to the flow through the quoted header', () => {
+    const { t, done } = doneFlows();
+    run(t, [c2s({ proto: IPPROTO.UDP, sport: 40000, dport: 53, payload: Buffer.alloc(20) })]);
+    const p = new DecodedPacket();
+    // router 203.0.113.1 → client: port unreachable quoting client:40000 → server:53
+    p.reset(Buffer.from([...ip4('203.0.113.1'), ...ip4(C), ...ip4(C), ...ip4(S)]));
+    p.ipVersion = 4;
+    p.srcOff = 0;
+    p.dstOff = 4;
+    p.ipProto = IPPROTO.ICMP;
+    p.icmpType = 3;
+    p.icmpCode = 3;
+    const q = p.quoted;
+    q.valid = true;
+    q.ipVersion = 4;
+    q.srcOff = 8;
+    q.dstOff = 12;
+    q.proto = IPPROTO.UDP;
+    q.sport = 40000;
+    q.dport = 53;
+    t.packet(p, 2, 1001, 0, 70, 'eth0');
+    t.finish();
+    expect(done[0].icmpErrors).toBe(1);
+    expect(toFlowSummary(done[0])).toMatchObject({ proto: 'udp', state: 'udp', icmpErrors: 1 });
+    const ev = t.events.find((e) => e.kind === 'icmp-error');
+    expect(ev?.flow).toBe(done[0]);
+    expect(ev?.packet).toBe(2);
+  });
+
+  it('evicts idle flows and the least recently used beyond maxFlows', () => {
+    const { t, done } = doneFlows({ idleTimeout: 30, maxFlows: 2 });
+    const p = new DecodedPacket();
+    for (let i = 0; i < 3; i++) {
+      fill(p, c2s({ sport: 50000 + i, flags: SYN, seq: i }));
+      t.packet(p, i + 1, 1000 + i, 0, 60, null);
+    }
+    expect(t.size).toBe(2);
+    expect(done.map((f) => (f.pa === 443 ? f.pb : f.pa))).toEqual([50000]);
+    t.expire(1002 + 31);
+    expect(t.size).toBe(0);
+    expect(done).toHaveLength(3);
+    expect(t.stats.flowsEvicted).toBe(3);
+  });
+
+  it('tracks ARP requests, replies and unanswered addresses', () => {
+    const t = new FlowTable();
+    const p = new DecodedPacket();
+    const arp = (op: number, smac: string, sip: string, tip: string) => {
+      const mac = Buffer.from(smac.replaceAll(':', ''), 'hex');
+      p.reset(Buffer.from([...mac, ...ip4(sip), ...Buffer.alloc(6), ...ip4(tip)]));
+      p.arpOp = op;
+      p.arpSenderMacOff = 0;
+      p.arpSenderIpOff = 6;
+      p.arpTargetMacOff = 10;
+      p.arpTargetIpOff = 16;
+      t.packet(p, 1, 1000, 0, 42, 'eth1');
+    };
+    arp(1, '02:00:00:00:00:01', '192.0.2.1', '192.0.2.50'); // who-has .50 (VIP)
+    arp(1, '02:00:00:00:00:01', '192.0.2.1', '192.0.2.50');
+    arp(1, '02:00:00:00:00:01', '192.0.2.1', '192.0.2.60');
+    arp(2, '02:00:00:00:00:aa', '192.0.2.60', '192.0.2.1'); // .60 is-at aa
+    arp(2, '02:00:00:00:00:bb', '192.0.2.60', '192.0.2.1'); // and bb: conflict
+    const vip = t.arp.get(0xc0000232)!;
+    expect(vip).toMatchObject({ ip: '192.0.2.50', requests: 2, replies: 0, askedBy: ['192.0.2.1'] });
+    const sixty = t.arp.get(0xc000023c)!;
+    expect(sixty.replyMacs).toEqual(['02:00:00:00:00:aa', '02:00:00:00:00:bb']);
+    expect(t.stats.arp).toBe(5);
+  });
+
+  it('counts ICMP echo requests and replies per address pair', () => {
+    const t = new FlowTable();
+    const p = new DecodedPacket();
+    const echo = (type: number, src: string, dst: string) => {
+      p.reset(Buffer.from([...ip4(src), ...ip4(dst)]));
+      p.ipVersion = 4;
+      p.srcOff = 0;
+      p.dstOff = 4;
+      p.ipProto = IPPROTO.ICMP;
+      p.icmpType = type;
+      p.icmpCode = 0;
+      t.packet(p, 1, 1000, 0, 98, null);
+    };
+    echo(8, C, S);
+    echo(8, C, S);
+    echo(0, S, C);
+    expect([...t.echo.values()]).toMatchObject([{ src: C, dst: S, requests: 2, replies: 1 }]);
+  });
+});
