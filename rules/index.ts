@@ -3,6 +3,29 @@
  * a good engineer investigates in. A duplicate id is an error.
  */
 import { type Rule, ruleTable } from '../src/engine/rule.js';
+import { rule as arpConflict } from './arp-conflict.js';
+import { rule as asymmetricRouting } from './asymmetric-routing.js';
+import { rule as clientFailures } from './client-failures.js';
+import { rule as defaultRouteMismatch } from './default-route-mismatch.js';
+import { rule as payloadCorruption } from './payload-corruption.js';
+import { rule as tcpHandshakeIncomplete } from './tcp-handshake-incomplete.js';
+import { rule as tlsBadRecordMac } from './tls-bad-record-mac.js';
+import { rule as tlsHandshakeFailure } from './tls-handshake-failure.js';
+import { rule as vipUnresolved } from './vip-unresolved.js';
 
 /** Every rule, in evaluation order. */
-export const rules: readonly Rule[] = ruleTable([]);
+export const rules: readonly Rule[] = ruleTable([
+  // L7: symptoms
+  tlsBadRecordMac,
+  tlsHandshakeFailure,
+  clientFailures,
+  // L4: transport
+  tcpHandshakeIncomplete,
+  payloadCorruption,
+  // L3: routing
+  asymmetricRouting,
+  defaultRouteMismatch,
+  // L2: neighbours
+  vipUnresolved,
+  arpConflict,
+]);

@@ -4,12 +4,15 @@
  */
 import { cmdAnalyze } from './commands/analyze.js';
 import { cmdParse } from './commands/parse.js';
+import { cmdExplain, cmdRules } from './commands/rules.js';
 
 const USAGE = `forensic — offline network incident forensics
 
 Usage:
   forensic analyze BUNDLE [options]    diagnose a bundle (directory, .tar, .tar.gz, .zip)
   forensic parse FILE [options]        print what was understood of one file
+  forensic rules [--json]              list the diagnostic rules
+  forensic explain RULE                a rule's full description and remediation
   forensic --help                      this text
 
 Run 'forensic COMMAND --help' for a command's options and examples.
@@ -27,6 +30,8 @@ Exit codes: 0 ok; 1 findings at/above --fail-on (analyze) or file rejected (pars
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: cmdAnalyze,
   parse: cmdParse,
+  rules: cmdRules,
+  explain: cmdExplain,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,65 @@
+/**
+ * client-failures (L7): what clients saw — curl errors (SSL_ERROR_SYSCALL,
+ * timeouts, refused, unreachable), failed pings — grouped by client and kind,
+ * with the target address so lower layers can be checked for it.
+ */
+import { recordsOf } from '../src/engine/evidence.js';
+import { recordRef } from '../src/engine/facts.js';
+import { cap, findingId } from '../src/engine/finding.js';
+import type { Rule } from '../src/engine/rule.js';
+import type { Finding, Severity } from '../src/model/analysis.js';
+
+/** Classify a client error text. */
+export function clientErrorKind(text: string, code?: string | number): string {
+  const t = text.toLowerCase();
+  if (/bad record mac|decryption failed/.test(t)) return 'tls-integrity';
+  if (/ssl_error_syscall|unexpected eof|connection reset|econnreset/.test(t)) return 'tls-reset';
+  if (/timed out|timeout|request timed out|100% packet loss/.test(t) || code === 28) return 'timeout';
+  if (/refused/.test(t) || code === 7) return 'refused';
+  if (/unreachable|no route to host/.test(t)) return 'unreachable';
+  if (/certificate|ssl_r_|verify/.test(t)) return 'certificate';
+  if (/resolve|name or service not known|could not resolve/.test(t) || code === 6) return 'dns';
+  return 'other';
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'client-failures',
+    title: 'Client-side failures (curl, ping)',
+    layer: 'L7',
+    severity: 'medium',
+    needs: ['client-error'],
+    description:
+      'Failures reported by client tools collected in the bundle: curl exit codes and OpenSSL errors (SSL_ERROR_SYSCALL, ' +
+      'decryption failed or bad record mac, connection timed out, connection refused), and pings that got no echo reply ' +
+      '(including Windows pings whose "Received" counts Destination-host-unreachable answers). Grouped by client and kind; ' +
+      'the target tells which service address to follow down the stack.',
+  },
+  evaluate(ev) {
+    const errs = recordsOf(ev, 'client-error');
+    if (errs.length === 0) return [];
+    const groups = new Map<string, typeof errs>();
+    for (const r of errs) {
+      const k = `${r.node ?? ''}|${clientErrorKind(r.text, r.code)}`;
+      groups.set(k, [...(groups.get(k) ?? []), r]);
+    }
+    const out: Finding[] = [];
+    for (const [k, list] of [...groups.entries()].sort()) {
+      const [node, kind] = k.split('|');
+      const targets = [...new Set(list.map((r) => r.target).filter((t): t is string => !!t))].sort();
+      const severity: Severity = kind === 'dns' || kind === 'other' ? 'low' : 'medium';
+      out.push({
+        id: findingId('client-failures', node || undefined, kind),
+        rule: 'client-failures',
+        title: `Client ${node || ''} fails: ${kind}`.replace(/\s+/g, ' '),
+        layer: 'L7',
+        severity,
+        ...(node ? { node } : {}),
+        summary: `${node || 'a client'}: ${list.length} ${kind} failure(s)${targets.length ? ` towards ${targets.join(', ')}` : ''} — e.g. "${list[0].text.slice(0, 160)}"`,
+        evidence: cap(list.map((r) => recordRef(r, r.text))),
+        facts: { kind, count: list.length, targets, client: node },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * tcp-handshake-incomplete (L4): TCP handshakes that never completed — SYN
+ * retransmitted with no SYN-ACK, or SYN-ACK retransmitted with no final ACK —
+ * grouped per node, server and the interfaces each direction was seen on.
+ */
+import { cap, findingId, flowRef, priorOf } from '../src/engine/finding.js';
+import type { Rule } from '../src/engine/rule.js';
+import type { Finding, FlowSummary } from '../src/model/analysis.js';
+
+/** A handshake that did not complete and was retried (so not just cut by the capture). */
+export function isIncomplete(f: FlowSummary): boolean {
+  if (f.proto !== 'tcp') return false;
+  const retried = (f.synRetransmits ?? 0) > 0 || (f.synAckRetransmits ?? 0) > 0;
+  return retried && (f.state === 'syn-sent' || f.state === 'syn-received' || f.state === 'incomplete');
+}
+
+/** True when a symptom's targets name `ip` (or it names none, so it cannot be told apart). */
+export function targetsMatch(targets: unknown, ip: string): boolean {
+  if (!Array.isArray(targets) || targets.length === 0) return true;
+  return targets.some(
+    (t) => typeof t === 'string' && (t === ip || t.includes(`//${ip}`) || t.includes(`${ip}:`)),
+  );
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'tcp-handshake-incomplete',
+    title: 'TCP handshakes retransmitted and never completed',
+    layer: 'L4',
+    severity: 'high',
+    needs: ['flows'],
+    description:
+      'Connections whose SYN or SYN-ACK was retransmitted and whose three-way handshake never completed. A retransmitted ' +
+      'SYN with no SYN-ACK means the request did not reach the server or the answer did not come back; a retransmitted ' +
+      'SYN-ACK means the server answered but the client never acknowledged — the reply was lost on its way back, which is ' +
+      'the signature of an asymmetric return path through a stateful hop. Grouped by node, server and interfaces.',
+  },
+  evaluate(ev, prior) {
+    const bad = ev.flows.filter(isIncomplete);
+    if (bad.length === 0) return [];
+    const groups = new Map<string, FlowSummary[]>();
+    for (const f of bad) {
+      const k = `${f.node ?? ''}|${f.server.ip}:${f.server.port}|${f.interfaces.toServer.join(',')}|${f.interfaces.toClient.join(',')}`;
+      groups.set(k, [...(groups.get(k) ?? []), f]);
+    }
+    const symptoms = priorOf(prior, 'client-failures').filter((s) =>
+      ['timeout', 'tls-reset', 'refused'].includes(String(s.facts?.kind)),
+    );
+    const out: Finding[] = [];
+    for (const [k, list] of [...groups.entries()].sort()) {
+      const node = k.split('|')[0] || undefined;
+      const f0 = list[0];
+      const synAck = list.filter((f) => (f.synAckRetransmits ?? 0) > 0).length;
+      const clients = [...new Set(list.map((f) => f.client.ip))].sort();
+      const where = `requests on ${f0.interfaces.toServer.join(',') || '?'}, replies on ${f0.interfaces.toClient.join(',') || '—'}`;
+      const qualifier = `${f0.server.ip}:${f0.server.port}${groups.size > 1 ? `/${f0.interfaces.toServer.join(',')}` : ''}`;
+      out.push({
+        id: findingId('tcp-handshake-incomplete', node, qualifier),
+        rule: 'tcp-handshake-incomplete',
+        title: `TCP handshakes to ${f0.server.ip}:${f0.server.port} never complete`,
+        layer: 'L4',
+        severity: list.length >= 3 ? 'high' : 'medium',
+        ...(node ? { node } : {}),
+        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it); ${where}.`,
+        evidence: cap(list.map((f) => flowRef(f))),
+        causes: symptoms.filter((s) => targetsMatch(s.facts?.targets, f0.server.ip)).map((s) => s.id),
+        facts: {
+          flows: list.map((f) => f.id),
+          clients,
+          synAckRetransmitted: synAck,
+          server: `${f0.server.ip}:${f0.server.port}`,
+        },
+      });
+    }
+    return out;
+  },
+};

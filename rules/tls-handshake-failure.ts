@@ -1,0 +1,74 @@
+/**
+ * tls-handshake-failure (L7): TLS handshake failures other than bad record MAC —
+ * EOF, reset, timeout, certificate problems, non-TLS clients — grouped by cause
+ * and client, plus TLS alerts seen in captures.
+ */
+import { FlowIndex } from '../src/engine/correlate.js';
+import { recordsOf } from '../src/engine/evidence.js';
+import { recordRef } from '../src/engine/facts.js';
+import { cap, eventRef, findingId } from '../src/engine/finding.js';
+import type { Rule } from '../src/engine/rule.js';
+import type { Finding, Severity } from '../src/model/analysis.js';
+
+/** Causes that point at the network (as opposed to configuration or scanners). */
+const NETWORK_CAUSES = new Set(['eof', 'reset', 'timeout']);
+
+export const rule: Rule = {
+  meta: {
+    id: 'tls-handshake-failure',
+    title: 'TLS handshake failures (EOF, reset, timeout, certificate)',
+    layer: 'L7',
+    severity: 'medium',
+    needs: ['tls-handshake-error', 'flows'],
+    description:
+      'Handshakes that did not complete for reasons other than record integrity: the peer closed (EOF) or reset the ' +
+      'connection, the handshake timed out, a certificate was rejected, or the client did not speak TLS. Grouped by cause ' +
+      'and client; EOF/reset/timeout from many clients point at the path, certificate causes at configuration, scattered ' +
+      'not-tls errors usually at scanners. Captured TLS alerts (other than bad_record_mac) are included.',
+    remediation:
+      'For EOF/reset/timeout follow the joined flows down to L4/L3; for certificate causes check the served chain and client trust.',
+  },
+  evaluate(ev) {
+    const flows = new FlowIndex(ev.flows);
+    const errs = recordsOf(ev, 'tls-handshake-error').filter((r) => r.cause !== 'bad-record-mac');
+    const alerts = ev.events.filter((e) => e.kind === 'tls-alert' && !/bad_record_mac/.test(e.text));
+    if (errs.length + alerts.length === 0) return [];
+    const byCause = new Map<string, typeof errs>();
+    for (const r of errs) byCause.set(r.cause, [...(byCause.get(r.cause) ?? []), r]);
+    const out: Finding[] = [];
+    for (const [cause, list] of [...byCause.entries()].sort()) {
+      const clients = [...new Set(list.map((r) => r.client.ip ?? '?'))].sort();
+      const node = list.find((r) => r.node)?.node;
+      const joined = list
+        .map((r) => flows.join(r.node, r.client.ip, r.client.port, r.ts))
+        .filter((j) => j.status === 'joined').length;
+      const severity: Severity = NETWORK_CAUSES.has(cause) && list.length >= 3 ? 'medium' : 'low';
+      out.push({
+        id: findingId('tls-handshake-failure', node, cause),
+        rule: 'tls-handshake-failure',
+        title: `TLS handshake failures: ${cause}`,
+        layer: 'L7',
+        severity,
+        ...(node ? { node } : {}),
+        summary: `${list.length} TLS handshake error(s) with cause "${cause}" from ${clients.length} client(s) (${clients.slice(0, 5).join(', ')}${clients.length > 5 ? ', …' : ''}); ${joined} joined to a captured flow.`,
+        evidence: cap(list.map((r) => recordRef(r, r.text))),
+        facts: { cause, count: list.length, clients },
+      });
+    }
+    if (alerts.length) {
+      const node = alerts.find((a) => a.node)?.node;
+      out.push({
+        id: findingId('tls-handshake-failure', node, 'alerts'),
+        rule: 'tls-handshake-failure',
+        title: 'TLS alerts in captures',
+        layer: 'L7',
+        severity: 'low',
+        ...(node ? { node } : {}),
+        summary: `${alerts.length} TLS alert(s) captured: ${[...new Set(alerts.map((a) => a.text.replace(/^.*alert:?\s*/i, '')))].slice(0, 4).join('; ')}.`,
+        evidence: cap(alerts.map(eventRef)),
+        facts: { count: alerts.length },
+      });
+    }
+    return out;
+  },
+};

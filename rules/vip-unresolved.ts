@@ -1,0 +1,108 @@
+/**
+ * vip-unresolved (L2): an address clients use has no neighbour resolution — ARP
+ * requests go unanswered in captures, clients and routers hold INCOMPLETE/FAILED
+ * entries, and no node holds the address in its `ip addr`.
+ */
+import { factsOf, recordRef } from '../src/engine/facts.js';
+import { cap, findingId, priorOf } from '../src/engine/finding.js';
+import type { Rule } from '../src/engine/rule.js';
+import type { EvidenceRef, Finding } from '../src/model/analysis.js';
+import { parseAddr } from '../src/netstate/ip.js';
+
+const IP_IN = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/;
+
+export const rule: Rule = {
+  meta: {
+    id: 'vip-unresolved',
+    title: 'Service address does not resolve at L2',
+    layer: 'L2',
+    severity: 'high',
+    needs: ['neighbor', 'arp', 'address', 'client-error'],
+    description:
+      'Nobody answers ARP for an address clients use (typically a MetalLB VIP): clients and routers show INCOMPLETE or ' +
+      'FAILED neighbour entries, captures show who-has requests without replies, and no node holds the address in its ' +
+      '`ip addr` (MetalLB L2 mode answers ARP from the speaker without adding the address). Connections then fail with ' +
+      '"no route to host"/timeouts, pings get Destination Host Unreachable from the router.',
+    remediation:
+      'Check which node should announce {vip}: MetalLB speaker logs (serviceAnnounced), L2Advertisement nodeSelectors/interfaces, that {vip} is inside an IPAddressPool; then `arping -I <iface> {vip}` from the LAN.',
+  },
+  evaluate(ev, prior) {
+    const facts = factsOf(ev);
+    const candidates = new Set(facts.serviceIps());
+    const symptoms = priorOf(prior, 'client-failures', 'tcp-handshake-incomplete');
+    for (const s of symptoms)
+      for (const t of (s.facts?.targets as string[]) ?? []) {
+        const m = IP_IN.exec(String(t));
+        if (m) candidates.add(m[1]);
+      }
+    for (const n of facts.neighbors) if (!n.mac) candidates.add(n.ip);
+    for (const a of ev.arp) if (a.requests > 0 && a.replies === 0) candidates.add(a.ip);
+    const out: Finding[] = [];
+    for (const ip of [...candidates].sort()) {
+      if (parseAddr(ip)?.family !== 4) continue;
+      const neigh = facts.neighborsFor(ip);
+      const failed = neigh.filter((n) => !n.mac || /FAILED|INCOMPLETE/i.test(n.state ?? ''));
+      const resolved = neigh.filter((n) => n.mac && !/FAILED|INCOMPLETE/i.test(n.state ?? ''));
+      const unanswered = ev.arp.filter((a) => a.ip === ip && a.requests > 0 && a.replies === 0);
+      const answered = ev.arp.filter((a) => a.ip === ip && a.replies > 0);
+      if (failed.length + unanswered.length === 0 || resolved.length + answered.length > 0) continue;
+      const holders = facts.ownerOf(ip);
+      const nodesWithAddr = new Set(facts.addresses.map((a) => a.node));
+      const explains = symptoms.filter((s) => {
+        const t = s.facts?.targets;
+        const srv = s.facts?.server;
+        return (
+          (Array.isArray(t) && t.some((x) => String(x).includes(ip))) ||
+          (typeof srv === 'string' && srv.startsWith(`${ip}:`))
+        );
+      });
+      const evidence: EvidenceRef[] = [
+        ...failed.map((n) =>
+          recordRef(
+            n,
+            `${n.ip} ${n.mac ?? '(no MAC)'} ${n.state ?? ''}${n.dev ? ` dev ${n.dev}` : ''}`.trim(),
+          ),
+        ),
+        ...unanswered.map((a) => ({
+          file: a.file,
+          ...(a.packets[0] ? { packet: a.packets[0] } : {}),
+          ...(a.node ? { node: a.node } : {}),
+          ...(a.firstTs ? { ts: a.firstTs } : {}),
+          ...(a.ifaces[0] ? { interface: a.ifaces[0] } : {}),
+          text: `${a.requests} ARP who-has ${ip} without a reply`,
+        })),
+      ];
+      const nobody = holders.length === 0 && nodesWithAddr.size > 0;
+      out.push({
+        id: findingId('vip-unresolved', undefined, ip),
+        rule: 'vip-unresolved',
+        title: `${ip} does not resolve at L2`,
+        layer: 'L2',
+        severity: 'high',
+        summary: `Nobody answers ARP for ${ip}: ${failed.length} failed/incomplete neighbour entr${failed.length === 1 ? 'y' : 'ies'}, ${unanswered.reduce((s, a) => s + a.requests, 0)} unanswered ARP request(s)${nobody ? `; no node holds ${ip} in its ip addr dump` : holders.length ? `; ${holders.map((h) => `${h.node}/${h.ifname}`).join(', ')} holds it but does not answer` : ''}.`,
+        evidence: cap(evidence),
+        causes: explains.map((s) => s.id),
+        remediation: {
+          summary: `Make a node announce ${ip} on the LAN.`,
+          commands: [
+            'kubectl -n metallb-system logs -l component=speaker --tail=200 | grep -i announc',
+            'kubectl get ipaddresspools.metallb.io,l2advertisements.metallb.io -A -o yaml',
+            `arping -c 3 -I <LAN interface> ${ip}`,
+          ],
+        },
+        facts: {
+          ip,
+          holders: holders.map((h) => `${h.node}/${h.ifname}`),
+          neighborFailures: failed.length,
+          unansweredArp: unanswered.reduce((s, a) => s + a.requests, 0),
+          confidence: explains.length ? 0.85 : 0.6,
+          confidenceReasons: [
+            nobody ? 'no node holds the address' : 'a holder exists but does not answer',
+            `${explains.length} client symptom(s) target ${ip}`,
+          ],
+        },
+      });
+    }
+    return out;
+  },
+};

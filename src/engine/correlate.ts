@@ -1,0 +1,70 @@
+/**
+ * Correlation: join a log record that names a client ip:port to the flow it
+ * describes — same node, same client endpoint, and the log time inside the flow's
+ * time range (± a tolerance for clock skew and logging delay). A join that is
+ * ambiguous is reported as such, never guessed.
+ */
+import type { FlowSummary } from '../model/analysis.js';
+import { isoDiffSeconds } from '../util/time.js';
+
+/** Seconds of slack around a flow's time range. */
+export const JOIN_TOLERANCE_S = 5;
+
+/** Outcome of a join. */
+export type Join =
+  | { status: 'joined'; flow: FlowSummary }
+  | { status: 'ambiguous'; flows: FlowSummary[] }
+  | { status: 'none'; reason: string };
+
+/** Index of flows by client endpoint for repeated joins. */
+export class FlowIndex {
+  private readonly byClient = new Map<string, FlowSummary[]>();
+  private readonly byEndpoint = new Map<string, FlowSummary[]>();
+
+  constructor(flows: readonly FlowSummary[]) {
+    for (const f of flows) {
+      for (const [k, m] of [
+        [`${f.client.ip}|${f.client.port}`, this.byClient],
+        [`${f.client.ip}`, this.byEndpoint],
+      ] as const) {
+        const l = m.get(k) ?? [];
+        l.push(f);
+        m.set(k, l);
+      }
+    }
+  }
+
+  /** Flows of a client address (any port). */
+  ofClient(ip: string): readonly FlowSummary[] {
+    return this.byEndpoint.get(ip) ?? [];
+  }
+
+  /** Join a record (node, client ip:port, time) to its flow. */
+  join(
+    node: string | undefined,
+    ip: string | null,
+    port: number | undefined,
+    ts: string | null | undefined,
+  ): Join {
+    if (!ip || port === undefined) return { status: 'none', reason: 'the record has no client port' };
+    let cands = this.byClient.get(`${ip}|${port}`) ?? [];
+    if (cands.length === 0) return { status: 'none', reason: `no captured flow from ${ip}:${port}` };
+    const sameNode = cands.filter((f) => !node || !f.node || f.node === node);
+    if (sameNode.length) cands = sameNode;
+    if (ts) {
+      const inTime = cands.filter(
+        (f) =>
+          isoDiffSeconds(ts, f.first) >= -JOIN_TOLERANCE_S && isoDiffSeconds(ts, f.last) <= JOIN_TOLERANCE_S,
+      );
+      if (inTime.length === 0)
+        return { status: 'none', reason: `flows from ${ip}:${port} exist but none at ${ts}` };
+      cands = inTime;
+    }
+    // The same conversation captured on several nodes/files counts once per node.
+    const distinct = [
+      ...new Map(cands.map((f) => [`${f.node}|${f.first}|${f.server.ip}|${f.server.port}`, f])).values(),
+    ];
+    if (distinct.length === 1) return { status: 'joined', flow: distinct[0] };
+    return { status: 'ambiguous', flows: distinct };
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Derived facts shared by rules: who owns an address or a MAC, each node's router,
+ * the service under investigation, and the clients that talk to it. Computed once
+ * per Evidence and cached.
+ */
+import type { EvidenceRef, FlowSummary } from '../model/analysis.js';
+import type { AddressRecord, NeighborRecord, RouteRecord, RuleRecord } from '../model/records/index.js';
+import { contains, parseAddr, parsePrefix } from '../netstate/ip.js';
+import { Router } from '../netstate/routing.js';
+import { displayText } from '../util/sanitize.js';
+import { type Evidence, type NodeRecord, recordsOf } from './evidence.js';
+
+/** A link record (ip link / ip addr): interface with index and MAC. */
+export interface LinkLike {
+  node?: string;
+  file: string;
+  line?: number;
+  ifname: string;
+  ifindex?: number;
+  mac?: string;
+}
+
+/** Shared, cached facts. */
+export class Facts {
+  private readonly routers = new Map<string, Router | null>();
+  readonly addresses: ReadonlyArray<AddressRecord & { node?: string }>;
+  readonly links: LinkLike[];
+  readonly neighbors: ReadonlyArray<NeighborRecord & { node?: string }>;
+
+  constructor(readonly ev: Evidence) {
+    this.addresses = recordsOf(ev, 'address');
+    this.neighbors = recordsOf(ev, 'neighbor');
+    const links: LinkLike[] = [];
+    for (const r of ev.byType.get('link') ?? []) links.push(r as unknown as LinkLike);
+    for (const a of this.addresses)
+      if (a.mac)
+        links.push({
+          node: a.node,
+          file: a.file,
+          line: a.line,
+          ifname: a.ifname,
+          ifindex: a.ifindex,
+          mac: a.mac,
+        });
+    this.links = links;
+  }
+
+  /** Nodes that have routing state. */
+  routedNodes(): string[] {
+    return [
+      ...new Set(
+        recordsOf(this.ev, 'route')
+          .map((r) => r.node)
+          .filter((n): n is string => !!n),
+      ),
+    ].sort();
+  }
+
+  /** The router of a node, or null without routes. */
+  router(node: string): Router | null {
+    if (!this.routers.has(node)) {
+      const routes = recordsOf(this.ev, 'route').filter((r) => r.node === node) as RouteRecord[];
+      const rules = recordsOf(this.ev, 'rule').filter((r) => r.node === node) as RuleRecord[];
+      const addresses = this.addresses.filter((r) => r.node === node);
+      this.routers.set(node, routes.length ? new Router({ routes, rules, addresses }) : null);
+    }
+    return this.routers.get(node) ?? null;
+  }
+
+  /** Which node/interface holds an IP address (from `ip addr` dumps). */
+  ownerOf(ip: string): Array<{ node?: string; ifname: string; rec: AddressRecord }> {
+    const a = parseAddr(ip);
+    if (!a) return [];
+    return this.addresses
+      .filter((r) => {
+        const b = parseAddr(r.ip);
+        return !!b && b.family === a.family && b.value === a.value;
+      })
+      .map((r) => ({ node: r.node, ifname: r.ifname, rec: r }));
+  }
+
+  /** Which node/interface a MAC belongs to. */
+  macOwner(mac: string): LinkLike | undefined {
+    const m = mac.toLowerCase();
+    return this.links.find((l) => l.mac?.toLowerCase() === m);
+  }
+
+  /** Addresses of a node on an interface. */
+  addressesOn(node: string, ifname: string): Array<AddressRecord & { node?: string }> {
+    return this.addresses.filter((a) => a.node === node && a.ifname === ifname);
+  }
+
+  /** Connected subnets of a node (`ip/prefix`). */
+  subnetsOf(node: string): Array<{ ifname: string; cidr: string }> {
+    return this.addresses
+      .filter((a) => a.node === node)
+      .map((a) => ({ ifname: a.ifname, cidr: `${a.ip}/${a.prefix}` }));
+  }
+
+  /** The service VIP(s): manifest first, then k8s LoadBalancer IPs, then client targets. */
+  serviceIps(): string[] {
+    const out = new Set<string>();
+    const vip = this.ev.manifest?.service?.vip;
+    if (vip) out.add(vip);
+    for (const r of this.ev.byType.get('k8s-service') ?? []) {
+      const s = r as unknown as { externalIPs?: string[]; loadBalancerIP?: string };
+      for (const ip of s.externalIPs ?? []) if (parseAddr(ip)) out.add(ip);
+      if (s.loadBalancerIP && parseAddr(s.loadBalancerIP)) out.add(s.loadBalancerIP);
+    }
+    return [...out];
+  }
+
+  /** The service port: manifest, else 443. */
+  servicePort(): number {
+    return this.ev.manifest?.service?.port ?? 443;
+  }
+
+  /** True when `ip` lies in one of the node's connected subnets on `ifname` (or any interface when omitted). */
+  onLink(node: string, ip: string, ifname?: string): boolean {
+    const a = parseAddr(ip);
+    if (!a) return false;
+    return this.addresses.some((r) => {
+      if (r.node !== node || (ifname && r.ifname !== ifname)) return false;
+      const p = parsePrefix(`${r.ip}/${r.prefix}`);
+      return !!p && p.length < (p.family === 4 ? 32 : 128) && contains(p, a);
+    });
+  }
+
+  /** Flows whose server is a given IP (any port when omitted). */
+  flowsTo(ip: string, port?: number): FlowSummary[] {
+    return this.ev.flows.filter((f) => f.server.ip === ip && (port === undefined || f.server.port === port));
+  }
+
+  /** Neighbour entries (all nodes) for an IP. */
+  neighborsFor(ip: string): Array<NeighborRecord & { node?: string }> {
+    return this.neighbors.filter((n) => n.ip === ip);
+  }
+}
+
+const cache = new WeakMap<Evidence, Facts>();
+
+/** Facts for an Evidence store (cached). */
+export function factsOf(ev: Evidence): Facts {
+  let f = cache.get(ev);
+  if (!f) {
+    f = new Facts(ev);
+    cache.set(ev, f);
+  }
+  return f;
+}
+
+/** Evidence reference for a record. */
+export function recordRef(r: NodeRecord, text?: string): EvidenceRef {
+  const rec = r as NodeRecord & { ts?: string | null; text?: string };
+  return {
+    file: r.file,
+    ...(r.line !== undefined ? { line: r.line } : {}),
+    ...(r.node ? { node: r.node } : {}),
+    ...(typeof rec.ts === 'string' ? { ts: rec.ts } : {}),
+    text: displayText(text ?? rec.text ?? r.type),
+  };
+}

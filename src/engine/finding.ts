@@ -1,0 +1,52 @@
+/** Helpers rules use to build findings and evidence references. */
+import type { EvidenceRef, Finding, FlowSummary } from '../model/analysis.js';
+import type { PacketEvent } from './evidence.js';
+
+/** Finding id: `rule#node` (or `rule#bundle`), with an optional qualifier. */
+export function findingId(rule: string, node?: string, qualifier?: string): string {
+  return `${rule}#${node ?? 'bundle'}${qualifier ? `/${qualifier}` : ''}`;
+}
+
+/** One-line description of a flow. */
+export function flowText(f: FlowSummary): string {
+  const ifs = (l: string[]) => (l.length ? l.join(',') : '?');
+  return `${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} ${f.state}; requests on ${ifs(f.interfaces.toServer)}, replies on ${ifs(f.interfaces.toClient)}`;
+}
+
+/** Evidence reference for a flow (its first capture file). */
+export function flowRef(f: FlowSummary, text?: string): EvidenceRef {
+  const first = f.ladder?.[0];
+  const [file, packet] = first?.ref.split('#') ?? [f.files?.[0] ?? '(capture)', undefined];
+  return {
+    file: file ?? '(capture)',
+    ...(packet ? { packet: Number(packet) } : {}),
+    ...(first?.interface ? { interface: first.interface } : {}),
+    ...(f.node ? { node: f.node } : {}),
+    ts: f.first,
+    flow: f.id,
+    text: text ?? flowText(f),
+  };
+}
+
+/** Evidence reference for a packet event. */
+export function eventRef(e: PacketEvent): EvidenceRef {
+  return {
+    file: e.file,
+    packet: e.packet,
+    ...(e.iface ? { interface: e.iface } : {}),
+    ...(e.node ? { node: e.node } : {}),
+    ts: e.ts,
+    ...(e.flow ? { flow: e.flow } : {}),
+    text: e.text,
+  };
+}
+
+/** Keep the first `n` evidence references (findings cite examples, facts carry totals). */
+export function cap<T>(list: T[], n = 12): T[] {
+  return list.slice(0, n);
+}
+
+/** Findings of given rules among the prior ones. */
+export function priorOf(prior: readonly Finding[], ...rules: string[]): Finding[] {
+  return prior.filter((f) => rules.includes(f.rule));
+}
