@@ -54,7 +54,8 @@ function windowsState(type: string): string | undefined {
 /** Sniff: any of the three styles. */
 function isArpLine(l: string): boolean {
   return (
-    (BSD_STYLE.test(l) && / at (?:[0-9a-fA-F:]{3,}|<incomplete>|\(incomplete\)|incomplete)\b/.test(l)) ||
+    (BSD_STYLE.test(l) &&
+      / at (?:[0-9a-fA-F:]{3,}|<incomplete>|\(incomplete\)|incomplete)(?=\s|$)/.test(l)) ||
     WIN_BLOCK.test(l) ||
     WIN_ENTRY.test(l) ||
     NT_HEADER.test(l) ||

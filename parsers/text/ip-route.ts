@@ -21,7 +21,7 @@ import {
   stripZone,
   tokens,
 } from './netstate/common.js';
-import { defaultTable, ROUTE_TYPES, routeFamily } from './netstate/emit.js';
+import { defaultTable, NUD_STATES, ROUTE_TYPES, routeFamily } from './netstate/emit.js';
 
 /** Keywords followed by one argument that we keep. */
 const KEEP = new Set(['via', 'dev', 'table', 'proto', 'scope', 'src', 'metric', 'mtu', 'pref', 'weight']);
@@ -85,6 +85,8 @@ function isRouteLine(l: string): boolean {
   let i = 0;
   if (ROUTE_TYPES.has(t[0])) i = 1;
   if (i >= t.length || normDst(t[i]) === null) return false;
+  // `ADDR dev X lladdr M STATE` is ip neigh
+  if (t.includes('lladdr') || NUD_STATES.has(t[t.length - 1])) return false;
   if (i === 1 && t.length === 2) return true; // "unreachable 10.0.0.0/8"
   const k = t[i + 1];
   return k !== undefined && (KEEP.has(k) || SKIP1.has(k) || FLAGS.has(k));
