@@ -192,6 +192,13 @@ export async function readPcapng(ch: Chunks, ctx: ReadContext): Promise<boolean>
     fr.nsec = Number(((ts - sec * st.units) * 1_000_000_000n) / st.units);
   };
 
+  // Packet block options: only the flags word is kept (callback allocated once).
+  let epbFlags = 0;
+  let optView: DataView = ch.dv;
+  const onPacketOption = (code: number, o: number, n: number): void => {
+    if (code === 2 && n >= 4) epbFlags = optView.getUint32(o, le);
+  };
+
   /** EPB or OPB: emit the frame. */
   const packetBlock = (
     v: DataView,
@@ -227,12 +234,10 @@ export async function readPcapng(ch: Chunks, ctx: ReadContext): Promise<boolean>
       );
       return;
     }
-    let flags = 0;
+    epbFlags = 0;
     if (dataEnd < padded - 4) {
-      const ok = options(v, p + dataEnd, p + padded - 4, at + dataEnd, kind, (code, o, n) => {
-        if (code === 2 && n >= 4) flags = v.getUint32(o, le);
-      });
-      if (!ok) return;
+      optView = v;
+      if (!options(v, p + dataEnd, p + padded - 4, at + dataEnd, kind, onPacketOption)) return;
     }
     if (!trailer(v, p, len, padded, at)) return;
     stamp(st, v.getUint32(p + 12, le), v.getUint32(p + 16, le));
@@ -245,7 +250,7 @@ export async function readPcapng(ch: Chunks, ctx: ReadContext): Promise<boolean>
     fr.len = v.getUint32(p + 24, le);
     fr.buf = buf;
     fr.offset = p + 28;
-    fr.epbFlags = flags;
+    fr.epbFlags = epbFlags;
     fr.recordOffset = at;
     ctx.handler.onFrame(fr);
   };

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench` entry (compiled to dist/bench/run.js). Runs the sections listed
+ * in the table below, or only some of them:
+ *
+ *   node dist/bench/run.js [--only capture,text] [--mb 1000] [--seed 1] [--repeat 2]
+ *                          [--no-tshark] [--no-flat]
+ *
+ * Environment: FORENSIC_BENCH_MB (input size, default 1000 — use 50 for a quick
+ * run), FORENSIC_BENCH_ONLY (same as --only). Add a section by adding a row.
+ */
+import { captureSection } from './capture.js';
+import type { BenchOptions } from './types.js';
+
+/** One benchmark section. */
+interface Section {
+  id: string;
+  title: string;
+  run(opts: BenchOptions): Promise<void>;
+}
+
+/** Every section, in run order. A duplicate id is an error. */
+const sections: readonly Section[] = [
+  {
+    id: 'capture',
+    title: 'capture: framing, decode + flows, peers (pcap-parser, tshark)',
+    run: captureSection,
+  },
+];
+
+function parseArgs(argv: string[]): { only: string[] | null; opts: BenchOptions } {
+  const env = process.env;
+  const opts: BenchOptions = {
+    mb: Number(env.FORENSIC_BENCH_MB ?? 1000),
+    seed: 1,
+    repeat: 2,
+    tshark: true,
+    flat: true,
+  };
+  let only: string[] | null = env.FORENSIC_BENCH_ONLY ? env.FORENSIC_BENCH_ONLY.split(',') : null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--only') only = val().split(',');
+    else if (a === '--mb') opts.mb = Number(val());
+    else if (a === '--seed') opts.seed = Number(val());
+    else if (a === '--repeat') opts.repeat = Number(val());
+    else if (a === '--no-tshark') opts.tshark = false;
+    else if (a === '--no-flat') opts.flat = false;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!(opts.mb > 0)) throw new Error(`invalid size ${opts.mb} MB`);
+  return { only, opts };
+}
+
+const ids = new Set<string>();
+for (const s of sections) {
+  if (ids.has(s.id)) throw new Error(`duplicate bench section ${s.id}`);
+  ids.add(s.id);
+}
+const { only, opts } = parseArgs(process.argv.slice(2));
+for (const id of only ?? [])
+  if (!ids.has(id)) throw new Error(`unknown section ${id} (known: ${[...ids].join(', ')})`);
+console.log(
+  `forensic bench: node ${process.version}, ${opts.mb} MB inputs, sections ${(only ?? [...ids]).join(', ')}`,
+);
+for (const s of sections) {
+  if (only && !only.includes(s.id)) continue;
+  console.log(`\n== ${s.title}`);
+  await s.run(opts);
+}
