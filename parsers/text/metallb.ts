@@ -7,10 +7,11 @@
  */
 import type { LogRecord, MetallbEventRecord } from '../../src/model/records/index.js';
 import { clip, displayText } from '../../src/util/sanitize.js';
-import { isoFromEpoch, parseIsoLike } from '../../src/util/time.js';
+import { parseIsoLike } from '../../src/util/time.js';
 import type { LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
 import { DocCollector, emitDoc, Tally } from './k8s/docs.js';
 import { objectRecords } from './k8s/objects.js';
+import { isoFromEpochNumber } from './k8s/time.js';
 
 const KUBECTL_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 const POD_PREFIX = /^\[pod\/[^\]\s]{1,253}\] /;
@@ -51,11 +52,7 @@ const isLogEntry = (o: Record<string, unknown>) =>
 
 function tsOf(v: unknown, fallback: string | null, tz: string): string | null {
   if (typeof v === 'string') return parseIsoLike(v, tz) ?? fallback;
-  if (typeof v === 'number' && Number.isFinite(v)) {
-    const sec = v > 1e11 ? v / 1000 : v; // go-kit writes seconds; some builds milliseconds
-    const whole = Math.floor(sec);
-    return isoFromEpoch(whole, Math.round((sec - whole) * 1e9));
-  }
+  if (typeof v === 'number') return isoFromEpochNumber(v) ?? fallback;
   return fallback;
 }
 

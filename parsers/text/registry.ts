@@ -23,6 +23,7 @@ import { curl } from './curl.js';
 import { ping } from './ping.js';
 import { traceroute } from './traceroute.js';
 // -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
+import { certManager } from './cert-manager.js';
 import { kubectl } from './kubectl.js';
 import { metallb } from './metallb.js';
 
@@ -48,6 +49,7 @@ const formats: TextFormat[] = [
   // k8s
   kubectl,
   metallb,
+  certManager,
 ];
 
 /** All text formats keyed by id. */
