@@ -9,7 +9,7 @@
  * `-` stands for a missing value everywhere.
  */
 import type { AccessRecord } from '../../../src/model/records/logs.js';
-import { clip, displayText } from '../../../src/util/sanitize.js';
+import { disp } from './display.js';
 import { MAX_FIELD } from './kv.js';
 import type { TsReader } from './time.js';
 import { isIPv4, isIPv6 } from './tls.js';
@@ -38,7 +38,7 @@ function quoted(s: string, i: number): { v: string; end: number } | null {
 
 /** `-` → null, else the value neutralised and clipped. */
 function dash(v: string): string | null {
-  return v === '-' || v === '' ? null : displayText(clip(v, MAX_FIELD));
+  return v === '-' || v === '' ? null : disp(v, MAX_FIELD);
 }
 
 /** Client host as an endpoint ip: an IP address, else null (hostname or redacted). */
@@ -128,7 +128,7 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
       durationMs,
       ...(kind === 'access-traefik' ? { router: router ?? null } : {}),
       fields,
-      tsText: displayText(tsText),
+      tsText: disp(tsText, 64),
     },
   };
 }
@@ -197,13 +197,12 @@ export function accessFromJson(
     if (typeof v === 'string') {
       iso = ts.fromString(v);
       if (iso) {
-        tsText = displayText(clip(v, 64));
+        tsText = disp(v, 64);
         break;
       }
     }
   }
-  const str = (v: unknown) =>
-    typeof v === 'string' && v !== '-' && v !== '' ? displayText(clip(v, MAX_FIELD)) : null;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '-' && v !== '' ? disp(v, MAX_FIELD) : null);
   const st = o.DownstreamStatus ?? o.OriginStatus;
   const d = o.Duration;
   const router = str(o.RouterName) ?? str(o.FrontendName);

@@ -22,9 +22,10 @@
  * time (`--timestamps`, `docker logs -t`), then the entry's naive time read in ctx.tz.
  */
 
-import { clip, displayText, stripAnsi } from '../../../src/util/sanitize.js';
+import { stripAnsi } from '../../../src/util/sanitize.js';
 import type { TextSink } from '../../types.js';
 import { accessFromJson, isAccessJson, parseClf } from './access.js';
+import { beginLine, disp } from './display.js';
 import { MAX_FIELD, putField, scanLogfmt, trailingFields, unquote } from './kv.js';
 import { isDigit, isDigits, isoFromEpochNumber, type TsHit, TsReader } from './time.js';
 import { classifyTls, TLS_MARKER } from './tls.js';
@@ -139,7 +140,7 @@ const LEVELS: Record<string, string> = {
 export function normalizeLevel(raw: unknown): string | null {
   if (typeof raw !== 'string' || raw === '') return null;
   const l = raw.toLowerCase();
-  return LEVELS[l] ?? displayText(clip(l, 32));
+  return LEVELS[l] ?? disp(l, 32);
 }
 
 /** zerolog console level abbreviations (Traefik v3). */
@@ -151,12 +152,12 @@ const TRAEFIK_KEYS = ['providerName', 'routerName', 'entryPointName', 'serviceNa
 
 /** Keep a string for display: clipped, control characters neutralised. */
 function keep(s: string): string {
-  return displayText(s.length > MAX_TEXT ? clip(s, MAX_TEXT) : s);
+  return disp(s, MAX_TEXT);
 }
 
 /** Neutralise a JSON value for `fields`: strings clipped, depth and width bounded. */
 function cleanValue(v: unknown, depth: number): unknown {
-  if (typeof v === 'string') return displayText(clip(v, MAX_FIELD));
+  if (typeof v === 'string') return disp(v, MAX_FIELD);
   if (v === null || typeof v !== 'object') return v;
   if (depth >= 4) return '[…]';
   if (Array.isArray(v)) {
@@ -179,7 +180,7 @@ function cleanObject(
   for (const k in o) {
     if (skip?.has(k)) continue;
     if (++n > 128) break;
-    out[k === '__proto__' ? '_proto_' : displayText(clip(k, 128))] = cleanValue(o[k], depth);
+    out[k === '__proto__' ? '_proto_' : disp(k, 128)] = cleanValue(o[k], depth);
   }
   return out;
 }
@@ -190,11 +191,12 @@ function cleanObject(
  */
 export function parseLogLine(line: string, lineNo: number, st: LogState, out: TextSink | null): LineKind {
   let s = line;
-  if (s.indexOf('\x1b') !== -1) s = stripAnsi(s);
+  const clean = beginLine(line);
+  if (!clean && s.indexOf('\x1b') !== -1) s = stripAnsi(s);
   let p = 0;
   while (p < s.length && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
   if (p === s.length) return 'blank';
-  if (s.indexOf('\r') !== -1) {
+  if (!clean && s.indexOf('\r') !== -1) {
     // Entries joined by bare carriage returns: each segment is parsed on its own.
     let kind: LineKind = 'blank';
     for (const seg of s.split('\r', MAX_ENTRIES)) {
@@ -232,8 +234,8 @@ function peel(s: string, p: number, st: LogState, pre: Prefix): number {
       const close = s.indexOf('] ', p);
       if (close === -1 || close - p > 512) break;
       const parts = s.slice(p + 5, close).split('/');
-      pre.fields = { ...pre.fields, pod: displayText(parts[0]) };
-      if (parts[1]) pre.fields.container = displayText(parts[1]);
+      pre.fields = { ...pre.fields, pod: disp(parts[0], 256) };
+      if (parts[1]) pre.fields.container = disp(parts[1], 256);
       p = close + 2;
       continue;
     }
@@ -256,7 +258,7 @@ function peel(s: string, p: number, st: LogState, pre: Prefix): number {
         (q + 1 === s.length || s.charCodeAt(q + 1) === 32) &&
         nameToken(s, p, sp)
       ) {
-        pre.fields = { ...pre.fields, service: displayText(s.slice(p, sp)) };
+        pre.fields = { ...pre.fields, service: disp(s.slice(p, sp), 256) };
         p = Math.min(q + 2, s.length);
         continue;
       }
@@ -420,7 +422,7 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
         side: info.side,
         cause: info.cause,
         text: keep(m.slice(start, end).trimEnd()),
-        ...(tsText ? { tsText: displayText(clip(tsText, 64)) } : {}),
+        tsText: tsText ? disp(tsText, 64) : undefined,
       });
       at = next;
     }
@@ -437,7 +439,7 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
     level: e.level,
     message: keep(m),
     fields,
-    ...(tsText ? { tsText: displayText(clip(tsText, 64)) } : {}),
+    tsText: tsText ? disp(tsText, 64) : undefined,
   });
 }
 

@@ -5,7 +5,7 @@
  *   time="2020-08-31T14:08:16Z" level=debug msg="http: TLS handshake error …" providerName=docker
  *   └ key ┘└ quoted value ─────┘ └ bare value ┘
  */
-import { clip, displayText } from '../../../src/util/sanitize.js';
+import { disp } from './display.js';
 
 /** Longest value kept for a field (characters). */
 export const MAX_FIELD = 4096;
@@ -100,7 +100,7 @@ export function unquote(raw: string): string {
 
 /** Add a field, neutralised and clipped; `__proto__` is renamed so it stays data. */
 export function putField(fields: Record<string, unknown>, key: string, value: string): void {
-  fields[key === '__proto__' ? '_proto_' : displayText(clip(key, 128))] = displayText(clip(value, MAX_FIELD));
+  fields[key === '__proto__' ? '_proto_' : disp(key, 128)] = disp(value, MAX_FIELD);
 }
 
 const tok: Token = { key: null, value: '', start: 0, end: 0 };

@@ -18,18 +18,25 @@ export interface TsHit {
   zoned: boolean;
 }
 
-/** Per-file converter state: zone for naive times and a bounded cache of whole seconds. */
+/** Per-file converter state: zone for naive times and caches of whole seconds. */
 export class TsReader {
   private cache = new Map<string, string | null>();
+  /** Per shape (0 RFC 3339, 1 Go log, 2 CLF): the last whole-second text, its zone text and result. */
+  private slotRaw = ['', '', ''];
+  private slotOff = ['', '', ''];
+  private slotBase: Array<string | null> = [null, null, null];
+  private readonly utc: boolean;
   /** Year of the last absolute timestamp seen (used for klog, which has none). */
   lastYear: number | undefined;
 
   constructor(
     readonly tz: string,
     readonly year?: number,
-  ) {}
+  ) {
+    this.utc = tz === 'UTC' || tz === 'Etc/UTC' || tz === 'Z';
+  }
 
-  /** Whole-second ISO prefix (`YYYY-MM-DDTHH:MM:SS`) for wall-clock fields; cached by `key`. */
+  /** Whole-second ISO prefix (`YYYY-MM-DDTHH:MM:SS`) for wall-clock fields; `key` caches zone lookups. */
   private base(
     key: string,
     y: number,
@@ -40,15 +47,24 @@ export class TsReader {
     s: number,
     off: number | undefined,
   ): string | null {
-    let b = this.cache.get(key);
-    if (b === undefined) {
-      const iso = wallClockToIso(
-        { year: y, month: mo, day: d, hour: h, minute: mi, second: s, frac: '', offsetMinutes: off },
-        this.tz,
-      );
-      b = iso && iso.length === 30 ? iso.slice(0, 19) : null;
-      if (this.cache.size > 4096) this.cache.clear();
-      this.cache.set(key, b);
+    let b: string | null | undefined;
+    if ((off === 0 || (off === undefined && this.utc)) && h < 24) {
+      // UTC wall clock: the ISO text is the fields themselves, no Date needed.
+      b =
+        mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && mi < 60 && s <= 60
+          ? `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s > 59 ? 59 : s, 2)}`
+          : null;
+    } else {
+      b = this.cache.get(key);
+      if (b === undefined) {
+        const iso = wallClockToIso(
+          { year: y, month: mo, day: d, hour: h, minute: mi, second: s, frac: '', offsetMinutes: off },
+          this.tz,
+        );
+        b = iso && iso.length === 30 ? iso.slice(0, 19) : null;
+        if (this.cache.size > 4096) this.cache.clear();
+        this.cache.set(key, b);
+      }
     }
     if (b !== null) this.lastYear = y;
     return b;
@@ -112,10 +128,14 @@ export class TsReader {
         k = e;
       }
     }
-    const key =
-      s.slice(i, i + 4) + s.slice(i + 5, i + 7) + s.slice(i + 8, i + 10) + s.slice(j, j + 8) + offText;
+    const slot = s.charCodeAt(i + 4) === 47 ? 1 : 0;
+    if (offText === this.slotOff[slot] && this.slotRaw[slot] !== '' && s.startsWith(this.slotRaw[slot], i)) {
+      const lb = this.slotBase[slot];
+      return { iso: lb === null ? null : `${lb}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+    }
+    const raw = s.slice(i, j + 8);
     const b = this.base(
-      key,
+      raw + offText,
       num(s, i, 4),
       num(s, i + 5, 2),
       num(s, i + 8, 2),
@@ -124,6 +144,9 @@ export class TsReader {
       num(s, j + 6, 2),
       off,
     );
+    this.slotRaw[slot] = raw;
+    this.slotOff[slot] = offText;
+    this.slotBase[slot] = b;
     return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
   }
 
@@ -150,9 +173,14 @@ export class TsReader {
       off = z === 45 ? -v : v;
       k += 6;
     }
-    const key = `c${s.slice(i, j + 8)}${off ?? ''}`;
+    const offText = off === undefined ? '' : s.slice(k - 5, k);
+    if (offText === this.slotOff[2] && this.slotRaw[2] !== '' && s.startsWith(this.slotRaw[2], i)) {
+      const lb = this.slotBase[2];
+      return { iso: lb === null ? null : `${lb}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+    }
+    const raw = s.slice(i, j + 8);
     const b = this.base(
-      key,
+      `c${raw}${offText}`,
       num(s, i + 7, 4),
       mo,
       num(s, i, 2),
@@ -161,6 +189,9 @@ export class TsReader {
       num(s, j + 6, 2),
       off,
     );
+    this.slotRaw[2] = raw;
+    this.slotOff[2] = offText;
+    this.slotBase[2] = b;
     return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
   }
 
@@ -254,6 +285,18 @@ export function isDigits(s: string, i: number, n: number): boolean {
     if (c < 48 || c > 57) return false;
   }
   return true;
+}
+
+/** Zero-padded decimal. */
+function pad(v: number, n: number): string {
+  const t = String(v);
+  return t.length >= n ? t : '0000'.slice(0, n - t.length) + t;
+}
+
+/** Days in a month of the proleptic Gregorian calendar. */
+function daysIn(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 /** Decimal value of s[i, i+n) (caller checked the digits). */

@@ -1,0 +1,22 @@
+/**
+ * Neutralising kept text cheaply. Most log lines hold nothing to neutralise, so the
+ * line is tested once (control characters, and backslashes because JSON/logfmt
+ * escapes can decode to control characters); when it is clean, every string cut
+ * or decoded from it is kept as is, otherwise each goes through displayText.
+ */
+import { clip, displayText } from '../../../src/util/sanitize.js';
+
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\\]|\u2028|\u2029/;
+let clean = false;
+
+/** Start a line: remember whether it needs neutralising. Returns true when it is clean. */
+export function beginLine(s: string): boolean {
+  clean = !UNSAFE.test(s);
+  return clean;
+}
+
+/** Text kept for display from the current line: clipped to `max`, neutralised unless the line is clean. */
+export function disp(s: string, max: number): string {
+  const t = s.length > max ? clip(s, max) : s;
+  return clean ? t : displayText(t);
+}
