@@ -159,7 +159,13 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     await waitFor(server, /ready/, 'stdout');
     // The node's own background traffic (NTP, registry pulls…) keeps its gateway in the
     // neighbour table; one echo stands in for it, before the captures start.
-    topo.run('node1', 'ping', ['-c', '1', '-W', '1', scenario.routing === 'lan-default' ? ADDR.lanGateway : ADDR.mgmtGateway]);
+    topo.run('node1', 'ping', [
+      '-c',
+      '1',
+      '-W',
+      '1',
+      scenario.routing === 'lan-default' ? ADDR.lanGateway : ADDR.mgmtGateway,
+    ]);
 
     const caps: Child[] = [];
     for (const c of scenario.captures) {

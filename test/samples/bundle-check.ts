@@ -64,7 +64,8 @@ export const Expected = z
       if (found.has(a)) ctx.addIssue({ code: 'custom', message: `${a} both expected and absent` });
     if (e.rootCause && !found.has(e.rootCause.rule))
       ctx.addIssue({ code: 'custom', message: `root cause ${e.rootCause.rule} not among findings` });
-    if (!e.rootCause && e.findings.length) ctx.addIssue({ code: 'custom', message: 'healthy but with findings' });
+    if (!e.rootCause && e.findings.length)
+      ctx.addIssue({ code: 'custom', message: 'healthy but with findings' });
   });
 /** A parsed expected.json. */
 export type Expected = z.infer<typeof Expected>;
@@ -100,7 +101,12 @@ export function walkCapture(file: string): CaptureInfo {
       off += 16 + incl;
       packets++;
     }
-    return { format: 'pcap', linktypes: [LINKTYPES[u32(20) & 0xffff] ?? String(u32(20))], packets, interfaces: [] };
+    return {
+      format: 'pcap',
+      linktypes: [LINKTYPES[u32(20) & 0xffff] ?? String(u32(20))],
+      packets,
+      interfaces: [],
+    };
   }
   if (be !== 0x0a0d0d0a) throw new Error(`${file}: not a pcap/pcapng capture`);
   const le = b.readUInt32LE(8) === 0x1a2b3c4d;
@@ -165,8 +171,11 @@ export function checkFacts(bundle: string, e: Expected, exactCaptures: boolean):
   const lines = (p: string) => (existsSync(join(bundle, p)) ? read(p).split('\n').filter(Boolean) : []);
 
   const tls = lines('node1/traefik.log').filter((l) => /TLS handshake error from .*bad record MAC/.test(l));
-  if (tls.length !== f.tlsErrors) bad.push(`traefik.log: ${tls.length} bad record MAC lines, expected ${f.tlsErrors}`);
-  const sides = new Set(tls.map((l) => (/: local error: /.test(l) ? 'local' : /: remote error: /.test(l) ? 'remote' : '?')));
+  if (tls.length !== f.tlsErrors)
+    bad.push(`traefik.log: ${tls.length} bad record MAC lines, expected ${f.tlsErrors}`);
+  const sides = new Set(
+    tls.map((l) => (/: local error: /.test(l) ? 'local' : /: remote error: /.test(l) ? 'remote' : '?')),
+  );
   if (f.tlsErrorSide === null ? sides.size !== 0 : sides.size !== 1 || !sides.has(f.tlsErrorSide))
     bad.push(`traefik.log: sides ${[...sides]}, expected ${f.tlsErrorSide}`);
   for (const l of tls) {
@@ -174,7 +183,8 @@ export function checkFacts(bundle: string, e: Expected, exactCaptures: boolean):
     if (!f.affectedClients.includes(ip)) bad.push(`traefik.log: error from unexpected client ${ip}`);
   }
   const access = lines('node1/access.log');
-  if (access.length !== f.okRequests) bad.push(`access.log: ${access.length} lines, expected ${f.okRequests}`);
+  if (access.length !== f.okRequests)
+    bad.push(`access.log: ${access.length} lines, expected ${f.okRequests}`);
   for (const l of access) {
     const ip = l.split(' ')[0];
     if (!f.unaffectedClients.includes(ip)) bad.push(`access.log: request from affected client ${ip}`);
@@ -214,8 +224,10 @@ export function checkFacts(bundle: string, e: Expected, exactCaptures: boolean):
       continue;
     }
     const info = walkCapture(join(bundle, file));
-    if (info.linktypes.join() !== c.linktype) bad.push(`${file}: linktype ${info.linktypes}, expected ${c.linktype}`);
-    if (exactCaptures && info.packets !== c.packets) bad.push(`${file}: ${info.packets} packets, expected ${c.packets}`);
+    if (info.linktypes.join() !== c.linktype)
+      bad.push(`${file}: linktype ${info.linktypes}, expected ${c.linktype}`);
+    if (exactCaptures && info.packets !== c.packets)
+      bad.push(`${file}: ${info.packets} packets, expected ${c.packets}`);
     if (c.interfaces && info.interfaces.join() !== c.interfaces.join())
       bad.push(`${file}: interfaces ${info.interfaces}, expected ${c.interfaces}`);
   }
@@ -246,7 +258,9 @@ export function checkAnalysis(a: AnalysisLike, e: Expected): string[] {
   if (e.rootCause === null) {
     if (a.rootCause) bad.push(`root cause ${root?.rule ?? a.rootCause.finding} reported, expected none`);
   } else if (!root || root.rule !== e.rootCause.rule || (e.rootCause.node && root.node !== e.rootCause.node))
-    bad.push(`root cause ${root ? `${root.rule}@${root.node}` : 'none'}, expected ${e.rootCause.rule}@${e.rootCause.node ?? '*'}`);
+    bad.push(
+      `root cause ${root ? `${root.rule}@${root.node}` : 'none'}, expected ${e.rootCause.rule}@${e.rootCause.node ?? '*'}`,
+    );
   return bad;
 }
 
@@ -255,7 +269,8 @@ export function analyzerCli(): { ok: true; cli: string } | { ok: false; reason: 
   const cli = join(REPO_ROOT, 'dist/src/cli.js');
   if (!existsSync(cli)) return { ok: false, reason: `${cli} not built (npm run build)` };
   const r = spawnSync(process.execPath, [cli, 'analyze', '--help'], { encoding: 'utf8' });
-  if (!/--format/.test(r.stdout + r.stderr)) return { ok: false, reason: 'the built CLI has no `analyze --format`' };
+  if (!/--format/.test(r.stdout + r.stderr))
+    return { ok: false, reason: 'the built CLI has no `analyze --format`' };
   return { ok: true, cli };
 }
 

@@ -20,7 +20,14 @@ import {
 } from './bundle-check.js';
 
 const SAMPLES = join(REPO_ROOT, 'samples');
-const NODE_FILES = ['ip-route-all.txt', 'ip-rule.txt', 'ip-addr.json', 'ip-neigh.txt', 'arp-an.txt', 'traefik.log'];
+const NODE_FILES = [
+  'ip-route-all.txt',
+  'ip-rule.txt',
+  'ip-addr.json',
+  'ip-neigh.txt',
+  'arp-an.txt',
+  'traefik.log',
+];
 const CLIENT_FILES = ['curl-v.txt', 'ping.txt', 'arp-a.txt', 'ip-route.txt'];
 
 function filesUnder(dir: string): string[] {
@@ -51,7 +58,8 @@ describe('sample bundles', () => {
         const want = ['forensic.json', 'EXPECTED.md', 'expected.json', ...s.captures.map((c) => c.file)];
         want.push(...NODE_FILES.map((f) => `node1/${f}`));
         if (e.facts.okRequests > 0) want.push('node1/access.log');
-        for (const h of ['client-lan', 'client-remote', 'router']) want.push(...CLIENT_FILES.map((f) => `${h}/${f}`));
+        for (const h of ['client-lan', 'client-remote', 'router'])
+          want.push(...CLIENT_FILES.map((f) => `${h}/${f}`));
         const have = filesUnder(dir).map((f) => f.slice(dir.length + 1));
         for (const f of want) expect(have, f).toContain(f);
         for (const f of have) expect(statSync(join(dir, f)).size, `${f} is empty`).toBeGreaterThan(0);
@@ -65,7 +73,12 @@ describe('sample bundles', () => {
       it('has a valid manifest naming the hosts and the service', () => {
         const m = parseManifest(readFileSync(join(dir, 'forensic.json'), 'utf8'), 'forensic.json');
         expect(m.errors).toEqual([]);
-        expect(Object.keys(m.manifest?.nodes ?? {}).sort()).toEqual(['client-lan', 'client-remote', 'node1', 'router']);
+        expect(Object.keys(m.manifest?.nodes ?? {}).sort()).toEqual([
+          'client-lan',
+          'client-remote',
+          'node1',
+          'router',
+        ]);
         expect(m.manifest?.service).toEqual({ vip: '192.0.2.240', port: 443, hostname: 'app.example.test' });
         expect(m.manifest?.timezone).toBe('UTC');
       });
@@ -95,14 +108,20 @@ describe('sample bundles', () => {
 
   describe.skipIf(!tshark)('what the captures show', () => {
     const ifindex = (bundle: string, name: string) =>
-      (JSON.parse(readFileSync(join(SAMPLES, bundle, 'node1/ip-addr.json'), 'utf8')) as Array<{
-        ifindex: number;
-        ifname: string;
-      }>).find((a) => a.ifname === name)?.ifindex;
+      (
+        JSON.parse(readFileSync(join(SAMPLES, bundle, 'node1/ip-addr.json'), 'utf8')) as Array<{
+          ifindex: number;
+          ifname: string;
+        }>
+      ).find((a) => a.ifname === name)?.ifindex;
 
     it('1: SYNs from the remote client arrive on eth1, SYN-ACKs leave on eth0, handshakes never complete', () => {
       const f = join(SAMPLES, 'asymmetric-drop/node1/tcpdump-any.pcap');
-      const rows = tsharkFields(f, 'ip.addr==203.0.113.50 && tcp', ['sll.ifindex', 'tcp.flags.syn', 'tcp.flags.ack']);
+      const rows = tsharkFields(f, 'ip.addr==203.0.113.50 && tcp', [
+        'sll.ifindex',
+        'tcp.flags.syn',
+        'tcp.flags.ack',
+      ]);
       const syn = rows.filter((r) => r[1] === '1' && r[2] === '0');
       const synack = rows.filter((r) => r[1] === '1' && r[2] === '1');
       expect(syn.length).toBeGreaterThanOrEqual(4);
@@ -113,23 +132,30 @@ describe('sample bundles', () => {
     });
 
     it('2: replies to the remote client leave on eth0 and the client sends bad_record_mac alerts', () => {
-      const rows = tsharkFields(join(SAMPLES, 'asymmetric-mangle/node1/capture.pcapng'), 'ip.addr==203.0.113.50', [
-        'frame.interface_name',
-        'ip.src',
-      ]);
+      const rows = tsharkFields(
+        join(SAMPLES, 'asymmetric-mangle/node1/capture.pcapng'),
+        'ip.addr==203.0.113.50',
+        ['frame.interface_name', 'ip.src'],
+      );
       expect(new Set(rows.filter((r) => r[1] === '192.0.2.240').map((r) => r[0]))).toEqual(new Set(['eth0']));
-      expect(new Set(rows.filter((r) => r[1] === '203.0.113.50').map((r) => r[0]))).toEqual(new Set(['eth1']));
-      const alerts = tsharkFields(join(SAMPLES, 'asymmetric-mangle/client-remote/client.pcap'), 'tls.alert_message', [
-        'ip.src',
-        'tls.alert_message.desc',
-      ]);
+      expect(new Set(rows.filter((r) => r[1] === '203.0.113.50').map((r) => r[0]))).toEqual(
+        new Set(['eth1']),
+      );
+      const alerts = tsharkFields(
+        join(SAMPLES, 'asymmetric-mangle/client-remote/client.pcap'),
+        'tls.alert_message',
+        ['ip.src', 'tls.alert_message.desc'],
+      );
       expect(alerts).toEqual(Array(4).fill(['203.0.113.50', '20']));
     });
 
     it('3: service flows are symmetric on eth1; nothing of them on eth0', () => {
       const eth0 = tsharkFields(join(SAMPLES, 'lan-corruption/node1/eth0.pcap'), 'ip', ['ip.src']);
       expect(eth0).toEqual([]);
-      const eth1 = tsharkFields(join(SAMPLES, 'lan-corruption/node1/eth1.pcap'), 'tcp.port==443', ['ip.src', 'ip.dst']);
+      const eth1 = tsharkFields(join(SAMPLES, 'lan-corruption/node1/eth1.pcap'), 'tcp.port==443', [
+        'ip.src',
+        'ip.dst',
+      ]);
       const toServer = new Set(eth1.filter((r) => r[1] === '192.0.2.240').map((r) => r[0]));
       const toClient = new Set(eth1.filter((r) => r[0] === '192.0.2.240').map((r) => r[1]));
       expect(toServer).toEqual(new Set(['192.0.2.50', '203.0.113.50', '192.0.2.1']));
@@ -137,12 +163,20 @@ describe('sample bundles', () => {
     });
 
     it('4: ARP requests for the VIP are never answered', () => {
-      for (const f of ['vip-unresolved/node1/node1-eth1.pcap', 'vip-unresolved/client-lan/arp-debug.pcapng']) {
-        const rows = tsharkFields(join(SAMPLES, f), 'arp.dst.proto_ipv4==192.0.2.240 || arp.src.proto_ipv4==192.0.2.240', [
-          'arp.opcode',
-        ]);
+      for (const f of [
+        'vip-unresolved/node1/node1-eth1.pcap',
+        'vip-unresolved/client-lan/arp-debug.pcapng',
+      ]) {
+        const rows = tsharkFields(
+          join(SAMPLES, f),
+          'arp.dst.proto_ipv4==192.0.2.240 || arp.src.proto_ipv4==192.0.2.240',
+          ['arp.opcode'],
+        );
         expect(rows.length, f).toBeGreaterThan(0);
-        expect(rows.every((r) => r[0] === '1'), f).toBe(true);
+        expect(
+          rows.every((r) => r[0] === '1'),
+          f,
+        ).toBe(true);
       }
     });
   });
