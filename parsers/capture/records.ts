@@ -137,5 +137,5 @@ export function packetLine(r: AnyRecord): string {
   if (p.tcpFlags !== null) parts.push(`[${p.tcpFlags}]`);
   parts.push(p.caplen === p.len ? `len ${p.len}` : `len ${p.len} (captured ${p.caplen})`);
   if (p.tls.length) parts.push(`tls: ${p.tls.join(', ')}`);
-  return displayText(parts.join(' '));
+  return displayText(parts.join(' ')).replace(/\n/g, '\\x0a');
 }
