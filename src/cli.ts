@@ -2,6 +2,7 @@
 /**
  * The `forensic` command line: dispatches to one module per sub-command.
  */
+import { cmdCollect } from './collect.js';
 import { cmdAnalyze } from './commands/analyze.js';
 import { cmdParse } from './commands/parse.js';
 import { cmdExplain, cmdRules } from './commands/rules.js';
@@ -13,6 +14,7 @@ Usage:
   forensic parse FILE [options]        print what was understood of one file
   forensic rules [--json]              list the diagnostic rules
   forensic explain RULE                a rule's full description and remediation
+  forensic collect [options]           print a shell script that collects a bundle on a host
   forensic --help                      this text
 
 Run 'forensic COMMAND --help' for a command's options and examples.
@@ -32,6 +34,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   parse: cmdParse,
   rules: cmdRules,
   explain: cmdExplain,
+  collect: cmdCollect,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -247,7 +247,7 @@ Options:
 `;
 
 /** The `forensic collect` command. Returns the exit code. */
-export function cmdCollect(argv: string[]): number {
+export async function cmdCollect(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {

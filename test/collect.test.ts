@@ -100,14 +100,14 @@ describe('collectScript', () => {
           }
     });
 
-  it('cmdCollect --write writes an executable script; bad options exit 2', () => {
+  it('cmdCollect --write writes an executable script; bad options exit 2', async () => {
     const f = join(tmp, 'written.sh');
-    expect(cmdCollect(['--write', f, '--duration', '9', '--iface', 'eth1', '--no-capture'])).toBe(0);
+    expect(await cmdCollect(['--write', f, '--duration', '9', '--iface', 'eth1', '--no-capture'])).toBe(0);
     const s = readFileSync(f, 'utf8');
     expect(s).toContain('DURATION=9\n');
     expect(s).toContain('CAPTURE=0\n');
     expect(s).toContain("IFACES='eth1'\n");
-    expect(cmdCollect(['--write', f, '--duration', 'soon'])).toBe(2);
+    expect(await cmdCollect(['--write', f, '--duration', 'soon'])).toBe(2);
   });
 });
 
