@@ -13,13 +13,13 @@ import { globMatch, loadManifest, type Manifest } from './bundle/manifest.js';
 import { defaultPoolSize, runPool } from './bundle/pool.js';
 import type { ParseTask, ParseTaskResult } from './bundle/task.js';
 import { estimateClockSkew } from './engine/clock.js';
-import type {
-  ArpObservation,
-  CaptureEvidence,
-  Evidence,
-  NodeRecord,
-  NodeState,
-  PacketEvent,
+import {
+  type ArpObservation,
+  type CaptureEvidence,
+  makeEvidence,
+  type NodeRecord,
+  type NodeState,
+  type PacketEvent,
 } from './engine/evidence.js';
 import { buildRootCause } from './engine/rootcause.js';
 import type { Rule } from './engine/rule.js';
@@ -299,25 +299,18 @@ async function analyzeDir(
     }
   }
 
-  const byType = new Map<string, NodeRecord[]>();
-  for (const r of records) {
-    const l = byType.get(r.type) ?? [];
-    l.push(r);
-    byType.set(r.type, l);
-  }
   coverage.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  const evidence: Evidence = {
+  const evidence = makeEvidence({
     bundle: display,
     manifest,
     nodes: nodeStates,
     records,
-    byType,
     flows,
     events,
     arp,
     captures,
     coverage,
-  };
+  });
 
   // Rules, in order; each sees the findings before it.
   const findings: Finding[] = [];

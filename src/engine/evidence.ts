@@ -82,3 +82,39 @@ export function recordsOf<T extends NodeRecord['type']>(
 ): ReadonlyArray<Extract<NodeRecord, { type: T }> & { node?: string }> {
   return (ev.byType.get(type) ?? []) as ReadonlyArray<Extract<NodeRecord, { type: T }> & { node?: string }>;
 }
+
+/** Assemble an Evidence store (groups records by type). */
+export function makeEvidence(parts: {
+  bundle?: string;
+  manifest?: Manifest | null;
+  nodes?: Map<string, NodeState>;
+  records?: NodeRecord[];
+  flows?: FlowSummary[];
+  events?: PacketEvent[];
+  arp?: ArpObservation[];
+  captures?: CaptureEvidence[];
+  coverage?: FileCoverage[];
+}): Evidence {
+  const records = parts.records ?? [];
+  const byType = new Map<string, NodeRecord[]>();
+  for (const r of records) {
+    const l = byType.get(r.type) ?? [];
+    l.push(r);
+    byType.set(r.type, l);
+  }
+  const nodes = parts.nodes ?? new Map<string, NodeState>();
+  if (!parts.nodes)
+    for (const r of records) if (r.node && !nodes.has(r.node)) nodes.set(r.node, { name: r.node, files: [] });
+  return {
+    bundle: parts.bundle ?? '(test)',
+    manifest: parts.manifest ?? null,
+    nodes,
+    records,
+    byType,
+    flows: parts.flows ?? [],
+    events: parts.events ?? [],
+    arp: parts.arp ?? [],
+    captures: parts.captures ?? [],
+    coverage: parts.coverage ?? [],
+  };
+}
