@@ -1,5 +1,6 @@
 /**
- * ARP (RFC 826). Only Ethernet/IPv4 ARP is decoded (hardware type 1 or 6 with
+ * ARP (RFC 826), and RARP (RFC 903: EtherType 0x8035, same header, opcodes
+ * 3 request / 4 reply). Only Ethernet/IPv4 ARP is decoded (hardware type 1 or 6 with
  * 6-byte addresses, protocol 0x0800 with 4-byte addresses); anything else is
  * flagged with `arp-unsupported`.
  *
@@ -8,7 +9,7 @@
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *   |        Hardware type          |        Protocol type          |
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *   |  HW addr len  | Proto addr len|        Opcode (1 req, 2 rep)  |
+ *   |  HW addr len  | Proto addr len|  Opcode (1 req, 2 rep, 3/4 RARP)|
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *   |   Sender MAC (6)  |  Sender IP (4)  |  Target MAC (6)  |  Target IP (4)  |
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+

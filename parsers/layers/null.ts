@@ -7,8 +7,10 @@
  *   |              address family (AF_xxx), 4 bytes                 |
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * NULL stores the family in the capturing host's byte order (unknown to us: the
- * byte order that yields a small value wins); LOOP stores it in network order.
+ * NULL stores the family in the capturing host's byte order (unknown to us), and
+ * some systems put a 16-bit family (IRIX) or an EtherType there instead; the
+ * value is untangled as tshark does (reading it as little-endian first). LOOP
+ * stores the family in network order.
  * AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD/OpenBSD/BSDi),
  * 28 (FreeBSD), 30 (Darwin). The family is mapped to an EtherType.
  */
@@ -42,8 +44,21 @@ export const nullLink: LayerDecoder = {
       pkt.setIssue('null-truncated', 'null', off, `header needs 4 bytes, ${pkt.limit - off} captured`);
       return FAIL;
     }
-    const le = buf.readUInt32LE(off);
-    return decodeAf(pkt, buf, off, le <= 0xffff ? le : buf.readUInt32BE(off));
+    let v = buf.readUInt32LE(off);
+    if (v > 0xffff) {
+      // 16-bit family in the first 2 bytes (IRIX), else the other byte order.
+      v = (v & 0xff000000) === 0 && (v & 0x00ff0000) < 0x00060000 ? v >>> 16 : buf.readUInt32BE(off);
+    } else if ((v & 0xff) === 0 && (v & 0xff00) < 0x0600) {
+      v = v >> 8; // byte-swapped 16-bit family
+    }
+    if (v > 1500) {
+      // An EtherType in the low 16 bits (as tshark treats it).
+      pkt.etherType = v & 0xffff;
+      pkt.nextKind = NEXT.ETHERTYPE;
+      pkt.nextId = pkt.etherType;
+      return off + 4;
+    }
+    return decodeAf(pkt, buf, off, v);
   },
 };
 

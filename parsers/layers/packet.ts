@@ -200,7 +200,7 @@ export class DecodedPacket {
   readonly quoted = new QuotedHeader();
 
   // --- arp ---
-  /** ARP opcode (1 request, 2 reply), -1 when not ARP. */
+  /** ARP opcode (1 request, 2 reply; RARP 3 request, 4 reply), -1 when not ARP. */
   arpOp = -1;
   arpSenderMacOff = -1;
   arpSenderIpOff = -1;

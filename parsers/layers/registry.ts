@@ -55,6 +55,7 @@ export const linkTypes: ReadonlyMap<number, LayerDecoder> = makeTable('link type
 export const etherTypes: ReadonlyMap<number, LayerDecoder> = makeTable('EtherType', [
   [0x0800, ipv4],
   [0x0806, arp],
+  [0x8035, arp], // RARP (same header, opcodes 3/4)
   [0x86dd, ipv6],
   [0x8100, vlan], // 802.1Q
   [0x88a8, vlan], // 802.1ad service tag

@@ -62,6 +62,21 @@ describe('arp', () => {
     expect(pkt.issueCode).toBeNull();
   });
 
+  it('RARP (EtherType 0x8035) uses the same decoder', () => {
+    const pkt = decodeHex(
+      cat(
+        hex`ff ff ff ff ff ff  02 00 00 00 00 01  80 35   # broadcast, source, EtherType RARP`,
+        hex`
+          00 01 08 00 06 04 00 03           # RARP request
+          02 00 00 00 00 01 00 00 00 00     # sender MAC, IP unknown
+          02 00 00 00 00 01 00 00 00 00     # target: who am I?
+        `,
+      ),
+    );
+    expect(pkt.layers).toEqual(['ethernet', 'arp']);
+    expect(pkt.arpOp).toBe(3);
+  });
+
   it('flags non-Ethernet/IPv4 ARP', () => {
     const pkt = decodeHex(
       cat(ETH_ARP, hex`00 01 86 dd 06 10 00 01   # protocol IPv6, plen 16`, Buffer.alloc(44)),

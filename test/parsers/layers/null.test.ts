@@ -24,6 +24,23 @@ describe('null (linktype 0) and loop (linktype 108)', () => {
     expect(pkt.addressFamily).toBe(n);
   });
 
+  it('NULL with an EtherType in the second half, as tshark reads it (null_loopback.pcap #3)', () => {
+    const pkt = decodeHex(
+      cat(hex`0f 00 08 00  # not a family: EtherType 0x0800 in bytes 2-3`, IPV4_TCP, TCP_SYN),
+      0,
+    );
+    expect(pkt.layers).toEqual(['null', 'ipv4', 'tcp']);
+    expect(pkt.etherType).toBe(0x0800);
+    expect(pkt.addressFamily).toBe(-1);
+  });
+
+  it('NULL with a 16-bit family in the first two bytes (IRIX), either byte order', () => {
+    expect(
+      decodeHex(cat(hex`00 02 00 00  # AF_INET, 16-bit, big-endian`, IPV4_TCP, TCP_SYN), 0).addressFamily,
+    ).toBe(2);
+    expect(decodeHex(cat(hex`02 00 00 00`, IPV4_TCP, TCP_SYN), 0).addressFamily).toBe(2);
+  });
+
   it('NULL with a non-IP family stops quietly', () => {
     const pkt = decodeHex(hex`07 00 00 00  # AF 7 (not IP)  ff ff`, 0);
     expect(pkt.layers).toEqual(['null']);
