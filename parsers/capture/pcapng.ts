@@ -277,16 +277,25 @@ export async function readPcapng(ch: Chunks, ctx: ReadContext): Promise<boolean>
       return;
     }
     const orig = v.getUint32(p + 8, le);
-    let caplen = Math.min(padded - 16, orig);
+    // Captured length = min(original length, snaplen); the block must hold exactly
+    // those bytes (padded). tshark reads the trailer right after them, so anything
+    // else is rejected as a length mismatch (test007.ntar).
+    let caplen = orig;
     if (st.info.snaplen !== 0 && caplen > st.info.snaplen) caplen = st.info.snaplen;
-    // The data area must hold exactly the captured bytes (padded); tshark reads the
-    // trailer right after them and rejects the file otherwise (test007.ntar).
+    if (16 + caplen > padded) {
+      stop(
+        'bad-block',
+        at,
+        `pcapng: total block length ${len} of the SPB at byte offset ${at} is too small for ${caplen} bytes of packet data`,
+      );
+      return;
+    }
     if (16 + pad4(caplen) !== padded) {
       const second = v.getUint32(p + 12 + pad4(caplen), le);
       stop(
         'bad-block',
         at,
-        `pcapng: total block lengths (first ${padded} and second ${second}) don't match: SPB at byte offset ${at} holds ${padded - 16} data bytes but the packet length ${orig} and snaplen ${st.info.snaplen} allow ${caplen}`,
+        `pcapng: total block lengths (first ${padded} and second ${second}) don't match: SPB at byte offset ${at} holds ${padded - 16} data bytes but the packet length ${orig} and snaplen ${st.info.snaplen} give ${caplen}`,
       );
       return;
     }
