@@ -26,6 +26,7 @@ import { traceroute } from './traceroute.js';
 import { certManager } from './cert-manager.js';
 import { kubectl } from './kubectl.js';
 import { metallb } from './metallb.js';
+import { vagrantfile } from './vagrantfile.js';
 
 const formats: TextFormat[] = [
   // logs
@@ -50,6 +51,7 @@ const formats: TextFormat[] = [
   kubectl,
   metallb,
   certManager,
+  vagrantfile,
 ];
 
 /** All text formats keyed by id. */
