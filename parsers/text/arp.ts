@@ -31,6 +31,7 @@ import {
   sniffShare,
   stripZone,
   tokens,
+  uncolor,
 } from './netstate/common.js';
 import { neighbor } from './netstate/emit.js';
 
@@ -134,7 +135,8 @@ class ArpParser implements LineParser {
     return 'parsed';
   }
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     if (bannerText(text) !== null) return 'skipped';
     const b = BSD_STYLE.exec(text);
     if (b) return this.bsdStyle(b, lineNo, text, out);

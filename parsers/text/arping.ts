@@ -21,7 +21,7 @@
 import type { ArpingRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { FormatSample, LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
-import { bannerText, isIP, looksLikeJson, normMac, sniffShare } from './netstate/common.js';
+import { bannerText, isIP, looksLikeJson, normMac, sniffShare, uncolor } from './netstate/common.js';
 
 const HEADER = /^ARPING (\S+)(?: from (\S+)(?: (\S+))?)?/;
 const IPUTILS_REPLY = /^(?:Unicast|Broadcast) (?:reply|request) from (\S+) \[([0-9A-Fa-f:]+)\]/;
@@ -100,7 +100,8 @@ class ArpingParser implements LineParser {
     return 'parsed';
   }
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     const t = text.trim();
     if (SKIP.test(t)) return 'skipped';
     if (bannerText(text) !== null) return 'skipped';

@@ -16,6 +16,7 @@ import {
   sniffShare,
   stripZone,
   tokens,
+  uncolor,
 } from './netstate/common.js';
 import { NUD_STATES, neighbor } from './netstate/emit.js';
 
@@ -34,7 +35,8 @@ function isNeighLine(l: string): boolean {
 class IpNeighParser implements LineParser {
   constructor(private readonly ctx: ParseContext) {}
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     if (bannerText(text) !== null) return 'skipped';
     const t = tokens(text);
     // `ip monitor neigh` prefixes: "Deleted", "Miss", "[NEIGH]"

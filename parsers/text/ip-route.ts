@@ -20,6 +20,7 @@ import {
   sniffShare,
   stripZone,
   tokens,
+  uncolor,
 } from './netstate/common.js';
 import { defaultTable, NUD_STATES, ROUTE_TYPES, routeFamily } from './netstate/emit.js';
 
@@ -192,7 +193,8 @@ class IpRouteParser implements LineParser {
     out.record(r);
   }
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     const banner = bannerText(text);
     if (banner !== null) {
       this.flush(out);

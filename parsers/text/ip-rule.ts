@@ -10,7 +10,7 @@
 import type { RuleRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { FormatSample, LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
-import { addTo, bannerText, looksLikeJson, sniffShare, tokens } from './netstate/common.js';
+import { addTo, bannerText, looksLikeJson, sniffShare, tokens, uncolor } from './netstate/common.js';
 
 const RULE = /^\s*(\d+):\s+(.*)$/;
 /** Selector keywords with one argument that we skip. */
@@ -101,7 +101,8 @@ export function parseRuleBody(file: string, lineNo: number, prio: number, body: 
 class IpRuleParser implements LineParser {
   constructor(private readonly ctx: ParseContext) {}
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     if (bannerText(text) !== null) return 'skipped';
     const m = RULE.exec(text);
     const r = m ? parseRuleBody(this.ctx.file, lineNo, Number(m[1]), m[2]) : null;

@@ -35,6 +35,7 @@ import {
   sniffShare,
   stripZone,
   tokens,
+  uncolor,
   zoneOf,
 } from './netstate/common.js';
 
@@ -94,7 +95,8 @@ class RouteNParser implements LineParser {
     this.bsd = !m.has('mask') && words.some((w) => w === 'Netif');
   }
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     if (bannerText(text) !== null) return 'skipped';
     const t0 = text.trim();
     if (/^Kernel IP routing table/i.test(t0)) {

@@ -3,11 +3,23 @@
  * prefix arithmetic, banner/command-echo lines, and sniffing by line patterns.
  * Everything here is pure and allocation-light; nothing throws on input.
  */
+import { stripAnsi } from '../../../src/util/sanitize.js';
 
 /** Split on runs of blanks (spaces/tabs), dropping empty ends. */
 export function tokens(s: string): string[] {
-  const t = s.trim();
-  return t === '' ? [] : t.split(/[ \t]+/);
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      if (start >= 0) {
+        out.push(s.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(s.slice(start));
+  return out;
 }
 
 /** True for a dotted-quad IPv4 address (no prefix). */
@@ -169,8 +181,18 @@ export function isMac48(s: string): boolean {
  * line is ordinary content.
  */
 export function bannerText(line: string): string | null {
+  // Fast path: tool output starts with an alphanumeric, '?', '<', '[', '{' or a quote.
+  let i = 0;
+  while (
+    i < line.length &&
+    (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9 || line.charCodeAt(i) === 13)
+  )
+    i++;
+  if (i === line.length) return '';
+  const c0 = line.charCodeAt(i);
+  if (c0 !== 35 && c0 !== 36 && c0 !== 43 && c0 !== 62 && c0 !== 61 && c0 !== 42 && line.indexOf('@') < 0)
+    return null;
   const t = line.trim();
-  if (t === '') return '';
   const c = t.charCodeAt(0);
   // '#', '$', '+', '>' followed by a space: a prompt or a comment.
   if ((c === 35 || c === 36 || c === 43 || c === 62) && (t.length === 1 || t[1] === ' '))
@@ -201,7 +223,7 @@ export function sniffShare(lines: readonly string[], match: (l: string) => boole
     if (seen >= max) break;
     if (bannerText(l) !== null) continue;
     seen++;
-    if (match(l)) hit++;
+    if (match(uncolor(l))) hit++;
   }
   if (hit === 0) return 0;
   return 0.4 + (0.6 * hit) / seen;
@@ -222,4 +244,9 @@ export function addTo<T>(arr: T[] | undefined, ...v: T[]): T[] {
   const a = arr ?? [];
   for (const x of v) a.push(x);
   return a;
+}
+
+/** Drop ANSI colour escapes (`ip -c`, `ip -color=always` output); other lines are returned as they are. */
+export function uncolor(line: string): string {
+  return line.indexOf('\u001b') < 0 ? line : stripAnsi(line);
 }

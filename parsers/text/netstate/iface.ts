@@ -18,7 +18,7 @@
 import type { AddressRecord, LinkRecord } from '../../../src/model/records/index.js';
 import { displayText } from '../../../src/util/sanitize.js';
 import type { LineParser, LineStatus, ParseContext, TextSink } from '../../types.js';
-import { addTo, bannerText, isIP, normMac, stripZone, tokens } from './common.js';
+import { addTo, bannerText, isIP, normMac, stripZone, tokens, uncolor } from './common.js';
 
 /** `IDX: NAME[@PARENT]: <FLAGS> rest` */
 export const LINK_HEADER = /^(\d+):\s+([^\s:@]+)(?:@([^\s:]+))?:\s+<([^>]*)>(.*)$/;
@@ -204,7 +204,8 @@ export class IfaceParser implements LineParser {
     return 'parsed';
   }
 
-  line(text: string, lineNo: number, out: TextSink): LineStatus {
+  line(raw: string, lineNo: number, out: TextSink): LineStatus {
+    const text = uncolor(raw);
     if (bannerText(text) !== null) {
       this.flushLink(out);
       return 'skipped';
@@ -278,7 +279,8 @@ export function ifaceStats(lines: readonly string[]): {
   other: number;
 } {
   const s = { headers: 0, modeHeaders: 0, inet: 0, lft: 0, briefAddr: 0, briefLink: 0, other: 0 };
-  for (const l of lines) {
+  for (const raw of lines) {
+    const l = uncolor(raw);
     if (bannerText(l) !== null) continue;
     const h = LINK_HEADER.exec(l.split('\\')[0]);
     if (h) {
