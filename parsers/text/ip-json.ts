@@ -43,6 +43,30 @@ interface Doc {
   lastLine: number;
   /** Line of each element's opening `{` when the document is an array. */
   elementLines: number[];
+  /** Line of every `{` in the document, in document order (objects in pre-order). */
+  objectLines: number[];
+}
+
+/**
+ * Map each object of a parsed document to the line of its `{`: JSON.parse keeps
+ * document order, so a pre-order walk meets objects in the order their braces
+ * appear. Returns null when the counts disagree (e.g. duplicate keys).
+ */
+function objectLineMap(value: unknown, lines: number[]): WeakMap<object, number> | null {
+  const m = new WeakMap<object, number>();
+  let k = 0;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (depth > 64 || v === null || typeof v !== 'object') return true;
+    if (Array.isArray(v)) {
+      for (const x of v) if (!walk(x, depth + 1)) return false;
+      return true;
+    }
+    if (k >= lines.length) return false;
+    m.set(v, lines[k++]);
+    for (const x of Object.values(v)) if (!walk(x, depth + 1)) return false;
+    return true;
+  };
+  return walk(value, 0) && k === lines.length ? m : null;
 }
 
 /**
@@ -71,7 +95,8 @@ function scanDocs(text: string, firstLine: number): { docs: Doc[]; stray: number
     }
     if (depth === 0) {
       if (c === 91 || c === 123) {
-        cur = { start: i, end: -1, firstLine: line, lastLine: line, elementLines: [] };
+        cur = { start: i, end: -1, firstLine: line, lastLine: line, elementLines: [], objectLines: [] };
+        if (c === 123) cur.objectLines.push(line);
         depth = 1;
       } else if (c !== 32 && c !== 9 && c !== 13 && strayLine !== line) {
         stray.push(line);
@@ -81,7 +106,10 @@ function scanDocs(text: string, firstLine: number): { docs: Doc[]; stray: number
     }
     if (c === 34) inStr = true;
     else if (c === 91 || c === 123) {
-      if (depth === 1 && c === 123 && cur && text.charCodeAt(cur.start) === 91) cur.elementLines.push(line);
+      if (c === 123 && cur) {
+        cur.objectLines.push(line);
+        if (depth === 1 && text.charCodeAt(cur.start) === 91) cur.elementLines.push(line);
+      }
       depth++;
     } else if (c === 93 || c === 125) {
       depth--;
@@ -108,6 +136,8 @@ class IpJsonParser implements LineParser {
   private firstLine = 0;
   private lastLine = 0;
   private overflowAt = 0;
+  /** Object → line of its `{` for the document being emitted. */
+  private lines: WeakMap<object, number> | null = null;
   /** Blank and banner lines (skipped). */
   private readonly skipped = new Set<number>();
 
@@ -154,6 +184,7 @@ class IpJsonParser implements LineParser {
         for (let l = d.firstLine; l <= d.lastLine; l++) status.set(l, 'issue');
         continue;
       }
+      this.lines = objectLineMap(value, d.objectLines);
       const items = Array.isArray(value) ? value : [value];
       items.forEach((o, i) => {
         const line = d.elementLines[i] ?? d.firstLine;
@@ -194,7 +225,7 @@ class IpJsonParser implements LineParser {
           out.record({
             type: 'address',
             file,
-            line,
+            line: this.lines?.get(a) ?? line,
             ifindex: l.ifindex,
             ifname: l.ifname,
             mac: l.mac,

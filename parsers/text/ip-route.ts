@@ -99,6 +99,7 @@ function applyTokens(t: string[], start: number, r: RouteRecord): boolean {
   let ok = true;
   for (let i = start; i < t.length; i++) {
     const k = t[i];
+    if (k === '\\') continue; // `ip -o route` joins multipath lines with a backslash
     if (k === 'nexthop') {
       nh = {};
       if (r.nexthops) r.nexthops.push(nh);

@@ -68,6 +68,14 @@ describe('ip-json', () => {
       expect(lines[r.line ?? 0]).toContain(`"ifindex": ${(r as { ifindex: number }).ifindex}`);
     }
     expect(counts.parsed).toBe(lines.filter((l) => l.trim() !== '').length);
+    // addresses point at their own object inside addr_info
+    for (const r of records) {
+      if (r.type !== 'address') continue;
+      expect(lines[(r.line ?? 0) - 1]).toMatch(/\{\s*$/);
+      expect(lines.slice(r.line ?? 0, (r.line ?? 0) + 3).join('\n')).toContain(
+        `"local": "${(r as { ip: string }).ip}"`,
+      );
+    }
   });
 
   it('several documents in one file with echoed commands between them', async () => {

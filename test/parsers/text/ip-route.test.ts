@@ -83,6 +83,15 @@ describe('ip-route', () => {
     expect(rs[1]).toMatchObject({ dst: '198.51.100.0/24', gateway: 'fe80::1', family: 'inet', proto: 'bgp' });
   });
 
+  it('ip -o route puts multipath paths on the route line, joined by backslashes', async () => {
+    const { routes: rs, issues } = await routes(
+      '198.18.0.0/15 proto static \\\tnexthop via 192.0.2.1 dev eth1 weight 1 \\\tnexthop via 192.0.2.2 dev eth1 weight 2 ',
+    );
+    expect(issues).toEqual([]);
+    expect(rs[0].nexthops?.map((n) => n.gateway)).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect(rs[0].extra).toBeUndefined();
+  });
+
   it('old-kernel IPv6 multipath (one line per path) stays one route per line', async () => {
     const { routes: rs } = await routes(
       '2001:db8:1::/48 via 2001:db8::1 dev eth1 metric 1024 pref medium\n' +
