@@ -9,14 +9,22 @@ import { cap, findingId } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, Severity } from '../src/model/analysis.js';
 
+/** The fields of a `curl` record this rule reads. */
+interface CurlLike {
+  file: string;
+  line?: number;
+  server?: { ip?: string | null };
+  errors?: string[];
+}
+
 /** Classify a client error text. */
 export function clientErrorKind(text: string, code?: string | number): string {
   const t = text.toLowerCase();
   if (/bad record mac|decryption failed/.test(t)) return 'tls-integrity';
   if (/ssl_error_syscall|unexpected eof|connection reset|econnreset/.test(t)) return 'tls-reset';
+  if (/unreachable|no route to host/.test(t)) return 'unreachable';
   if (/timed out|timeout|request timed out|100% packet loss/.test(t) || code === 28) return 'timeout';
   if (/refused/.test(t) || code === 7) return 'refused';
-  if (/unreachable|no route to host/.test(t)) return 'unreachable';
   if (/certificate|ssl_r_|verify/.test(t)) return 'certificate';
   if (/resolve|name or service not known|could not resolve/.test(t) || code === 6) return 'dns';
   return 'other';
@@ -38,15 +46,27 @@ export const rule: Rule = {
   evaluate(ev) {
     const errs = recordsOf(ev, 'client-error');
     if (errs.length === 0) return [];
+    // curl invocations give the address actually tried and the lower-level errors behind the final one.
+    const curls = (ev.byType.get('curl') ?? []) as unknown as CurlLike[];
+    const context = (r: (typeof errs)[number]): { target?: string; detail: string } => {
+      if (r.tool !== 'curl') return { target: r.target, detail: r.text };
+      const c = curls
+        .filter((x) => x.file === r.file && (x.line ?? 0) <= (r.line ?? 0))
+        .sort((a, b) => (b.line ?? 0) - (a.line ?? 0))[0];
+      return { target: c?.server?.ip ?? r.target, detail: [r.text, ...(c?.errors ?? [])].join(' | ') };
+    };
     const groups = new Map<string, typeof errs>();
+    const targetOf = new Map<(typeof errs)[number], string | undefined>();
     for (const r of errs) {
-      const k = `${r.node ?? ''}|${clientErrorKind(r.text, r.code)}`;
+      const cx = context(r);
+      targetOf.set(r, cx.target);
+      const k = `${r.node ?? ''}|${clientErrorKind(cx.detail, r.code)}`;
       groups.set(k, [...(groups.get(k) ?? []), r]);
     }
     const out: Finding[] = [];
     for (const [k, list] of [...groups.entries()].sort()) {
       const [node, kind] = k.split('|');
-      const targets = [...new Set(list.map((r) => r.target).filter((t): t is string => !!t))].sort();
+      const targets = [...new Set(list.map((r) => targetOf.get(r)).filter((t): t is string => !!t))].sort();
       const severity: Severity = kind === 'dns' || kind === 'other' ? 'low' : 'medium';
       out.push({
         id: findingId('client-failures', node || undefined, kind),
