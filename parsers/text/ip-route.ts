@@ -208,8 +208,9 @@ class IpRouteParser implements LineParser {
     }
     const t = tokens(text);
     const indented = text.charCodeAt(0) === 9 || text.charCodeAt(0) === 32;
-    if (indented && this.pending) {
+    if (indented && this.pending && t.length > 0 && !ROUTE_TYPES.has(t[0]) && normDst(t[0]) === null) {
       // Continuation of the previous route: multipath paths, `ip route get` cache lines.
+      // (An indented line that starts with a destination is a route of its own.)
       applyTokens(t, 0, this.pending);
       return 'parsed';
     }

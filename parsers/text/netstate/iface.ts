@@ -222,13 +222,13 @@ export class IfaceParser implements LineParser {
       return st;
     }
     const c = text.charCodeAt(0);
-    if (c === 32 || c === 9) {
+    if ((c === 32 || c === 9) && !LINK_HEADER.test(text.trimStart())) {
       const st = this.indented(text, lineNo, text, out);
       if (st === 'issue' && !this.cur)
         out.issue(lineNo, 'orphan-line', 'indented line outside an interface block');
       return st;
     }
-    const h = LINK_HEADER.exec(text);
+    const h = LINK_HEADER.exec(c === 32 || c === 9 ? text.trimStart() : text);
     if (h) {
       this.flushLink(out);
       this.header(h, lineNo, text);
@@ -282,7 +282,7 @@ export function ifaceStats(lines: readonly string[]): {
   for (const raw of lines) {
     const l = uncolor(raw);
     if (bannerText(l) !== null) continue;
-    const h = LINK_HEADER.exec(l.split('\\')[0]);
+    const h = LINK_HEADER.exec(l.split('\\')[0].trimStart());
     if (h) {
       s.headers++;
       if (/\bmode\s/.test(h[5])) s.modeHeaders++;

@@ -78,6 +78,22 @@ describe('ip-addr', () => {
     expect(records[2]).toMatchObject({ ip: '2001:db8::77', flags: ['tentative', 'deprecated', 'shiny'] });
   });
 
+  it('a block pasted with extra indentation is still read', async () => {
+    const { records, issues } = await parseString(
+      ipAddr,
+      [
+        '  2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000',
+        '      link/ether 52:54:00:ab:cd:ef brd ff:ff:ff:ff:ff:ff',
+        '      inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0',
+      ].join('\n'),
+    );
+    expect(issues).toEqual([]);
+    expect(records).toMatchObject([
+      { type: 'link', ifname: 'eth0', mac: '52:54:00:ab:cd:ef' },
+      { type: 'address', ip: '10.0.2.15', mac: '52:54:00:ab:cd:ef' },
+    ]);
+  });
+
   it('an unreadable address line is an issue and the block goes on', async () => {
     const { records, issues } = await parseString(
       ipAddr,

@@ -141,6 +141,16 @@ describe('ip-route', () => {
     expect(counts.skipped).toBe(2);
   });
 
+  it('indented routes (pasted into a report) are routes, not continuations', async () => {
+    const { routes: rs } = await routes(
+      '  default via 192.0.2.1 dev eth1\n  10.0.0.0/8 dev eth0 scope link\n',
+    );
+    expect(rs.map((r) => [r.dst, r.dev])).toEqual([
+      ['default', 'eth1'],
+      ['10.0.0.0/8', 'eth0'],
+    ]);
+  });
+
   it('CRLF input parses the same', async () => {
     const { routes: rs } = await routes(
       'default via 192.0.2.1 dev eth1 \r\n192.0.2.0/24 dev eth1 scope link\r\n',
