@@ -283,3 +283,99 @@ export function runAnalyzer(cli: string, bundle: string): AnalysisLike {
   if (r.status !== 0 && r.status !== 1) throw new Error(`analyze ${bundle} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as AnalysisLike;
 }
+
+/** What each scenario's captures must show (checked with tshark by captureStory). */
+export const CAPTURE_STORIES: Record<string, string> = {
+  'asymmetric-drop':
+    'SYNs from the remote client arrive on eth1, SYN-ACKs leave on eth0, no handshake completes',
+  'asymmetric-mangle': 'replies to the remote client leave on eth0; the client sends bad_record_mac alerts',
+  'lan-corruption': 'service flows are symmetric on eth1, nothing of them on eth0',
+  'vip-unresolved': 'ARP requests for the VIP are never answered',
+};
+
+/** Check a bundle's captures against its scenario's story with tshark; returns mismatches. */
+export function captureStory(bundle: string, id: string): string[] {
+  const bad: string[] = [];
+  const ifindex = (name: string) =>
+    String(
+      (
+        JSON.parse(readFileSync(join(bundle, 'node1/ip-addr.json'), 'utf8')) as Array<{
+          ifindex: number;
+          ifname: string;
+        }>
+      ).find((a) => a.ifname === name)?.ifindex,
+    );
+  const same = (what: string, got: Iterable<string>, want: string[]) => {
+    const g = [...new Set(got)].sort().join();
+    if (g !== [...want].sort().join()) bad.push(`${what}: [${g}], expected [${want}]`);
+  };
+  if (id === 'asymmetric-drop') {
+    const rows = tsharkFields(join(bundle, 'node1/tcpdump-any.pcap'), 'ip.addr==203.0.113.50 && tcp', [
+      'sll.ifindex',
+      'tcp.flags.syn',
+      'tcp.flags.ack',
+    ]);
+    const syn = rows.filter((r) => r[1] === '1' && r[2] === '0');
+    const synack = rows.filter((r) => r[1] === '1' && r[2] === '1');
+    if (syn.length < 4 || synack.length < 4)
+      bad.push(`${syn.length} SYNs, ${synack.length} SYN-ACKs (want >= 4 each)`);
+    same(
+      'SYN ifindex',
+      syn.map((r) => r[0]),
+      [ifindex('eth1')],
+    );
+    same(
+      'SYN-ACK ifindex',
+      synack.map((r) => r[0]),
+      [ifindex('eth0')],
+    );
+    if (rows.some((r) => r[1] === '0')) bad.push('a non-SYN segment: some handshake completed');
+  } else if (id === 'asymmetric-mangle') {
+    const rows = tsharkFields(join(bundle, 'node1/capture.pcapng'), 'ip.addr==203.0.113.50', [
+      'frame.interface_name',
+      'ip.src',
+    ]);
+    same(
+      'replies leave on',
+      rows.filter((r) => r[1] === '192.0.2.240').map((r) => r[0]),
+      ['eth0'],
+    );
+    same(
+      'requests arrive on',
+      rows.filter((r) => r[1] === '203.0.113.50').map((r) => r[0]),
+      ['eth1'],
+    );
+    const alerts = tsharkFields(join(bundle, 'client-remote/client.pcap'), 'tls.alert_message', [
+      'ip.src',
+      'tls.alert_message.desc',
+    ]);
+    if (alerts.length !== 4 || alerts.some((a) => a[0] !== '203.0.113.50' || a[1] !== '20'))
+      bad.push(`client alerts ${JSON.stringify(alerts)}, expected 4 x bad_record_mac (20) from 203.0.113.50`);
+  } else if (id === 'lan-corruption') {
+    const eth0 = tsharkFields(join(bundle, 'node1/eth0.pcap'), 'ip', ['ip.src']);
+    if (eth0.length) bad.push(`${eth0.length} IPv4 packets on eth0`);
+    const eth1 = tsharkFields(join(bundle, 'node1/eth1.pcap'), 'tcp.port==443', ['ip.src', 'ip.dst']);
+    const clients = ['192.0.2.50', '203.0.113.50', '192.0.2.1'];
+    same(
+      'to server from',
+      eth1.filter((r) => r[1] === '192.0.2.240').map((r) => r[0]),
+      clients,
+    );
+    same(
+      'to client',
+      eth1.filter((r) => r[0] === '192.0.2.240').map((r) => r[1]),
+      clients,
+    );
+  } else if (id === 'vip-unresolved') {
+    for (const f of ['node1/node1-eth1.pcap', 'client-lan/arp-debug.pcapng']) {
+      const rows = tsharkFields(
+        join(bundle, f),
+        'arp.dst.proto_ipv4==192.0.2.240 || arp.src.proto_ipv4==192.0.2.240',
+        ['arp.opcode'],
+      );
+      if (!rows.length) bad.push(`${f}: no ARP for the VIP`);
+      if (rows.some((r) => r[0] !== '1')) bad.push(`${f}: an ARP reply for the VIP`);
+    }
+  }
+  return bad;
+}

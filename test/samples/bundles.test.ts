@@ -9,6 +9,8 @@ import { SCENARIOS } from '../../samples/lab/scenarios.js';
 import { parseManifest } from '../../src/bundle/manifest.js';
 import {
   analyzerCli,
+  CAPTURE_STORIES,
+  captureStory,
   checkAnalysis,
   checkFacts,
   have,
@@ -107,77 +109,9 @@ describe('sample bundles', () => {
   }
 
   describe.skipIf(!tshark)('what the captures show', () => {
-    const ifindex = (bundle: string, name: string) =>
-      (
-        JSON.parse(readFileSync(join(SAMPLES, bundle, 'node1/ip-addr.json'), 'utf8')) as Array<{
-          ifindex: number;
-          ifname: string;
-        }>
-      ).find((a) => a.ifname === name)?.ifindex;
-
-    it('1: SYNs from the remote client arrive on eth1, SYN-ACKs leave on eth0, handshakes never complete', () => {
-      const f = join(SAMPLES, 'asymmetric-drop/node1/tcpdump-any.pcap');
-      const rows = tsharkFields(f, 'ip.addr==203.0.113.50 && tcp', [
-        'sll.ifindex',
-        'tcp.flags.syn',
-        'tcp.flags.ack',
-      ]);
-      const syn = rows.filter((r) => r[1] === '1' && r[2] === '0');
-      const synack = rows.filter((r) => r[1] === '1' && r[2] === '1');
-      expect(syn.length).toBeGreaterThanOrEqual(4);
-      expect(synack.length).toBeGreaterThanOrEqual(4);
-      expect(new Set(syn.map((r) => r[0]))).toEqual(new Set([String(ifindex('asymmetric-drop', 'eth1'))]));
-      expect(new Set(synack.map((r) => r[0]))).toEqual(new Set([String(ifindex('asymmetric-drop', 'eth0'))]));
-      expect(rows.filter((r) => r[1] === '0').length).toBe(0); // no ACK ever completes a handshake
-    });
-
-    it('2: replies to the remote client leave on eth0 and the client sends bad_record_mac alerts', () => {
-      const rows = tsharkFields(
-        join(SAMPLES, 'asymmetric-mangle/node1/capture.pcapng'),
-        'ip.addr==203.0.113.50',
-        ['frame.interface_name', 'ip.src'],
-      );
-      expect(new Set(rows.filter((r) => r[1] === '192.0.2.240').map((r) => r[0]))).toEqual(new Set(['eth0']));
-      expect(new Set(rows.filter((r) => r[1] === '203.0.113.50').map((r) => r[0]))).toEqual(
-        new Set(['eth1']),
-      );
-      const alerts = tsharkFields(
-        join(SAMPLES, 'asymmetric-mangle/client-remote/client.pcap'),
-        'tls.alert_message',
-        ['ip.src', 'tls.alert_message.desc'],
-      );
-      expect(alerts).toEqual(Array(4).fill(['203.0.113.50', '20']));
-    });
-
-    it('3: service flows are symmetric on eth1; nothing of them on eth0', () => {
-      const eth0 = tsharkFields(join(SAMPLES, 'lan-corruption/node1/eth0.pcap'), 'ip', ['ip.src']);
-      expect(eth0).toEqual([]);
-      const eth1 = tsharkFields(join(SAMPLES, 'lan-corruption/node1/eth1.pcap'), 'tcp.port==443', [
-        'ip.src',
-        'ip.dst',
-      ]);
-      const toServer = new Set(eth1.filter((r) => r[1] === '192.0.2.240').map((r) => r[0]));
-      const toClient = new Set(eth1.filter((r) => r[0] === '192.0.2.240').map((r) => r[1]));
-      expect(toServer).toEqual(new Set(['192.0.2.50', '203.0.113.50', '192.0.2.1']));
-      expect(toClient).toEqual(toServer);
-    });
-
-    it('4: ARP requests for the VIP are never answered', () => {
-      for (const f of [
-        'vip-unresolved/node1/node1-eth1.pcap',
-        'vip-unresolved/client-lan/arp-debug.pcapng',
-      ]) {
-        const rows = tsharkFields(
-          join(SAMPLES, f),
-          'arp.dst.proto_ipv4==192.0.2.240 || arp.src.proto_ipv4==192.0.2.240',
-          ['arp.opcode'],
-        );
-        expect(rows.length, f).toBeGreaterThan(0);
-        expect(
-          rows.every((r) => r[0] === '1'),
-          f,
-        ).toBe(true);
-      }
-    });
+    for (const s of SCENARIOS.filter((x) => CAPTURE_STORIES[x.id]))
+      it(`${s.n}: ${CAPTURE_STORIES[s.id]}`, () => {
+        expect(captureStory(join(SAMPLES, s.id), s.id)).toEqual([]);
+      });
   });
 });

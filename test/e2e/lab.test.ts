@@ -1,0 +1,112 @@
+/**
+ * End to end: regenerate scenarios 1 (asymmetric-drop) and 3 (lan-corruption) in
+ * fresh network namespaces, check the fresh bundles against the committed
+ * expected.json (facts, what the captures show) and, when the CLI is built, the
+ * analyzer's diagnosis. Skipped with a message when not root or without `ip netns`.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labAvailable } from '../../samples/lab/topology.js';
+import {
+  analyzerCli,
+  captureStory,
+  checkAnalysis,
+  checkFacts,
+  have,
+  loadExpected,
+  REPO_ROOT,
+  runAnalyzer,
+} from '../samples/bundle-check.js';
+
+const avail = labAvailable();
+const tools = ['nft', 'tcpdump', 'dumpcap', 'curl', 'ping', 'arp', 'openssl'].filter((t) => !have(t));
+const skip = !avail.ok ? avail.reason : tools.length ? `missing tools: ${tools.join(', ')}` : '';
+if (skip) console.warn(`lab end-to-end tests skipped: ${skip}`);
+const analyzer = analyzerCli();
+
+describe.skipIf(!!skip)('lab end to end', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'forensic-lab-e2e-'));
+  const build = join(tmp, 'build');
+  // Unique per test file and process: vitest runs files in parallel.
+  const prefix = `fxe${process.pid % 100000}`;
+
+  beforeAll(() => {
+    // Compile only the lab (not the whole project) so this test does not depend on a full build.
+    execFileSync(
+      join(REPO_ROOT, 'node_modules/.bin/tsc'),
+      [
+        '--outDir',
+        build,
+        '--rootDir',
+        join(REPO_ROOT, 'samples/lab'),
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--strict',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        join(REPO_ROOT, 'samples/lab/run.ts'),
+        join(REPO_ROOT, 'samples/lab/server.ts'),
+      ],
+      { cwd: REPO_ROOT, stdio: 'pipe' },
+    ); // prettier-ignore
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  /** Run the lab asynchronously (a blocking spawnSync would starve vitest's worker RPC). */
+  async function regenerate(id: string): Promise<string> {
+    const out = join(tmp, id);
+    const proc = spawn(process.execPath, [join(build, 'run.js'), id, out, '--prefix', prefix], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((r) => proc.once('exit', r));
+    expect(code, stderr).toBe(0);
+    // the lab cleaned up after itself
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    expect(left).not.toContain(`${prefix}-`);
+    return out;
+  }
+
+  function checkDiagnosis(out: string, id: string): void {
+    if (!analyzer.ok) {
+      console.warn(`lab e2e ${id}: analyzer assertions skipped: ${analyzer.reason}`);
+      return;
+    }
+    expect(
+      checkAnalysis(runAnalyzer(analyzer.cli, out), loadExpected(join(REPO_ROOT, 'samples', id))),
+    ).toEqual([]);
+  }
+
+  it('scenario 1 (asymmetric-drop): off-LAN SYN-ACKs leave eth0 and are dropped; LAN clients work', async () => {
+    const out = await regenerate('asymmetric-drop');
+    const expected = loadExpected(join(REPO_ROOT, 'samples/asymmetric-drop'));
+    expect(checkFacts(out, expected, false)).toEqual([]);
+    if (have('tshark')) expect(captureStory(out, 'asymmetric-drop')).toEqual([]);
+    const lab = JSON.parse(readFileSync(join(out, '.lab.json'), 'utf8')) as { nft: Record<string, string> };
+    const dropped = Number(/ct state invalid counter packets (\d+)/.exec(lab.nft.hv)?.[1] ?? 0);
+    expect(dropped).toBeGreaterThanOrEqual(16); // 4 connections x (SYN-ACK + 3 retransmissions)
+    checkDiagnosis(out, 'asymmetric-drop');
+  }, 180_000);
+
+  it('scenario 3 (lan-corruption): local bad record MAC on symmetric flows', async () => {
+    const out = await regenerate('lan-corruption');
+    const expected = loadExpected(join(REPO_ROOT, 'samples/lan-corruption'));
+    expect(checkFacts(out, expected, false)).toEqual([]);
+    expect(existsSync(join(out, 'node1/access.log'))).toBe(false);
+    if (have('tshark')) expect(captureStory(out, 'lan-corruption')).toEqual([]);
+    const lab = JSON.parse(readFileSync(join(out, '.lab.json'), 'utf8')) as { nft: Record<string, string> };
+    expect(/counter packets (\d+)/.exec(lab.nft.sw)?.[1]).toBe('12'); // one altered segment per connection
+    checkDiagnosis(out, 'lan-corruption');
+  }, 180_000);
+});
