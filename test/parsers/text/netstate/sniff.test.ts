@@ -1,5 +1,7 @@
 /** Content sniffing picks the right netstate format for real captured output. */
 import { describe, expect, it } from 'vitest';
+import { rankTextFormats } from '../../../../parsers/sniff.js';
+import { textFormats } from '../../../../parsers/text/registry.js';
 import { bestFormat } from './fixture.js';
 
 const expected: Array<[string, string]> = [
@@ -39,5 +41,24 @@ const expected: Array<[string, string]> = [
 describe('netstate sniffing on captured output', () => {
   it.each(expected)('%s → %s', (file, id) => {
     expect(bestFormat(file)).toBe(id);
+  });
+});
+
+const MINE = ['ip-route', 'ip-rule', 'ip-addr', 'ip-link', 'ip-neigh', 'ip-json', 'route-n', 'arp', 'arping'];
+
+describe('netstate sniff competition (against every registered format)', () => {
+  it('all netstate formats are registered', () => {
+    for (const id of MINE) expect(textFormats.has(id), id).toBe(true);
+  });
+  const own = MINE.flatMap((id) => (textFormats.get(id)?.samples ?? []).map((s, i) => ({ id, i, s })));
+  it.each(own)('$id sample $i is claimed by $id', ({ id, s }) => {
+    expect(rankTextFormats(s.input.split('\n'), 'sample.txt')[0]?.format.id).toBe(id);
+  });
+  const others = [...textFormats.values()]
+    .filter((f) => !MINE.includes(f.id))
+    .flatMap((f) => f.samples.map((s, i) => ({ id: f.id, i, s })));
+  it.each(others)('$id sample $i is not claimed by a netstate format', ({ s }) => {
+    const top = rankTextFormats(s.input.split('\n'), 'sample.txt')[0];
+    if (top) expect(MINE.includes(top.format.id) && top.confidence >= 0.3, top.format.id).toBe(false);
   });
 });
