@@ -181,10 +181,7 @@ export function flowsView(
     const segs: Seg[] = [{ t: ' ' }];
     for (const c of cols) {
       const v = c.cell(f);
-      segs.push(
-        { ...v, t: c.right ? cellRight(v.t, widthOf(c)) : cell(v.t, widthOf(c)) },
-        { t: ' ' },
-      );
+      segs.push({ ...v, t: c.right ? cellRight(v.t, widthOf(c)) : cell(v.t, widthOf(c)) }, { t: ' ' });
     }
     return { segs, flow: f.id, jump: { ts: f.first } };
   });
