@@ -1,0 +1,142 @@
+/**
+ * The pipeline end to end, in-process: a bundle mixing capture styles and text
+ * formats gets the right node for every file and the right interfaces for its
+ * flows; corrupt, unknown and unreadable files and a bad manifest are reported
+ * with their location while the rest is still analysed; output is deterministic.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../src/analyze.js';
+import { Analysis } from '../src/model/analysis.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const S = (p: string) => join(ROOT, 'samples', p);
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'forensic-test-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A bundle mixing every capture style and naming convention. */
+function mixedBundle(): string {
+  const b = tmp();
+  mkdirSync(join(b, 'node1'));
+  mkdirSync(join(b, 'captures'));
+  mkdirSync(join(b, 'logs'));
+  mkdirSync(join(b, 'lan-host'));
+  // node1: tcpdump -i any (SLL2) + its ip -j addr to name the ifindexes.
+  cpSync(S('asymmetric-drop/node1/tcpdump-any.pcap'), join(b, 'node1/tcpdump-any.pcap'));
+  cpSync(S('asymmetric-drop/node1/ip-addr.json'), join(b, 'node1/ip-addr.json'));
+  cpSync(S('asymmetric-drop/node1/ip-route-all.txt'), join(b, 'node1/routes.out'));
+  cpSync(S('asymmetric-drop/node1/traefik.log'), join(b, 'logs/node1_traefik.log'));
+  // node2: one pcap per interface, attributed by file-name prefix.
+  cpSync(S('lan-corruption/node1/eth0.pcap'), join(b, 'captures/node2-eth0.pcap'));
+  cpSync(S('lan-corruption/node1/eth1.pcap'), join(b, 'captures/node2-eth1.pcap'));
+  // node3: dumpcap pcapng with interface names, named in the manifest only.
+  cpSync(S('asymmetric-mangle/node1/capture.pcapng'), join(b, 'captures/dumpcap-both.pcapng'));
+  // a LAN host in its own directory.
+  cpSync(S('healthy/client-lan/curl-v.txt'), join(b, 'lan-host/curl.log'));
+  cpSync(S('healthy/client-lan/arp-a.txt'), join(b, 'lan-host/arp'));
+  writeFileSync(
+    join(b, 'forensic.yaml'),
+    'nodes:\n  node1: {}\n  node2: {}\n  node3: {}\nfiles:\n  captures/dumpcap-both.pcapng: {node: node3}\n',
+  );
+  return b;
+}
+
+describe('analyzeBundle', () => {
+  it('attributes every file and every capture interface in a mixed bundle', async () => {
+    const a = await analyzeBundle(mixedBundle(), { workers: 0 });
+    Analysis.parse(a);
+    const nodeOf = Object.fromEntries(a.bundle.files.map((f) => [f.path, f.node]));
+    expect(nodeOf).toEqual({
+      'captures/dumpcap-both.pcapng': 'node3',
+      'captures/node2-eth0.pcap': 'node2',
+      'captures/node2-eth1.pcap': 'node2',
+      'lan-host/arp': 'lan-host',
+      'lan-host/curl.log': 'lan-host',
+      'logs/node1_traefik.log': 'node1',
+      'node1/ip-addr.json': 'node1',
+      'node1/routes.out': 'node1',
+      'node1/tcpdump-any.pcap': 'node1',
+    });
+    const ifaces = (node: string) =>
+      [
+        ...new Set(
+          a.flows
+            .filter((f) => f.node === node && f.server.port === 443)
+            .map((f) => `${f.interfaces.toServer.join(',')}>${f.interfaces.toClient.join(',')}`),
+        ),
+      ].sort();
+    // SLL2 ifindexes named through node1's ip -j addr; pcapng if_name; one file per interface.
+    expect(ifaces('node1')).toContain('eth1>eth0');
+    expect(ifaces('node1').every((s) => !s.includes('ifindex'))).toBe(true);
+    expect(ifaces('node2')).toEqual(['eth1>eth1']);
+    expect(ifaces('node3')).toContain('eth1>eth0');
+    expect(a.rootCause?.finding).toMatch(/^default-route-mismatch#node1/);
+  });
+
+  it('keeps going past corrupt, unknown and unreadable files and a bad manifest', async () => {
+    const b = tmp();
+    cpSync(S('asymmetric-mangle'), b, { recursive: true });
+    const cap = readFileSync(S('asymmetric-mangle/node1/capture.pcapng'));
+    writeFileSync(join(b, 'node1/cut.pcapng'), cap.subarray(0, Math.floor(cap.length / 2) + 3));
+    writeFileSync(join(b, 'node1/garbage.bin'), Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9]));
+    writeFileSync(join(b, 'node1/notes.txt'), 'remember to buy milk\nand bread\n');
+    symlinkSync('/etc/passwd', join(b, 'node1/passwd'));
+    symlinkSync(join(b, 'does-not-exist'), join(b, 'node1/dangling'));
+    writeFileSync(
+      join(b, 'forensic.json'),
+      '{"nodes": {"node1": {"timezone": "Nowhere/Nope"}}, "service": {"vip": 5}}',
+    );
+    const a = await analyzeBundle(b, { workers: 0 });
+    const cov = Object.fromEntries(a.coverage.files.map((c) => [c.path, c]));
+    expect(cov['forensic.json'].status).toBe('rejected');
+    expect(cov['forensic.json'].firstIssues?.map((i) => i.message).join('\n')).toMatch(
+      /forensic\.json: nodes\.node1\.timezone/,
+    );
+    expect(cov['node1/cut.pcapng'].status).toMatch(/partial|rejected/);
+    expect(cov['node1/cut.pcapng'].firstIssues?.[0].offset).toBeGreaterThan(0);
+    expect(cov['node1/cut.pcapng'].parsed).toBeGreaterThan(0);
+    expect(cov['node1/garbage.bin'].status).toBe('unrecognised');
+    expect(cov['node1/notes.txt'].status).toBe('unrecognised');
+    expect(cov['node1/passwd'].status).toBe('rejected');
+    expect(cov['node1/passwd'].firstIssues?.[0].message).toMatch(/outside the bundle/);
+    expect(cov['node1/dangling'].status).toBe('rejected');
+    // The rest of the bundle is still diagnosed.
+    expect(a.findings.map((f) => f.rule)).toContain('tls-bad-record-mac');
+    expect(a.rootCause).not.toBeNull();
+  });
+
+  it('is deterministic: same bundle → identical JSON, in-process or with workers', async () => {
+    const one = JSON.stringify(await analyzeBundle(S('asymmetric-mangle'), { workers: 0 }));
+    const two = JSON.stringify(await analyzeBundle(S('asymmetric-mangle'), { workers: 2 }));
+    expect(two).toBe(one);
+  });
+
+  it('reads .tar.gz and .zip bundles', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const d = tmp();
+    execFileSync('tar', ['-czf', join(d, 'b.tar.gz'), '-C', S(''), 'vip-unresolved']);
+    const a = await analyzeBundle(join(d, 'b.tar.gz'), { workers: 0 });
+    expect(a.rootCause?.finding).toMatch(/^vip-unresolved/);
+  });
+
+  it('filters by node and time window', async () => {
+    const a = await analyzeBundle(S('asymmetric-mangle'), { workers: 0, node: 'client-remote' });
+    expect(a.flows.every((f) => f.node === 'client-remote')).toBe(true);
+    expect(a.timeline.every((t) => !t.node || t.node === 'client-remote')).toBe(true);
+    const all = await analyzeBundle(S('asymmetric-mangle'), { workers: 0 });
+    const mid = all.timeline[Math.floor(all.timeline.length / 2)].ts;
+    const late = await analyzeBundle(S('asymmetric-mangle'), { workers: 0, since: mid });
+    expect(late.timeline.length).toBeLessThan(all.timeline.length);
+    expect(late.timeline.every((t) => (t.until ?? t.ts) >= mid)).toBe(true);
+  });
+});
