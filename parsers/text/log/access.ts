@@ -62,9 +62,10 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
   const tsText = s.slice(c + 2, t.end);
   let i = t.end + 2;
   if (s.charCodeAt(i) !== 34) return null;
-  // The request ends at the `" ` followed by a status (3 digits or `-`).
+  // The request ends at the unescaped `" ` followed by a status (3 digits or `-`).
   let q = s.indexOf('" ', i + 1);
-  while (q !== -1 && !statusAt(s, q + 2)) q = s.indexOf('" ', q + 1);
+  while (q !== -1 && (s.charCodeAt(q - 1) === 92 /* \\" */ || !statusAt(s, q + 2)))
+    q = s.indexOf('" ', q + 1);
   if (q === -1) return null;
   const req = s.slice(i + 1, q);
   i = q + 2;
@@ -90,7 +91,7 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
     if (sp2 > sp1) fields.proto = dash(req.slice(sp2 + 1));
   } else if (req !== '-' && req !== '') fields.request = dash(req);
   if (user !== '-') fields.user = dash(user);
-  if (/^\d{1,15}$/.test(size)) fields.size = Number(size);
+  if (digitsOnly(size, 15)) fields.size = Number(size);
   let kind: AccessKind = 'access-clf';
   let router: string | null | undefined;
   let durationMs: number | null = null;
@@ -106,9 +107,15 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
     const count = e === -1 ? '' : s.slice(i, e);
     const r = e === -1 ? null : quoted(s, e + 1);
     const u = r && s.charCodeAt(r.end) === 32 ? quoted(s, r.end + 1) : null;
-    if ((count === '-' || /^\d{1,20}$/.test(count)) && r && u && s.charCodeAt(u.end) === 32) {
+    if ((count === '-' || digitsOnly(count, 20)) && r && u && s.charCodeAt(u.end) === 32) {
       const d = s.slice(u.end + 1).trimEnd();
-      if (d.endsWith('ms') && /^\d{1,15}(\.\d{1,9})?$/.test(d.slice(0, -2))) {
+      const dot = d.indexOf('.');
+      const ok =
+        d.endsWith('ms') &&
+        (dot === -1
+          ? digitsOnly(d.slice(0, -2), 15)
+          : digitsOnly(d.slice(0, dot), 15) && digitsOnly(d.slice(dot + 1, -2), 9));
+      if (ok) {
         kind = 'access-traefik';
         durationMs = Number(d.slice(0, -2));
         router = dash(r.v);
@@ -126,11 +133,21 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
       path,
       status: status !== null && Number.isInteger(status) ? status : null,
       durationMs,
-      ...(kind === 'access-traefik' ? { router: router ?? null } : {}),
+      router: kind === 'access-traefik' ? (router ?? null) : undefined,
       fields,
       tsText: disp(tsText, 64),
     },
   };
+}
+
+/** True when `t` is 1..max ASCII digits. */
+function digitsOnly(t: string, max: number): boolean {
+  if (t.length === 0 || t.length > max) return false;
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** True when s[i] starts a status field: `-` or 3 digits, then space or end. */

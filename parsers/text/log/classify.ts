@@ -461,8 +461,8 @@ function goStdLine(
     // Find the next header of the same shape: `YYYY/MM/DD HH:MM:SS` (anchored on its `/`).
     let next = -1;
     let nextHit: TsHit | null = null;
-    let slash = s.indexOf('/', hit.end);
-    while (slash !== -1 && ++n < MAX_ENTRIES) {
+    let slash = ++n < MAX_ENTRIES ? s.indexOf('/', hit.end) : -1;
+    while (slash !== -1) {
       if (slash >= 4) {
         const h = st.ts.goStd(s, slash - 4);
         if (h) {
@@ -623,30 +623,25 @@ function logfmtLine(
   let n = 0;
   let first = true;
   while (start < s.length) {
-    const lf = scanLogfmt(s, start, s.length);
-    const f = lf.fields;
-    if (first && !('level' in f) && !('msg' in f)) return 'text';
+    const fields: Record<string, unknown> = {};
+    const lf = scanLogfmt(s, start, s.length, fields, n < MAX_ENTRIES - 1);
+    if (first && lf.level === null && lf.msg === null) return 'text';
     first = false;
     if (!out) return 'logfmt';
     let iso: string | null = null;
     let zoned = false;
     let tsText: string | null = null;
-    const tv = f.time ?? f.ts;
-    if (typeof tv === 'string') {
+    const tv = lf.time;
+    if (tv !== null) {
       const h = st.ts.rfc3339(tv, 0, true);
       if (h) {
         iso = h.iso;
         zoned = h.zoned;
         tsText = tv;
-      }
+      } else putField(fields, 'time', tv);
     }
-    const level = normalizeLevel(f.level ?? f.lvl);
-    const message = typeof f.msg === 'string' ? f.msg : typeof f.message === 'string' ? f.message : '';
-    const fields: Record<string, unknown> = {};
-    for (const key in f) {
-      if (key === 'time' || key === 'level' || key === 'msg' || (key === 'ts' && tsText === f.ts)) continue;
-      putField(fields, key, f[key] as string);
-    }
+    const level = normalizeLevel(lf.level);
+    const message = lf.msg ?? '';
     const end = lf.next;
     emit(
       { iso, zoned, tsText, level, message, fields, raw: s.slice(start, end).trimEnd() },
@@ -655,7 +650,8 @@ function logfmtLine(
       out,
       pre,
     );
-    if (end >= s.length || ++n >= MAX_ENTRIES) break;
+    if (end >= s.length) break;
+    n++;
     start = end;
   }
   return 'logfmt';
@@ -835,7 +831,10 @@ export function splitJoinedJson(s: string): string[] {
       depth--;
       if (depth === 0) {
         parts.push(s.slice(start, i + 1));
-        if (parts.length >= MAX_ENTRIES) return parts;
+        if (parts.length >= MAX_ENTRIES - 1 && i + 1 < s.length) {
+          parts.push(s.slice(i + 1)); // the rest stays one (unparseable) entry
+          return parts;
+        }
       }
     } else if (depth === 0 && c !== 32 && c !== 9) return [];
   }

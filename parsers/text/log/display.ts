@@ -15,8 +15,13 @@ export function beginLine(s: string): boolean {
   return clean;
 }
 
-/** Text kept for display from the current line: clipped to `max`, neutralised unless the line is clean. */
+/**
+ * Text kept for display from the current line: clipped to `max`, neutralised unless
+ * the line is clean. Decoded newlines become a visible `\n` so a record stays one line.
+ */
 export function disp(s: string, max: number): string {
   const t = s.length > max ? clip(s, max) : s;
-  return clean ? t : displayText(t);
+  if (clean) return t;
+  const d = displayText(t);
+  return d.indexOf('\n') === -1 ? d : d.replace(/\n/g, '\\n');
 }

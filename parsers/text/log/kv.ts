@@ -105,39 +105,55 @@ export function putField(fields: Record<string, unknown>, key: string, value: st
 
 const tok: Token = { key: null, value: '', start: 0, end: 0 };
 
-/** Result of a logfmt scan. */
+/** Result of a logfmt scan (reused: read it before the next scan). */
 export interface Logfmt {
-  fields: Record<string, unknown>;
+  /** `time` (or `ts`), `level` (or `lvl`), `msg` (or `message`): raw values, null when absent. */
+  time: string | null;
+  level: string | null;
+  msg: string | null;
   /** Index where the next joined entry begins (a repeated `time=`), or `end`. */
   next: number;
   /** Number of bare words (not `key=value`). */
   bare: number;
 }
 
+const lf: Logfmt = { time: null, level: null, msg: null, next: 0, bare: 0 };
+
 /**
- * Scan logfmt from `i` to `end` into fields (raw values, not yet neutralised: the
- * caller takes time/level/msg out first). A second `time=` starts a new entry.
+ * Scan logfmt from `i` to `end`: time/level/msg into the result, every other key
+ * into `fields` (neutralised). A second `time=` starts a new entry unless `split` is false.
  */
-export function scanLogfmt(s: string, i: number, end: number): Logfmt {
-  const fields: Record<string, unknown> = {};
-  let bare = 0;
-  let sawTime = false;
+export function scanLogfmt(
+  s: string,
+  i: number,
+  end: number,
+  fields: Record<string, unknown>,
+  split = true,
+): Logfmt {
+  lf.time = null;
+  lf.level = null;
+  lf.msg = null;
+  lf.bare = 0;
+  lf.next = end;
   let p = i;
   while (p < end) {
     while (p < end && s.charCodeAt(p) === 32) p++;
     if (p >= end) break;
     readToken(s, p, end, tok);
-    if (tok.key === null) bare++;
-    else {
-      if (tok.key === 'time') {
-        if (sawTime) return { fields, next: tok.start, bare };
-        sawTime = true;
-      }
-      fields[tok.key === '__proto__' ? '_proto_' : tok.key] = tok.value;
-    }
+    const k = tok.key;
+    if (k === null) lf.bare++;
+    else if (k === 'time' || (k === 'ts' && lf.time === null)) {
+      if (lf.time === null) lf.time = tok.value;
+      else if (split) {
+        lf.next = tok.start;
+        return lf;
+      } else putField(fields, k, tok.value);
+    } else if ((k === 'level' || k === 'lvl') && lf.level === null) lf.level = tok.value;
+    else if ((k === 'msg' || k === 'message') && lf.msg === null) lf.msg = tok.value;
+    else putField(fields, k, tok.value);
     p = tok.end > p ? tok.end : p + 1;
   }
-  return { fields, next: end, bare };
+  return lf;
 }
 
 /**

@@ -52,7 +52,7 @@ export class TsReader {
       // UTC wall clock: the ISO text is the fields themselves, no Date needed.
       b =
         mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && mi < 60 && s <= 60
-          ? `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s > 59 ? 59 : s, 2)}`
+          ? `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(Math.min(s, 59), 2)}`
           : null;
     } else {
       b = this.cache.get(key);
