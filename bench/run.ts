@@ -9,6 +9,7 @@
  * run), FORENSIC_BENCH_ONLY (same as --only). Add a section by adding a row.
  */
 import { captureSection } from './capture.js';
+import { runTextBench } from './text.js';
 import type { BenchOptions } from './types.js';
 
 /** One benchmark section. */
@@ -24,6 +25,13 @@ const sections: readonly Section[] = [
     id: 'capture',
     title: 'capture: framing, decode + flows, peers (pcap-parser, tshark)',
     run: captureSection,
+  },
+  {
+    id: 'text',
+    title: 'text: log parsing vs wc -l / grep -c',
+    run: async (o) => {
+      await runTextBench({ sizeMB: o.mb });
+    },
   },
 ];
 

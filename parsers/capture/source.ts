@@ -43,16 +43,16 @@ class FileSource implements ByteSource {
 class GzipSource implements ByteSource {
   error: string | null = null;
   private readonly it: AsyncIterator<Buffer>;
-  private readonly stream: NodeJS.ReadableStream & { destroy(): void };
+  private readonly file: ReturnType<typeof createReadStream>;
+  private readonly gunzip: ReturnType<typeof createGunzip>;
   private pending: Buffer | null = null;
   private pendingOff = 0;
   private done = false;
   constructor(path: string) {
-    const file = createReadStream(path, { highWaterMark: 1 << 20 });
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    file.on('error', (e) => gunzip.destroy(e));
-    this.stream = file.pipe(gunzip);
-    this.it = (this.stream as unknown as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    this.file = createReadStream(path, { highWaterMark: 1 << 20 });
+    this.gunzip = createGunzip({ chunkSize: 1 << 20 });
+    this.file.on('error', (e) => this.gunzip.destroy(e));
+    this.it = this.file.pipe(this.gunzip)[Symbol.asyncIterator]();
   }
   async read(buf: Buffer, off: number, len: number): Promise<number> {
     let n = 0;
@@ -83,7 +83,8 @@ class GzipSource implements ByteSource {
     return n;
   }
   async close(): Promise<void> {
-    this.stream.destroy();
+    this.gunzip.destroy();
+    this.file.destroy(); // closes the file even when reading stopped early
   }
 }
 

@@ -4,7 +4,7 @@
  * finish without an exception, report only well-formed issues and frames, and keep
  * memory bounded (a record claiming gigabytes is an issue, not an allocation).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -87,6 +87,8 @@ describe.skipIf(!corpusAvailable)('capture reader under mutation (fuzz)', () => 
   const tmp = mkdtempSync(join(tmpdir(), 'forensic-fuzz-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const heapBefore = process.memoryUsage().heapUsed;
+  const fds = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+  const fdsBefore = fds();
 
   for (const seed of SEEDS) {
     it(`${seed}: truncations, bit flips and absurd lengths`, async () => {
@@ -153,6 +155,11 @@ describe.skipIf(!corpusAvailable)('capture reader under mutation (fuzz)', () => 
     // Each read owns one 4 MiB chunk buffer; garbage ones are collected lazily.
     expect(peakArrayBuffers).toBeLessThan(256 * 1024 * 1024);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(128 * 1024 * 1024);
+  });
+
+  it('closed every file it opened (also when a gzip read stopped early)', async () => {
+    await new Promise((r) => setTimeout(r, 50)); // stream destruction completes asynchronously
+    expect(fds()).toBeLessThanOrEqual(fdsBefore + 2);
   });
 });
 
