@@ -35,8 +35,9 @@ export const rule: Rule = {
         const m = IP_IN.exec(String(t));
         if (m) candidates.add(m[1]);
       }
-    for (const n of facts.neighbors) if (!n.mac) candidates.add(n.ip);
-    for (const a of ev.arp) if (a.requests > 0 && a.replies === 0) candidates.add(a.ip);
+    // Connections that were attempted and never answered name addresses clients use, too.
+    for (const f of ev.flows)
+      if ((f.synRetransmits ?? 0) > 0 && f.packets.toClient === 0) candidates.add(f.server.ip);
     const out: Finding[] = [];
     for (const ip of [...candidates].sort()) {
       if (parseAddr(ip)?.family !== 4) continue;
@@ -45,6 +46,7 @@ export const rule: Rule = {
       const resolved = neigh.filter((n) => n.mac && !/FAILED|INCOMPLETE/i.test(n.state ?? ''));
       const unanswered = ev.arp.filter((a) => a.ip === ip && a.requests > 0 && a.replies === 0);
       const answered = ev.arp.filter((a) => a.ip === ip && a.replies > 0);
+      // Only addresses clients use are candidates: an unanswered ARP for anything else is not a finding.
       if (failed.length + unanswered.length === 0 || resolved.length + answered.length > 0) continue;
       const holders = facts.ownerOf(ip);
       const nodesWithAddr = new Set(facts.addresses.map((a) => a.node));

@@ -96,8 +96,7 @@ async function analyzeDir(
   opts: AnalyzeOptions,
   onlyFile: string | null,
 ): Promise<Analysis> {
-  let files = await discover(root);
-  if (onlyFile) files = files.filter((f) => f.rel === onlyFile);
+  const files = await discover(root, onlyFile ?? undefined);
   const coverage: FileCoverage[] = [];
 
   // Manifest: explicit, else the bundle's own.

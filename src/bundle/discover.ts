@@ -46,13 +46,13 @@ export function isManifestName(rel: string): boolean {
  * List every regular file below `root` (bundle-relative paths sorted), classifying
  * each by content. Directories are walked in sorted order so results are deterministic.
  */
-export async function discover(root: string): Promise<SourceFile[]> {
+export async function discover(root: string, only?: string): Promise<SourceFile[]> {
   const rootReal = await realpath(root);
   const out: SourceFile[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries: string[];
     try {
-      entries = (await readdir(dir)).sort();
+      entries = only && dir === rootReal ? [only] : (await readdir(dir)).sort();
     } catch (e) {
       out.push({
         abs: dir,
