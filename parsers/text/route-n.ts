@@ -18,7 +18,8 @@
  * Columns are found by their header names, so `route -ne`/`-nee` and the netstat
  * variants share one reader. Genmask becomes a prefix length; `0.0.0.0/0` is
  * `default`; abbreviated BSD destinations (`127`, `192.168.1`, `224.0.0/4`) are
- * expanded; `link#N` and MAC gateways mean "no gateway". Reject routes (`!`, BSD
+ * expanded; on BSD only routes flagged G have a gateway (connected routes print the
+ * interface address, `link#N` or a MAC there). Reject routes (`!`, BSD
  * `R`) are `unreachable` (net-tools cannot tell prohibit from unreachable); BSD `B`
  * is `blackhole`. IPv6 `Un` host routes are the local table's; all others are `main`.
  */
@@ -92,7 +93,7 @@ class RouteNParser implements LineParser {
       if (f && !m.has(f)) m.set(f, i);
     });
     this.cols = m;
-    this.bsd = !m.has('mask') && words.some((w) => w === 'Netif');
+    if (!m.has('mask') && words.includes('Netif')) this.bsd = true;
   }
 
   line(raw: string, lineNo: number, out: TextSink): LineStatus {
@@ -101,10 +102,12 @@ class RouteNParser implements LineParser {
     const t0 = text.trim();
     if (/^Kernel IP routing table/i.test(t0)) {
       this.family = 'inet';
+      this.bsd = false;
       return 'skipped';
     }
     if (/^Kernel IPv6 routing table/i.test(t0)) {
       this.family = 'inet6';
+      this.bsd = false;
       return 'skipped';
     }
     if (/^Routing tables?$/i.test(t0)) return 'skipped';
@@ -165,7 +168,9 @@ class RouteNParser implements LineParser {
       flags,
     };
     const g = stripZone(gw);
-    if ((isIPv4(g) && g !== '0.0.0.0') || (isIPv6(gw) && g !== '::')) r.gateway = g;
+    // BSD prints the interface address as "gateway" of connected routes: only G means a gateway.
+    const viaGw = !this.bsd || flags.includes('G');
+    if (viaGw && ((isIPv4(g) && g !== '0.0.0.0') || (isIPv6(gw) && g !== '::'))) r.gateway = g;
     const dev = get('dev');
     if (dev !== undefined && dev !== '*' && dev !== '-') r.dev = dev;
     else if (this.bsd) {
@@ -272,7 +277,7 @@ const samples: FormatSample[] = [
     ].join('\n'),
     records: [
       { dst: 'default', gateway: '192.168.1.1', dev: 'en0', flags: 'UGScg', family: 'inet' },
-      { dst: '127.0.0.0/8', gateway: '127.0.0.1', dev: 'lo0' },
+      { dst: '127.0.0.0/8', gateway: undefined, dev: 'lo0' },
       { dst: '127.0.0.1/32', dev: 'lo0' },
       { dst: '169.254.0.0/16', gateway: undefined, dev: 'en0' },
       { dst: '192.168.1.0/24', gateway: undefined },
@@ -281,7 +286,7 @@ const samples: FormatSample[] = [
       { dst: '224.0.0.0/4' },
       { dst: 'default', gateway: 'fe80::1', dev: 'en0', family: 'inet6' },
       { dst: '::1/128', family: 'inet6' },
-      { dst: 'fe80::/64', gateway: 'fe80::1', dev: 'lo0' },
+      { dst: 'fe80::/64', gateway: undefined, dev: 'lo0' },
     ],
   },
   {

@@ -66,6 +66,28 @@ describe('route-n', () => {
     expect((records[2] as RouteRecord).gateway).toBeUndefined();
   });
 
+  it('OpenBSD netstat -rn (Iface column, Mtu/Prio)', async () => {
+    const { records, issues } = await parseString(
+      routeN,
+      [
+        'Routing tables',
+        '',
+        'Internet:',
+        'Destination        Gateway            Flags   Refs      Use   Mtu  Prio Iface',
+        'default            192.0.2.1          UGS        5     1234     -     8 vio0 ',
+        '192.0.2/24         192.0.2.15         UCn        2        0     -     4 vio0 ',
+        '192.0.2.1          52:54:00:12:35:02  UHLch      1        8     -     3 vio0 ',
+      ].join('\n'),
+    );
+    expect(issues).toEqual([]);
+    expect((records[1] as RouteRecord).gateway).toBeUndefined();
+    expect(records).toMatchObject([
+      { dst: 'default', gateway: '192.0.2.1', dev: 'vio0' },
+      { dst: '192.0.2.0/24', dev: 'vio0' },
+      { dst: '192.0.2.1/32', dev: 'vio0' },
+    ]);
+  });
+
   it('a non-contiguous genmask, a short row and rows before any header are issues', async () => {
     const { records, issues } = await parseString(
       routeN,
