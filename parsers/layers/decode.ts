@@ -55,6 +55,10 @@ function walk(pkt: DecodedPacket, buf: Buffer, off: number, first: LayerDecoder)
       pkt.layerCount = n;
       return;
     }
+    const role = d.role;
+    if (role === 'link') pkt.link ??= d.id;
+    else if (role === 'network') pkt.network = d.id;
+    else if (role === 'transport') pkt.transport = d.id;
     if (r < 0) return;
     off = r;
     const kind = pkt.nextKind;

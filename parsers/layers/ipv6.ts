@@ -100,6 +100,11 @@ export const ipv6: LayerDecoder = {
     if (declEnd < end) pkt.limit = end = declEnd;
     pkt.ipVersion = 6;
     pkt.ipOff = off;
+    // An outer IPv4 header (6in4) may have set these.
+    pkt.fragment = pkt.moreFragments = false;
+    pkt.fragOffset = 0;
+    pkt.ipId = -1;
+    pkt.ipOptionsLen = 0;
     pkt.ipTotalLen = total;
     pkt.tos = ((buf[off] & 0x0f) << 4) | (buf[off + 1] >> 4);
     pkt.ttl = buf[off + 7];

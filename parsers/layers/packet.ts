@@ -89,6 +89,14 @@ export class DecodedPacket {
   /** End of the bytes the current layer may read: capEnd narrowed by IP length fields (drops padding). */
   limit = 0;
 
+  /**
+   * Decoded layers by role (LayerDecoder.role): `link` is the outermost link layer
+   * (the capture's link type), `network`/`transport` the innermost; null when none.
+   */
+  link: string | null = null;
+  network: string | null = null;
+  transport: string | null = null;
+
   // --- chain state (set by each decoder, read by decodeFrame) ---
   /** How `nextId` is interpreted (NEXT.*). */
   nextKind = 0;
@@ -221,6 +229,7 @@ export class DecodedPacket {
     // reallocate its backing store for every packet.
     this.layerCount = 0;
     this.frameOff = this.capEnd = this.limit = 0;
+    this.link = this.network = this.transport = null;
     this.nextKind = 0;
     this.nextId = -1;
     this.macDstOff =

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../../parsers/layers/decode.js';
+import { FAIL, type LayerDecoder, STOP } from '../../../parsers/layers/decoder.js';
 import { DecodedPacket } from '../../../parsers/layers/packet.js';
-import { decoders, etherTypes, ipProtocols, linkTypes, makeTable } from '../../../parsers/layers/registry.js';
+import {
+  decoders,
+  etherTypes,
+  ipProtocols,
+  linkTypes,
+  makeTable,
+  payloadDecoders,
+} from '../../../parsers/layers/registry.js';
 import { cat, ETH_IPV4, hex, IPV4_TCP, TCP_SYN } from './hex.js';
 
 describe('registry', () => {
@@ -69,6 +77,57 @@ describe('decodeFrame', () => {
     const { buf: _b, layers: lb, ...restFresh } = fresh;
     expect(la).toEqual(lb);
     expect(rest).toEqual(restFresh);
+  });
+
+  it('names the layer of each role', () => {
+    const pkt = new DecodedPacket();
+    const frame = cat(
+      hex`02 00 00 00 00 02 02 00 00 00 00 01  81 00 00 05 08 00   # Ethernet, 802.1Q VID 5, IPv4`,
+      IPV4_TCP,
+      TCP_SYN,
+    );
+    decodeFrame(pkt, frame, 0, frame.length, 1);
+    expect([pkt.link, pkt.network, pkt.transport]).toEqual(['ethernet', 'ipv4', 'tcp']);
+    decodeFrame(pkt, frame, 0, 20, 1);
+    expect([pkt.link, pkt.network, pkt.transport]).toEqual(['ethernet', null, null]);
+  });
+
+  it('tries payload decoders in order; FAIL without an issue means "not mine"', () => {
+    const list = payloadDecoders.get(6) as LayerDecoder[];
+    const seen: string[] = [];
+    const declines: LayerDecoder = {
+      id: 'test-declines',
+      role: 'application',
+      provides: {},
+      decode: () => {
+        seen.push('declines');
+        return FAIL;
+      },
+    };
+    const accepts: LayerDecoder = {
+      id: 'test-accepts',
+      role: 'application',
+      provides: {},
+      decode: (_pkt, buf, off) => {
+        seen.push(`accepts ${buf[off]}`);
+        return STOP;
+      },
+    };
+    list.push(declines, accepts);
+    try {
+      const pkt = new DecodedPacket();
+      const frame = cat(ETH_IPV4, IPV4_TCP, TCP_SYN, hex`16 03 01   # 3 payload bytes`);
+      frame.writeUInt16BE(43, 14 + 2); // IP total length 40 + 3
+      decodeFrame(pkt, frame, 0, frame.length, 1);
+      expect(pkt.layers).toEqual(['ethernet', 'ipv4', 'tcp', 'test-accepts']);
+      expect(seen).toEqual(['declines', 'accepts 22']);
+      // No payload → payload decoders are not called.
+      seen.length = 0;
+      decodeFrame(pkt, frame, 0, 54, 1);
+      expect(seen).toEqual([]);
+    } finally {
+      list.splice(list.indexOf(declines), 2);
+    }
   });
 
   it('flags an unsupported link type', () => {
