@@ -102,7 +102,7 @@ function finish(run: Run, file: string, out: TextSink): void {
   const code = run.unreachable > 0 ? 'unreachable' : received === 0 ? 'timeout' : 'loss';
   const why =
     run.unreachable > 0
-      ? `${run.unreachable} ICMP error(s) from ${run.from}: ${run.icmpError}`
+      ? `${run.unreachable} error(s)${run.from ? ` from ${run.from}` : ''}: ${run.icmpError}`
       : `${transmitted - received} request(s) unanswered`;
   const err: ClientErrorRecord = {
     type: 'client-error',
@@ -165,6 +165,13 @@ function create(ctx: { file: string }): LineParser {
         return 'parsed';
       }
       m = FAIL_LINE.exec(l);
+      if (m && run && /^(?:Destination host unreachable\.|General failure\.|PING: transmit failed)/.test(l)) {
+        // Windows, inside a run: the local host could not send (no route / no ARP answer).
+        const r = run as Run;
+        r.unreachable++;
+        r.icmpError ??= l.replace(/\.$/, '');
+        return 'parsed';
+      }
       if (m) {
         const target = m[1] ?? m[4] ?? m[5] ?? (run as Run | null)?.target;
         const code = /resolv|not known|unknown host|could not find|No address/.test(l)
@@ -183,7 +190,6 @@ function create(ctx: { file: string }): LineParser {
         };
         if (target) err.target = target;
         out.record(err);
-        if (run && l === 'Destination host unreachable.') run.unreachable++;
         return 'parsed';
       }
       // Everything below belongs to a running invocation.

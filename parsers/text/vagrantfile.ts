@@ -15,8 +15,10 @@ const CONFIGURE = /^\s*Vagrant\.configure\s*\(?\s*["']?2["']?\s*\)?\s*do\s*\|\s*
 const DEFINE = /^\s*(\w+)\.vm\.define\s*\(?\s*(?:"([^"]*)"|'([^']*)'|:(\w+))[^|]*?\bdo\s*\|\s*(\w+)\s*\|/;
 const NETWORK = /^\s*(\w+)\.vm\.network\s*\(?\s*(?:"(\w+)"|'(\w+)'|:(\w+))\s*(.*)$/;
 const PROVIDER = /^\s*(\w+)\.vm\.provider\s*\(?\s*(?:"(\w+)"|'(\w+)'|:(\w+))/;
-const PROVISION =
-  /^\s*(\w+)\.vm\.provision\s*\(?\s*(?:"([\w .-]+)"|'([\w .-]+)'|:(\w+))\s*(.*?)\s*(?:\bdo\s*\|\s*(\w+)\s*\|)?\s*$/;
+const PROVISION = /^\s*(\w+)\.vm\.provision\s*\(?\s*(?:"([\w .-]+)"|'([\w .-]+)'|:(\w+))(.*)$/;
+const BLOCK_VAR = /\bdo\s*\|\s*(\w+)\s*\|$/;
+/** Longest line read as a declaration; longer ones are reported (bounds regex work on hostile input). */
+const MAX_STATEMENT = 8192;
 const HEREDOC_VAR = /^\s*(\$?\w+)\s*=\s*<<([-~]?)(["']?)(\w+)\3\s*$/;
 const OPT =
   /(?::(\w+)\s*=>|\b(\w+):)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|<<[-~]?["']?\w+["']?|[^,\s)]+)/g;
@@ -146,7 +148,7 @@ function create(ctx: ParseContext): LineParser {
     nics.push(r);
   };
 
-  const provision = (m: RegExpExecArray, lineNo: number) => {
+  const provision = (m: RegExpExecArray, lineNo: number, blockVar?: string) => {
     const s = scopeOf(m[1]);
     const first = m[2] ?? m[3] ?? m[4];
     const opts = options(m[5]);
@@ -167,7 +169,7 @@ function create(ctx: ParseContext): LineParser {
     const p: Prov = { rec };
     provs.push(p);
     if (opts.inline !== undefined) setInline(p, opts.inline);
-    if (m[6]) block = { p, depth, varName: m[6] };
+    if (blockVar) block = { p, depth, varName: blockVar };
   };
 
   /** One complete statement (continuation lines joined). */
@@ -183,9 +185,11 @@ function create(ctx: ParseContext): LineParser {
       network(m, lineNo);
       return 'parsed';
     }
-    m = PROVISION.exec(text);
+    const trimmed = text.trim();
+    const bv = BLOCK_VAR.exec(trimmed);
+    m = PROVISION.exec(bv ? trimmed.slice(0, bv.index) : trimmed);
     if (m) {
-      provision(m, lineNo);
+      provision(m, lineNo, bv?.[1]);
       return 'parsed';
     }
     if (/\.vm\.(?:network|provision)\b/.test(text)) {
@@ -214,7 +218,22 @@ function create(ctx: ParseContext): LineParser {
       } else h.lines.push(raw);
       return 'parsed';
     }
+    if (raw.length > MAX_STATEMENT) {
+      stmt = null;
+      if (!/\.vm\.(?:network|provision)\b/.test(raw)) return 'skipped';
+      out.issue(lineNo, 'vagrant-statement', `declaration longer than ${MAX_STATEMENT} characters not read`);
+      return 'issue';
+    }
     if (stmt) {
+      if (stmt.text.length > MAX_STATEMENT) {
+        out.issue(
+          stmt.line,
+          'vagrant-statement',
+          `declaration longer than ${MAX_STATEMENT} characters not read`,
+        );
+        stmt = null;
+        return 'issue';
+      }
       stmt.text += ` ${raw.trim()}`;
       if (/,\s*$/.test(raw)) return 'parsed';
       const s = stmt;

@@ -1,8 +1,10 @@
 /**
  * Buffered Kubernetes documents: YAML streams (`---`-separated) and JSON objects
  * (`kubectl get -o json`, concatenated or one per file). Lines are collected
- * one document at a time (bounded), parsed with the `yaml` package, and each
- * object (or `List` item) is turned into records with the line it starts on.
+ * one document at a time (bounded). JSON is parsed with JSON.parse (item lines
+ * come from the brace scan that finds the document's end); YAML with the `yaml`
+ * package. Each object (or `List` item) is turned into records with the line it
+ * starts on.
  * Line accounting is settled per document: lines of recognised objects are
  * parsed, the rest skipped, a document that does not parse is all issues.
  */
@@ -13,13 +15,19 @@ import type { Counts, LineStatus, TextSink } from '../../types.js';
 
 /** A document longer than this (characters) is reported, not parsed. */
 export const MAX_DOC_CHARS = 16 << 20;
+/** A YAML document with a line longer than this is reported, not parsed (the YAML parser is slow on long flow lines). */
+export const MAX_YAML_LINE = 256 << 10;
 
 /** One buffered document. */
 export interface BufferedDoc {
   firstLine: number;
   lines: number;
   text: string;
-  overflow: boolean;
+  /** Why the document is not parsed: too large, or a YAML line too long. */
+  overflow: false | 'size' | 'line';
+  json: boolean;
+  /** JSON only: [first, last] line of each object directly inside a top-level array (List items). */
+  items: Array<[number, number]>;
 }
 
 /** Collects lines into documents; JSON documents end when their braces balance. */
@@ -32,7 +40,12 @@ export class DocCollector {
   private depth = 0;
   private inStr = false;
   private esc = false;
-  private overflow = false;
+  private overflow: BufferedDoc['overflow'] = false;
+  /** JSON container stack ('{' / '['), and the start line of the item being read. */
+  private stack: number[] = [];
+  private items: Array<[number, number]> = [];
+  private itemStart = 0;
+  private lineNo = 0;
 
   /** `maxChars` bounds one document's buffer (default MAX_DOC_CHARS). */
   constructor(private readonly maxChars = MAX_DOC_CHARS) {}
@@ -61,6 +74,7 @@ export class DocCollector {
     }
     this.add(text);
     if (this.json) {
+      this.lineNo = lineNo;
       this.scan(text);
       if (this.depth <= 0) return { done: this.take(), collected: true };
     }
@@ -78,22 +92,25 @@ export class DocCollector {
     this.depth = 0;
     this.inStr = false;
     this.esc = false;
+    this.stack = [];
+    this.items = [];
   }
 
   private add(text: string): void {
     this.count++;
     if (this.overflow) return;
     this.size += text.length + 1;
-    if (this.size > this.maxChars) {
-      this.overflow = true;
+    if (this.size > this.maxChars || (!this.json && text.length > MAX_YAML_LINE)) {
+      this.overflow = this.size > this.maxChars ? 'size' : 'line';
       this.parts = [];
       return;
     }
     this.parts.push(text);
   }
 
-  /** Track JSON nesting outside strings. */
+  /** Track JSON nesting outside strings, noting where top-level array items start and end. */
   private scan(text: string): void {
+    const st = this.stack;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (this.inStr) {
@@ -101,8 +118,24 @@ export class DocCollector {
         else if (c === 0x5c) this.esc = true;
         else if (c === 0x22) this.inStr = false;
       } else if (c === 0x22) this.inStr = true;
-      else if (c === 0x7b || c === 0x5b) this.depth++;
-      else if (c === 0x7d || c === 0x5d) this.depth--;
+      else if (c === 0x7b || c === 0x5b) {
+        // An object whose parent is the root array, or an array directly in the root object (List.items).
+        if (
+          c === 0x7b &&
+          st[st.length - 1] === 0x5b &&
+          (st.length === 1 || (st.length === 2 && st[0] === 0x7b))
+        )
+          this.itemStart = this.lineNo;
+        st.push(c);
+        this.depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        st.pop();
+        this.depth--;
+        if (c === 0x7d && this.itemStart && st[st.length - 1] === 0x5b && st.length <= 2) {
+          this.items.push([this.itemStart, this.lineNo]);
+          this.itemStart = 0;
+        }
+      }
     }
   }
 
@@ -112,6 +145,8 @@ export class DocCollector {
       lines: this.count,
       text: this.parts.join('\n'),
       overflow: this.overflow,
+      json: this.json,
+      items: this.items,
     };
     this.parts = [];
     this.size = 0;
@@ -127,56 +162,78 @@ export type ObjectReader = (obj: Record<string, unknown>, line: number) => AnyRe
 /** Parse one document and emit the records of its objects. Returns the line counts of the document. */
 export function emitDoc(doc: BufferedDoc, read: ObjectReader, out: TextSink): Counts {
   if (doc.overflow) {
-    out.issue(doc.firstLine, 'doc-too-large', 'document too large to parse; skipped');
+    const why =
+      doc.overflow === 'size' ? 'document too large' : `YAML line longer than ${MAX_YAML_LINE} characters`;
+    out.issue(doc.firstLine, 'doc-too-large', `${why}; document not parsed`);
     return { parsed: 0, skipped: 0, issues: doc.lines };
   }
-  const lc = new LineCounter();
-  const parsed = parseDocument(doc.text, {
-    lineCounter: lc,
-    uniqueKeys: false,
-    prettyErrors: false,
-  });
-  if (parsed.errors.length) {
-    const e = parsed.errors[0];
-    const line = doc.firstLine + (e.pos ? lc.linePos(e.pos[0]).line - 1 : 0);
-    out.issue(
-      line,
-      'doc-syntax',
-      displayText(
-        `cannot parse ${doc.text.trimStart().startsWith('{') ? 'JSON' : 'YAML'} document: ${e.message.split('\n')[0]}`,
-      ),
-    );
-    return { parsed: 0, skipped: 0, issues: doc.lines };
-  }
-  let js: unknown;
-  try {
-    js = parsed.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    out.issue(doc.firstLine, 'doc-content', displayText(`cannot read document: ${(err as Error).message}`));
-    return { parsed: 0, skipped: 0, issues: doc.lines };
-  }
-  const lineOf = (off: number) => doc.firstLine + Math.max(0, lc.linePos(off).line - 1);
   const covered = new Set<number>();
-  const visit = (obj: unknown, node: Node | null | undefined) => {
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !node?.range) return;
-    const o = obj as Record<string, unknown>;
-    const items = o.items;
-    if (Array.isArray(items) && typeof o.kind === 'string' && o.kind.endsWith('List')) {
-      const seq = isMap(node) ? node.get('items', true) : null;
-      if (isSeq(seq)) for (let i = 0; i < items.length; i++) visit(items[i], seq.items[i] as Node);
-      return;
-    }
-    const start = lineOf(node.range[0]);
-    const recs = read(o, start);
+  const emit = (o: unknown, start: number, end: number) => {
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return;
+    const recs = read(o as Record<string, unknown>, start);
     if (!recs) return;
     for (const r of recs) out.record(r);
-    const end = lineOf(Math.max(node.range[0], node.range[1] - 1));
     for (let l = start; l <= end; l++) covered.add(l);
   };
-  const root = parsed.contents as Node | null;
-  if (Array.isArray(js) && isSeq(root))
-    for (let i = 0; i < js.length; i++) visit(js[i], root.items[i] as Node);
-  else visit(js, root);
+  const last = doc.firstLine + doc.lines - 1;
+  if (doc.json) {
+    let js: unknown;
+    try {
+      js = JSON.parse(doc.text);
+    } catch (err) {
+      out.issue(
+        doc.firstLine,
+        'doc-syntax',
+        displayText(`cannot parse JSON document: ${(err as Error).message}`),
+      );
+      return { parsed: 0, skipped: 0, issues: doc.lines };
+    }
+    const o = js as Record<string, unknown>;
+    const list = Array.isArray(js)
+      ? js
+      : o && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)
+        ? o.items
+        : null;
+    if (!list) emit(js, doc.firstLine, last);
+    else {
+      // Item lines come from the scan; if it saw a different number of items, fall back to the document's line.
+      const exact = doc.items.length === list.length;
+      for (let i = 0; i < list.length; i++)
+        emit(list[i], exact ? doc.items[i][0] : doc.firstLine, exact ? doc.items[i][1] : doc.firstLine);
+    }
+  } else {
+    const lc = new LineCounter();
+    const parsed = parseDocument(doc.text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
+    if (parsed.errors.length) {
+      const e = parsed.errors[0];
+      const line = doc.firstLine + (e.pos ? lc.linePos(e.pos[0]).line - 1 : 0);
+      out.issue(line, 'doc-syntax', displayText(`cannot parse YAML document: ${e.message.split('\n')[0]}`));
+      return { parsed: 0, skipped: 0, issues: doc.lines };
+    }
+    let js: unknown;
+    try {
+      js = parsed.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      out.issue(doc.firstLine, 'doc-content', displayText(`cannot read document: ${(err as Error).message}`));
+      return { parsed: 0, skipped: 0, issues: doc.lines };
+    }
+    const lineOf = (off: number) => doc.firstLine + Math.max(0, lc.linePos(off).line - 1);
+    const visit = (v: unknown, node: Node | null | undefined) => {
+      if (!v || typeof v !== 'object' || Array.isArray(v) || !node?.range) return;
+      const o = v as Record<string, unknown>;
+      const items = o.items;
+      if (Array.isArray(items) && typeof o.kind === 'string' && o.kind.endsWith('List')) {
+        const seq = isMap(node) ? node.get('items', true) : null;
+        if (isSeq(seq)) for (let i = 0; i < items.length; i++) visit(items[i], seq.items[i] as Node);
+        return;
+      }
+      emit(o, lineOf(node.range[0]), lineOf(Math.max(node.range[0], node.range[1] - 1)));
+    };
+    const root = parsed.contents as Node | null;
+    if (Array.isArray(js) && isSeq(root))
+      for (let i = 0; i < js.length; i++) visit(js[i], root.items[i] as Node);
+    else visit(js, root);
+  }
   const n = Math.min(covered.size, doc.lines);
   return { parsed: n, skipped: doc.lines - n, issues: 0 };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocCollector, emitDoc } from '../../../parsers/text/k8s/docs.js';
+import { DocCollector, emitDoc, MAX_YAML_LINE } from '../../../parsers/text/k8s/docs.js';
 import type { AnyRecord } from '../../../src/model/records/index.js';
 
 describe('DocCollector', () => {
@@ -7,11 +7,38 @@ describe('DocCollector', () => {
     const c = new DocCollector(100);
     for (let i = 1; i <= 20; i++) c.push(`key${i}: ${'x'.repeat(20)}`, i);
     const d = c.flush()!;
-    expect(d).toMatchObject({ firstLine: 1, lines: 20, overflow: true, text: '' });
+    expect(d).toMatchObject({ firstLine: 1, lines: 20, overflow: 'size', text: '' });
     const issues: string[] = [];
     const counts = emitDoc(d, () => [], { record: () => {}, issue: (_l, code) => issues.push(code) });
     expect(issues).toEqual(['doc-too-large']);
     expect(counts).toEqual({ parsed: 0, skipped: 0, issues: 20 });
+  });
+  it('reports a YAML document with an overlong line without parsing it', () => {
+    const c = new DocCollector();
+    c.push('a: 1', 1);
+    c.push(`b: [${'x,'.repeat(MAX_YAML_LINE)}]`, 2);
+    const d = c.flush()!;
+    expect(d.overflow).toBe('line');
+    const issues: string[] = [];
+    emitDoc(d, () => [], { record: () => {}, issue: (_l, _c, m) => issues.push(m) });
+    expect(issues[0]).toMatch(/YAML line longer/);
+  });
+  it('notes the lines of top-level array items while scanning JSON', () => {
+    const c = new DocCollector();
+    const lines = [
+      '{"kind": "List", "items": [',
+      '  {"a": {"b": [{"c": 1}]}},',
+      '  {',
+      '    "x": "}"',
+      '  }',
+      '], "metadata": {}}',
+    ];
+    let done = null;
+    for (let i = 0; i < lines.length; i++) done = c.push(lines[i], i + 1).done ?? done;
+    expect(done?.items).toEqual([
+      [2, 2],
+      [3, 5],
+    ]);
   });
   it('ends JSON documents when braces balance, ignoring braces in strings', () => {
     const c = new DocCollector();

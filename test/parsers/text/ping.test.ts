@@ -73,6 +73,31 @@ describe('ping details', () => {
       icmpError: 'Destination host unreachable',
     });
   });
+  it('Windows local failures inside a run are counted, not reported line by line', async () => {
+    const input = [
+      'Pinging 192.0.2.240 with 32 bytes of data:',
+      'Destination host unreachable.',
+      'General failure.',
+      'Ping statistics for 192.0.2.240:',
+      '    Packets: Sent = 2, Received = 0, Lost = 2 (100% loss),',
+    ].join('\r\n');
+    const { records, issues } = await parseString(ping, input);
+    expect(issues).toEqual([]);
+    expect(records).toMatchObject([
+      {
+        type: 'ping',
+        transmitted: 2,
+        received: 0,
+        unreachable: 2,
+        icmpError: 'Destination host unreachable',
+      },
+      {
+        type: 'client-error',
+        code: 'unreachable',
+        text: '0/2 echo replies from 192.0.2.240; 2 error(s): Destination host unreachable',
+      },
+    ]);
+  });
   it('a run cut before its statistics is still summarised, marked incomplete', async () => {
     const { records } = await parseString(
       ping,

@@ -87,6 +87,32 @@ describe('vagrantfile details', () => {
     );
     expect(issues).toMatchObject([{ code: 'unterminated-heredoc', line: 2 }]);
   });
+  it('bounds the work on hostile long lines', async () => {
+    const long = `  config.vm.provision "shell",${' '.repeat(200_000)}x`;
+    const t0 = Date.now();
+    const { issues } = await parseString(vagrantfile, `Vagrant.configure("2") do |config|\n${long}\nend\n`);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(issues).toMatchObject([{ code: 'vagrant-statement', line: 2 }]);
+  });
+  it('block-form provisioner with a heredoc assignment', async () => {
+    const input = [
+      'Vagrant.configure("2") do |config|',
+      '  config.vm.provision "fix-route", type: "shell", run: "always" do |s|',
+      '    s.inline = <<-SHELL',
+      '      ip route replace default via 192.0.2.1 dev eth1',
+      '    SHELL',
+      '  end',
+      '  config.vm.network "private_network", ip: "198.51.100.5"',
+      'end',
+    ].join('\n');
+    const { records, issues } = await parseString(vagrantfile, input);
+    expect(issues).toEqual([]);
+    expect(records).toMatchObject([
+      { kind: 'management-nat' },
+      { type: 'vagrant-provisioner', name: 'fix-route', run: 'always', fixesDefaultRoute: true, dev: 'eth1' },
+      { type: 'vagrant-nic', kind: 'private_network', adapter: 2 },
+    ]);
+  });
   it('defaultRouteFix', () => {
     expect(defaultRouteFix('ip route replace default via 192.0.2.1 dev eth1 metric 10')).toEqual({
       gateway: '192.0.2.1',
