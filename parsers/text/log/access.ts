@@ -17,21 +17,29 @@ import { isIPv4, isIPv6 } from './tls.js';
 /** Which access-line shape matched. */
 export type AccessKind = 'access-clf' | 'access-combined' | 'access-traefik';
 
-/** Parsed access line, without file/line (the caller adds them). */
+/** Parsed access line: its kind and record. */
 export interface AccessParse {
   kind: AccessKind;
-  rec: Omit<AccessRecord, 'file' | 'line' | 'type'>;
+  rec: AccessRecord;
+}
+
+/** Where a record comes from (set by the caller before parsing a line). */
+export interface AccessOrigin {
+  file: string;
+  line: number;
+  /** The line as kept for display. */
+  text: string;
 }
 
 /** Read a `"…"` string at `i` (backslash escapes honoured); null when not one. */
 function quoted(s: string, i: number): { v: string; end: number } | null {
   if (s.charCodeAt(i) !== 34) return null;
-  let q = i + 1;
-  while (q < s.length) {
-    const c = s.charCodeAt(q);
-    if (c === 92) q += 2;
-    else if (c === 34) return { v: s.slice(i + 1, q), end: q + 1 };
-    else q++;
+  let q = s.indexOf('"', i + 1);
+  while (q !== -1) {
+    let b = 0;
+    while (s.charCodeAt(q - 1 - b) === 92) b++;
+    if ((b & 1) === 0) return { v: s.slice(i + 1, q), end: q + 1 };
+    q = s.indexOf('"', q + 1);
   }
   return null;
 }
@@ -50,7 +58,7 @@ export function clientIp(host: string): string | null {
 }
 
 /** Parse a CLF-family line starting at `p`; null when the shape does not match. */
-export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null {
+export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigin): AccessParse | null {
   const a = s.indexOf(' ', p);
   if (a <= p || a - p > 256) return null;
   const b = s.indexOf(' ', a + 1);
@@ -59,7 +67,6 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
   if (c === -1 || c - b > 512 || s.charCodeAt(c + 1) !== 91 /* [ */) return null;
   const t = ts.clf(s, c + 2);
   if (!t || s.charCodeAt(t.end) !== 93 /* ] */ || s.charCodeAt(t.end + 1) !== 32) return null;
-  const tsText = s.slice(c + 2, t.end);
   let i = t.end + 2;
   if (s.charCodeAt(i) !== 34) return null;
   // The request ends at the unescaped `" ` followed by a status (3 digits or `-`).
@@ -67,6 +74,7 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
   while (q !== -1 && (s.charCodeAt(q - 1) === 92 /* \\" */ || !statusAt(s, q + 2)))
     q = s.indexOf('" ', q + 1);
   if (q === -1) return null;
+  const tsText = s.slice(c + 2, t.end);
   const req = s.slice(i + 1, q);
   i = q + 2;
   let e = s.indexOf(' ', i);
@@ -99,7 +107,8 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
   const ua = ref && s.charCodeAt(ref.end) === 32 ? quoted(s, ref.end + 1) : null;
   if (ref && ua) {
     kind = 'access-combined';
-    fields.referer = dash(ref.v);
+    const referer = dash(ref.v);
+    if (referer !== null) fields.referer = referer;
     fields.userAgent = dash(ua.v);
     i = ua.end + 1;
     // Traefik: <count> "<router>" "<backend url>" <duration>ms
@@ -127,6 +136,10 @@ export function parseClf(s: string, p: number, ts: TsReader): AccessParse | null
   return {
     kind,
     rec: {
+      type: 'access',
+      file: origin.file,
+      line: origin.line,
+      text: origin.text,
       ts: t.iso,
       client: { ip: clientIp(client) },
       method,
@@ -188,7 +201,7 @@ export function accessFromJson(
   o: Record<string, unknown>,
   ts: TsReader,
   clean: (o: Record<string, unknown>, skip: ReadonlySet<string>) => Record<string, unknown>,
-): AccessParse['rec'] {
+): Omit<AccessRecord, 'type' | 'file' | 'line' | 'text'> {
   let ip: string | null = null;
   let port: number | undefined;
   const host = o.ClientHost;

@@ -139,9 +139,17 @@ const LEVELS: Record<string, string> = {
 /** Normalise a level name (`DBG`, `DEBU`, `debug` → `debug`); unknown names kept lowercased. */
 export function normalizeLevel(raw: unknown): string | null {
   if (typeof raw !== 'string' || raw === '') return null;
+  if (raw === lastLevelRaw) return lastLevel;
   const l = raw.toLowerCase();
-  return LEVELS[l] ?? disp(l, 32);
+  const v = LEVELS[l] ?? disp(l, 32);
+  if (v === LEVELS[l]) {
+    lastLevelRaw = raw;
+    lastLevel = v;
+  }
+  return v;
 }
+let lastLevelRaw = '';
+let lastLevel: string | null = null;
 
 /** zerolog console level abbreviations (Traefik v3). */
 const CONSOLE_LEVELS = new Set(['TRC', 'DBG', 'INF', 'WRN', 'ERR', 'FTL', 'PNC', '???']);
@@ -341,12 +349,11 @@ function parseAt(
     return logfmtLine(s, p, lineNo, st, out, pre);
   if (c >= 65 && c <= 90 && s.charCodeAt(p + 4) === 91 && TTY_LEVELS.has(s.slice(p, p + 4)))
     return ttyLine(s, p, lineNo, st, out, pre);
-  const acc = parseClf(s, p, st.ts);
+  const acc = parseClf(s, p, st.ts, { file: st.file, line: lineNo, text: out ? keep(s) : '' });
   if (acc) {
     if (out) {
-      const rec = acc.rec;
-      if (rec.ts === null && pre.iso) rec.ts = pre.iso;
-      out.record({ type: 'access', file: st.file, line: lineNo, text: keep(s), ...rec });
+      if (acc.rec.ts === null && pre.iso) acc.rec.ts = pre.iso;
+      out.record(acc.rec);
     }
     return acc.kind;
   }

@@ -153,7 +153,7 @@ export class TsReader {
   /** CLF date at `i` (after `[`): `10/Oct/2000:13:55:36 -0700`. */
   clf(s: string, i: number): TsHit | null {
     if (s.length < i + 20 || !isDigits(s, i, 2) || s.charCodeAt(i + 2) !== 47) return null;
-    const mo = MONTH[s.slice(i + 3, i + 6)];
+    const mo = monthAt(s, i + 3);
     if (!mo || s.charCodeAt(i + 6) !== 47 || !isDigits(s, i + 7, 4) || s.charCodeAt(i + 11) !== 58)
       return null;
     const j = i + 12;
@@ -258,20 +258,20 @@ export function isoFromEpochNumber(v: number): string | null {
   return isoFromEpoch(sec, Math.max(0, nsec));
 }
 
-const MONTH: Record<string, number> = {
-  Jan: 1,
-  Feb: 2,
-  Mar: 3,
-  Apr: 4,
-  May: 5,
-  Jun: 6,
-  Jul: 7,
-  Aug: 8,
-  Sep: 9,
-  Oct: 10,
-  Nov: 11,
-  Dec: 12,
-};
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+
+/** Month number of the English abbreviation at s[i, i+3) (`Aug` → 8), or 0. */
+function monthAt(s: string, i: number): number {
+  const a = s.charCodeAt(i);
+  for (let m = 0; m < 12; m++)
+    if (
+      MONTHS.charCodeAt(m * 3) === a &&
+      MONTHS.charCodeAt(m * 3 + 1) === s.charCodeAt(i + 1) &&
+      MONTHS.charCodeAt(m * 3 + 2) === s.charCodeAt(i + 2)
+    )
+      return m + 1;
+  return 0;
+}
 
 /** True when c is an ASCII digit code. */
 export function isDigit(c: number): boolean {

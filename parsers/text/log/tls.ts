@@ -64,9 +64,13 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
   const rest = s.slice(i, end);
   const ip = isIPv4(host) ? host : isIPv6(host) ? host.toLowerCase() : null;
   let port: number | undefined;
-  if (portText.length > 0 && portText.length <= 5 && /^\d+$/.test(portText)) {
-    const p = Number(portText);
-    if (p <= 65535) port = p;
+  if (portText.length > 0 && portText.length <= 5) {
+    let p = 0;
+    for (let k = 0; k < portText.length && p >= 0; k++) {
+      const c = portText.charCodeAt(k);
+      p = c >= 48 && c <= 57 ? p * 10 + c - 48 : -1;
+    }
+    if (p >= 0 && p <= 65535) port = p;
   }
   const side = rest.includes('local error: tls:')
     ? 'local'
