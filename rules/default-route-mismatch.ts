@@ -196,7 +196,10 @@ export const rule: Rule = {
             return Array.isArray(t) && t.some((x) => String(x).includes(svc));
           }),
         ];
-        const causes = asym.length ? asym.map((f) => f.id) : symptoms.map((f) => f.id);
+        const acme = priorOf(prior, 'cert-acme-egress').filter((f) => !f.node || f.node === node);
+        const causes = asym.length
+          ? [...asym.map((f) => f.id), ...acme.map((f) => f.id)]
+          : symptoms.map((f) => f.id);
         const gw = inferLanGateway(facts, node, arrival);
         const mgmt = managementFacts(facts, node, replyIf, d.gateway, d.route, gw?.ip);
         const evidence: EvidenceRef[] = [];

@@ -1,13 +1,17 @@
 /**
  * The rule table, in evaluation order: L7 → L4 → L3 → L2, then config — the order
- * a good engineer investigates in. A duplicate id is an error.
+ * a good engineer investigates in. A duplicate id is an error. Symptoms that a
+ * lower layer can explain (cert-manager egress failures) sit with the L7 rules.
  */
 import { type Rule, ruleTable } from '../src/engine/rule.js';
 import { rule as arpConflict } from './arp-conflict.js';
 import { rule as asymmetricRouting } from './asymmetric-routing.js';
+import { rule as certAcmeEgress } from './cert-acme-egress.js';
 import { rule as clientFailures } from './client-failures.js';
 import { rule as defaultRouteMismatch } from './default-route-mismatch.js';
+import { rule as metallbConfig } from './metallb-config.js';
 import { rule as payloadCorruption } from './payload-corruption.js';
+import { rule as serviceIpOutsidePool } from './service-ip-outside-pool.js';
 import { rule as tcpHandshakeIncomplete } from './tcp-handshake-incomplete.js';
 import { rule as tlsBadRecordMac } from './tls-bad-record-mac.js';
 import { rule as tlsHandshakeFailure } from './tls-handshake-failure.js';
@@ -19,6 +23,7 @@ export const rules: readonly Rule[] = ruleTable([
   tlsBadRecordMac,
   tlsHandshakeFailure,
   clientFailures,
+  certAcmeEgress, // a config finding, evaluated with the symptoms so routing can explain it
   // L4: transport
   tcpHandshakeIncomplete,
   payloadCorruption,
@@ -28,4 +33,7 @@ export const rules: readonly Rule[] = ruleTable([
   // L2: neighbours
   vipUnresolved,
   arpConflict,
+  // config
+  metallbConfig,
+  serviceIpOutsidePool,
 ]);

@@ -18,7 +18,10 @@ export interface Prefix {
 
 /** Parse an IPv4 or IPv6 address (no prefix); null when invalid. */
 export function parseAddr(text: string): Addr | null {
-  const s = text.trim().replace(/%.*$/, '').replace(/^\[|\]$/g, '');
+  const s = text
+    .trim()
+    .replace(/%.*$/, '')
+    .replace(/^\[|\]$/g, '');
   if (s.includes(':')) {
     const v = parseV6(s);
     return v === null ? null : { family: 6, value: v };
@@ -72,7 +75,8 @@ function parseV6(s: string): bigint | null {
 /** Parse `a.b.c.d/len`, `x::/len`, a bare address (host prefix) or `default`. */
 export function parsePrefix(text: string, familyHint: 4 | 6 = 4): Prefix | null {
   const t = text.trim();
-  if (t === 'default' || t === 'all' || t === '0/0' || t === 'any') return { family: familyHint, network: 0n, length: 0 };
+  if (t === 'default' || t === 'all' || t === '0/0' || t === 'any')
+    return { family: familyHint, network: 0n, length: 0 };
   const [a, l] = t.split('/');
   const addr = parseAddr(a);
   if (!addr) return null;
@@ -91,7 +95,9 @@ export function mask(family: 4 | 6, length: number): bigint {
 
 /** True when `addr` is inside `prefix`. */
 export function contains(prefix: Prefix, addr: Addr): boolean {
-  return prefix.family === addr.family && (addr.value & mask(prefix.family, prefix.length)) === prefix.network;
+  return (
+    prefix.family === addr.family && (addr.value & mask(prefix.family, prefix.length)) === prefix.network
+  );
 }
 
 /** Format an address back to text (IPv6 compressed per RFC 5952). */

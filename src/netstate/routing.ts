@@ -7,10 +7,15 @@
  * the rule and route that matched, and the routes that lost.
  */
 import type { AddressRecord, RouteRecord, RuleRecord } from '../model/records/index.js';
-import { type Addr, type Prefix, contains, formatAddr, parseAddr, parsePrefix } from './ip.js';
+import { type Addr, contains, formatAddr, type Prefix, parseAddr, parsePrefix } from './ip.js';
 
 /** Well-known table names and ids. */
-const TABLE_ALIASES: Record<string, string> = { '255': 'local', '254': 'main', '253': 'default', '0': 'unspec' };
+const TABLE_ALIASES: Record<string, string> = {
+  '255': 'local',
+  '254': 'main',
+  '253': 'default',
+  '0': 'unspec',
+};
 
 /** Normalise a table id/name (`254` → `main`). */
 export function tableName(t: string | number | undefined): string {
@@ -142,7 +147,9 @@ export class Router {
         });
       }
     }
-    this.rules = [...(state.rules.length ? state.rules : DEFAULT_RULES)].sort((a, b) => a.priority - b.priority);
+    this.rules = [...(state.rules.length ? state.rules : DEFAULT_RULES)].sort(
+      (a, b) => a.priority - b.priority,
+    );
   }
 
   /** True when the node holds `ip` on one of its interfaces. */
@@ -178,7 +185,10 @@ export class Router {
         return { type: table, rule: { priority: rule.priority, text }, losers: [], steps };
       }
       const cands = this.routes
-        .filter((r) => r.table === table && contains(r.prefix, dst) && (!q.oif || !r.rec.dev || r.rec.dev === q.oif))
+        .filter(
+          (r) =>
+            r.table === table && contains(r.prefix, dst) && (!q.oif || !r.rec.dev || r.rec.dev === q.oif),
+        )
         .sort((a, b) => b.prefix.length - a.prefix.length || a.metric - b.metric);
       const best = cands[0];
       if (!best || best.rec.routeType === 'throw') {
@@ -209,7 +219,9 @@ export class Router {
       };
       if (nexthops && nexthops.length > 1) {
         decision.nexthops = nexthops;
-        steps.push(`multipath: one of ${nexthops.map((n) => `${n.gateway ?? ''} dev ${n.dev ?? '?'}`).join(', ')} by flow hash`);
+        steps.push(
+          `multipath: one of ${nexthops.map((n) => `${n.gateway ?? ''} dev ${n.dev ?? '?'}`).join(', ')} by flow hash`,
+        );
       }
       if (['blackhole', 'unreachable', 'prohibit'].includes(type)) return decision;
       decision.src = q.src ?? this.selectSource(best, dev, gateway, dst);
@@ -237,13 +249,19 @@ export class Router {
       const [v, m] = rule.fwmark.split('/');
       const value = Number(v);
       const msk = m !== undefined ? Number(m) : 0xffffffff;
-      if (((q.fwmark ?? 0) & msk) !== (value & msk)) return `fwmark ${q.fwmark ?? 0} does not match ${rule.fwmark}`;
+      if (((q.fwmark ?? 0) & msk) !== (value & msk))
+        return `fwmark ${q.fwmark ?? 0} does not match ${rule.fwmark}`;
     }
     return null;
   }
 
   /** Source address selection: route `src`, else a primary address on the device sharing the next hop's subnet. */
-  private selectSource(r: PreparedRoute, dev: string | undefined, gateway: string | undefined, dst: Addr): string | undefined {
+  private selectSource(
+    r: PreparedRoute,
+    dev: string | undefined,
+    gateway: string | undefined,
+    dst: Addr,
+  ): string | undefined {
     if (r.rec.src) return r.rec.src;
     const target = gateway ? parseAddr(gateway) : dst;
     const onDev = this.addrs.filter((a) => a.rec.ifname === dev && a.addr.family === dst.family);
