@@ -88,6 +88,54 @@ describe.skipIf(!!skip)('lab end to end', () => {
     ).toEqual([]);
   }
 
+  it('refuses to start when its namespaces exist, and leaves them alone', () => {
+    const p2 = `fxr${process.pid % 100000}`;
+    execFileSync('ip', ['netns', 'add', `${p2}-sw`]);
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [join(build, 'run.js'), 'healthy', join(tmp, 'refused'), '--prefix', p2],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('already exist');
+      const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+      expect(list).toContain(`${p2}-sw`);
+      expect(list).not.toContain(`${p2}-node1`);
+    } finally {
+      spawnSync('ip', ['netns', 'del', `${p2}-sw`]);
+    }
+  });
+
+  it('cleans up namespaces and processes when interrupted (SIGINT)', async () => {
+    const p3 = `fxi${process.pid % 100000}`;
+    const proc = spawn(
+      process.execPath,
+      [join(build, 'run.js'), 'healthy', join(tmp, 'interrupted'), '--prefix', p3],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      proc.stderr.on('data', (d) => {
+        stderr += d;
+        if (/client-lan: ping/.test(stderr)) resolve();
+      });
+      proc.once('exit', () => resolve());
+    });
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).toContain(`${p3}-node1`);
+    proc.kill('SIGINT');
+    const code = await new Promise<number | null>((r) =>
+      proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', r),
+    );
+    expect(code).toBe(130);
+    expect(stderr).toContain('cleaned up');
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toContain(`${p3}-`);
+  }, 60_000);
+
   it('scenario 1 (asymmetric-drop): off-LAN SYN-ACKs leave eth0 and are dropped; LAN clients work', async () => {
     const out = await regenerate('asymmetric-drop');
     const expected = loadExpected(join(REPO_ROOT, 'samples/asymmetric-drop'));
