@@ -1,0 +1,171 @@
+/** Engine pieces on hand-made evidence: joins, clock skew, root cause, timeline aggregation. */
+import { describe, expect, it } from 'vitest';
+import { rule as asym } from '../../rules/asymmetric-routing.js';
+import { rule as tcpInc } from '../../rules/tcp-handshake-incomplete.js';
+import { estimateClockSkew } from '../../src/engine/clock.js';
+import { FlowIndex } from '../../src/engine/correlate.js';
+import { makeEvidence, type NodeRecord } from '../../src/engine/evidence.js';
+import { buildRootCause } from '../../src/engine/rootcause.js';
+import { aggregate } from '../../src/engine/timeline.js';
+import type { Finding, FlowSummary } from '../../src/model/analysis.js';
+
+function flow(p: Partial<FlowSummary> & { id: string }): FlowSummary {
+  return {
+    proto: 'tcp',
+    node: 'node1',
+    client: { ip: '203.0.113.50', port: 50000 },
+    server: { ip: '192.0.2.240', port: 443 },
+    packets: { toServer: 3, toClient: 3 },
+    bytes: { toServer: 300, toClient: 300 },
+    interfaces: { toServer: ['eth1'], toClient: ['eth1'] },
+    state: 'established',
+    first: '2024-05-01T10:00:00.000000000Z',
+    last: '2024-05-01T10:00:01.000000000Z',
+    ...p,
+  };
+}
+
+const tlsErr = (port: number, ts: string): NodeRecord => ({
+  type: 'tls-handshake-error',
+  file: 'node1/traefik.log',
+  line: port - 49999,
+  node: 'node1',
+  ts,
+  client: { ip: '203.0.113.50', port },
+  side: 'local',
+  cause: 'bad-record-mac',
+  text: 'x',
+});
+
+describe('FlowIndex.join', () => {
+  const idx = new FlowIndex([
+    flow({ id: 'a' }),
+    flow({
+      id: 'b',
+      client: { ip: '203.0.113.50', port: 50001 },
+      first: '2024-05-01T10:00:00.000000000Z',
+      last: '2024-05-01T10:00:01.000000000Z',
+    }),
+    flow({
+      id: 'c',
+      client: { ip: '203.0.113.50', port: 50001 },
+      server: { ip: '192.0.2.241', port: 443 },
+      first: '2024-05-01T10:00:00.500000000Z',
+    }),
+  ]);
+  it('joins by client endpoint and time', () => {
+    expect(idx.join('node1', '203.0.113.50', 50000, '2024-05-01T10:00:00.700000000Z')).toMatchObject({
+      status: 'joined',
+      flow: { id: 'a' },
+    });
+  });
+  it('reports ambiguity instead of guessing', () => {
+    expect(idx.join('node1', '203.0.113.50', 50001, '2024-05-01T10:00:00.700000000Z').status).toBe(
+      'ambiguous',
+    );
+  });
+  it('refuses joins far outside the flow', () => {
+    expect(idx.join('node1', '203.0.113.50', 50000, '2024-05-01T11:00:00.000000000Z').status).toBe('none');
+    expect(idx.join('node1', null, 50000, null).status).toBe('none');
+  });
+});
+
+describe('clock skew', () => {
+  it('estimates and applies a log offset from log↔flow matches', () => {
+    const flows = [50000, 50001, 50002].map((p, i) =>
+      flow({
+        id: `f${i}`,
+        client: { ip: '203.0.113.50', port: p },
+        last: `2024-05-01T10:00:0${i}.000000000Z`,
+      }),
+    );
+    const logs = [50000, 50001, 50002].map((p, i) =>
+      tlsErr(p, `2024-05-01T10:00:${String(12 + i).padStart(2, '0')}.000000000Z`),
+    );
+    const s = estimateClockSkew(logs, flows, null);
+    expect(s).toEqual([
+      expect.objectContaining({ node: 'node1', source: 'node1/traefik.log', offsetSeconds: -12 }),
+    ]);
+    const m = estimateClockSkew(logs, flows, { nodes: { node1: { clockOffset: -11 } } });
+    expect(m).toEqual([expect.objectContaining({ offsetSeconds: -11, basis: 'manifest clockOffset' })]);
+  });
+});
+
+describe('L3/L4 rules on hand-made flows', () => {
+  it('asymmetric-routing needs disjoint named interfaces', () => {
+    const ev = makeEvidence({
+      flows: [
+        flow({ id: 'x', interfaces: { toServer: ['eth1'], toClient: ['eth0'] } }),
+        flow({ id: 'y', interfaces: { toServer: ['eth1', 'br0'], toClient: ['br0'] } }),
+        flow({ id: 'z', interfaces: { toServer: ['any'], toClient: ['eth0'] } }),
+      ],
+    });
+    const f = asym.evaluate(ev, []);
+    expect(f).toHaveLength(1);
+    expect(f[0].facts?.flows).toEqual(['x']);
+  });
+  it('tcp-handshake-incomplete ignores handshakes that were never retried', () => {
+    const ev = makeEvidence({
+      flows: [
+        flow({ id: 'cut', state: 'syn-sent', packets: { toServer: 1, toClient: 0 } }),
+        flow({ id: 'lost', state: 'syn-received', synAckRetransmits: 3 }),
+      ],
+    });
+    const f = tcpInc.evaluate(ev, []);
+    expect(f).toHaveLength(1);
+    expect(f[0].facts?.flows).toEqual(['lost']);
+  });
+});
+
+describe('root cause', () => {
+  const F = (id: string, severity: Finding['severity'], causes?: string[]): Finding => ({
+    id,
+    rule: id.split('#')[0],
+    title: id,
+    layer: 'L3',
+    severity,
+    summary: id,
+    evidence: [],
+    ...(causes ? { causes } : {}),
+  });
+  it('picks the unexplained root and orders the chain symptom first', () => {
+    const rc = buildRootCause([
+      F('sym#1', 'high'),
+      F('mid#1', 'high', ['sym#1']),
+      F('root#1', 'critical', ['mid#1']),
+    ]);
+    expect(rc?.finding).toBe('root#1');
+    expect(rc?.chain).toEqual(['sym#1', 'mid#1', 'root#1']);
+  });
+  it('reports an unexplained symptom with low confidence, and nothing when all is low', () => {
+    expect(buildRootCause([F('sym#1', 'high')])).toMatchObject({ finding: 'sym#1', confidence: 0.3 });
+    expect(buildRootCause([F('x#1', 'low')])).toBeNull();
+  });
+});
+
+describe('timeline aggregation', () => {
+  it('folds repeats of one event within the window into a counted entry', () => {
+    const base = {
+      node: 'node1',
+      source: 'cap.pcap',
+      layer: 'L4' as const,
+      kind: 'syn-ack-retransmit',
+      text: 'SYN-ACK retransmitted',
+      key: 'k',
+    };
+    const t = aggregate([
+      ...Array.from({ length: 42 }, (_, i) => ({
+        ...base,
+        ts: `2024-05-01T10:00:${String(i).padStart(2, '0')}.000000000Z`,
+        ref: `cap.pcap#${i + 1}`,
+      })),
+      { ...base, ts: '2024-05-01T10:05:00.000000000Z', ref: 'cap.pcap#99' },
+    ]);
+    expect(t).toHaveLength(2);
+    expect(t[0]).toMatchObject({
+      count: 42,
+      until: '2024-05-01T10:00:41.000000000Z',
+      text: '42× SYN-ACK retransmitted',
+    });
+  });
+});
