@@ -2,10 +2,11 @@
  * Capture tasks: read one capture, decode it and track its flows, returning the
  * flow summaries, notable packet events and ARP observations for the Evidence store.
  */
-import { analyzeCapture } from '../flows/analyze.js';
-import type { FlowEvent } from '../flows/analyze.js';
-import type { ArpEntry, EchoEntry } from '../flows/table.js';
+
 import type { ArpObservation, PacketEvent } from '../engine/evidence.js';
+import type { FlowEvent } from '../flows/analyze.js';
+import { analyzeCapture } from '../flows/analyze.js';
+import type { ArpEntry, EchoEntry } from '../flows/table.js';
 import type { FlowSummary, Layer, Severity } from '../model/analysis.js';
 import { isoFromEpoch } from '../util/time.js';
 import type { ParseTask, ParseTaskResult } from './task.js';
@@ -34,7 +35,10 @@ const NOTABLE: Record<string, { layer: Layer; severity: Severity }> = {
 };
 
 /** Turn flow-table events into timeline events (notable kinds only), naming the flow's endpoints. */
-export function packetEvents(events: readonly FlowEvent[], flows: ReadonlyMap<string, FlowSummary>): PacketEvent[] {
+export function packetEvents(
+  events: readonly FlowEvent[],
+  flows: ReadonlyMap<string, FlowSummary>,
+): PacketEvent[] {
   const out: PacketEvent[] = [];
   for (const e of events) {
     const n = NOTABLE[e.kind];
@@ -69,7 +73,10 @@ function epochToIso(s: string | null): string | undefined {
 }
 
 /** ARP table entries → observations + timeline events. */
-export function arpEvidence(file: string, entries: readonly ArpEntry[]): { arp: ArpObservation[]; events: PacketEvent[] } {
+export function arpEvidence(
+  file: string,
+  entries: readonly ArpEntry[],
+): { arp: ArpObservation[]; events: PacketEvent[] } {
   const arp: ArpObservation[] = [];
   const events: PacketEvent[] = [];
   for (const a of entries) {
@@ -172,7 +179,9 @@ export async function runCaptureTask(task: ParseTask): Promise<ParseTaskResult> 
       format: null,
       records: [],
       counts: { parsed: 0, skipped: 0, issues: 1 },
-      issues: [{ type: 'issue', file: task.rel, offset: 0, code: 'capture-error', message: (e as Error).message }],
+      issues: [
+        { type: 'issue', file: task.rel, offset: 0, code: 'capture-error', message: (e as Error).message },
+      ],
       rejected: true,
     };
   }
