@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../../parsers/layers/decode.js';
 import { flowKey } from '../../../parsers/layers/flowkey.js';
 import { DecodedPacket } from '../../../parsers/layers/packet.js';
-import { cat, ETH_IPV4, hex } from './hex.js';
+import { cat, ETH_IPV4, ETH_IPV6, hex, IPV4_TCP, IPV6_TCP, TCP_SYN } from './hex.js';
 
 const FRAMES = 1024;
 const TOTAL = 1_000_000;
@@ -64,5 +64,35 @@ describe('decode throughput', () => {
     for (let n = 0; n < TOTAL; n++) want += 1024 + (n & (FRAMES - 1)) + 100; // sport + payloadLen
     expect(plain.check).toBe(want);
     expect(plain.cpuMs).toBeLessThan(1000);
+  });
+
+  it('allocates nothing per packet (heap does not grow over 200k decodes)', () => {
+    const udp = hex`
+      45 00 00 1c 00 00 00 00 40 11 00 00 c0 00 02 01 c6 33 64 02   # IPv4 UDP
+      d4 31 00 35 00 08 00 00                                       # UDP, length 8
+    `;
+    const sll2 = hex`08 00 00 00 00 00 00 02 00 01 00 06 02 00 00 00 00 01 00 00   # SLL2 IPv4 in`;
+    const vlan = hex`02 00 00 00 00 02 02 00 00 00 00 01 81 00 20 0a 86 dd   # Ethernet + 802.1Q → IPv6`;
+    const frames: Array<[Buffer, number]> = [
+      [cat(ETH_IPV4, IPV4_TCP, TCP_SYN), 1],
+      [cat(ETH_IPV6, IPV6_TCP, TCP_SYN), 1],
+      [cat(sll2, udp), 276],
+      [cat(vlan, IPV6_TCP, TCP_SYN), 1],
+      [frame(7), 1],
+    ];
+    const pkt = new DecodedPacket();
+    const loop = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const [f, lt] = frames[i % frames.length];
+        decodeFrame(pkt, f, 0, f.length, lt);
+      }
+    };
+    loop(50_000); // warm up (JIT, array growth)
+    const before = process.memoryUsage().heapUsed;
+    loop(200_000);
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(pkt.layers).toEqual(['ethernet', 'ipv4', 'tcp']);
+    // 200k packets × even 16 bytes would be 3.2 MB.
+    expect(grown).toBeLessThan(256 * 1024);
   });
 });
