@@ -18,7 +18,7 @@ const CONNECT_FAIL = /^\* connect to (\S+) port (\d+)(?: from \S+ port \d+)? fai
 const FAILED_TO = /^\* Failed to connect to (\S+) port (\d+)(?: after \d+ ms)?: (.+)$/;
 const NO_RESOLVE = /^\* Could not resolve (?:host|proxy): (\S+)/;
 const TLS_LIB =
-  /^\* (?:OpenSSL|LibreSSL|BoringSSL|wolfSSL|GnuTLS|schannel|Secure Transport|SecureTransport|mbedTLS|Rustls|rustls)\b.*$/;
+  /^\* (?:OpenSSL|LibreSSL|BoringSSL|wolfSSL|GnuTLS|Secure Transport|SecureTransport|mbedTLS|Rustls|rustls)\b.*$|^\* schannel: .*(?:fail|error|SEC_E_|unable|altered).*$/i;
 const SSL_ERR =
   /^\* (?:error:[0-9A-Fa-f]+:.+|SSL certificate problem: .+|gnutls_handshake\(\) failed: .+|TLS connect error: .+|SSL_read: .+|SSL_write: .+)$/;
 const IO_ERR =
@@ -45,7 +45,13 @@ interface Inv {
 /** Classify a TLS failure from curl's text; undefined when TLS was not involved. */
 export function curlTlsCause(text: string, inTls: boolean): TlsCause | undefined {
   const t = text.toLowerCase();
-  if (t.includes('bad record mac')) return 'bad-record-mac';
+  // OpenSSL/LibreSSL, schannel (SEC_E_MESSAGE_ALTERED, SEC_E_DECRYPT_FAILURE) and GnuTLS spellings.
+  if (
+    /bad record mac|message or signature supplied for verification has been altered|sec_e_message_altered|sec_e_decrypt_failure|decryption has failed/.test(
+      t,
+    )
+  )
+    return 'bad-record-mac';
   const tlsText = /ssl|tls|certificate|alert|openssl|schannel/.test(t);
   if (!inTls && !tlsText) return undefined;
   if (
@@ -61,7 +67,8 @@ export function curlTlsCause(text: string, inTls: boolean): TlsCause | undefined
   if (/certificate|no alternative|subject name|hostname/.test(t)) return 'bad-certificate';
   if (t.includes('reset by peer') || t.includes('econnreset')) return 'reset';
   if (t.includes('timed out') || t.includes('timeout')) return 'timeout';
-  if (t.includes('ssl_error_syscall') || t.includes('unexpected eof') || t.includes(' eof')) return 'eof';
+  if (/ssl_error_syscall|unexpected eof| eof|non-properly terminated|failed to receive handshake/.test(t))
+    return 'eof';
   return inTls || tlsText ? 'other' : undefined;
 }
 
@@ -454,6 +461,32 @@ export const curl: TextFormat = {
       records: [
         { type: 'curl', target: 'vip.example', server: { ip: '192.0.2.240', port: 443 }, exitCode: 35 },
         { type: 'client-error', code: 35, cause: 'eof' },
+      ],
+    },
+    {
+      note: 'Windows curl.exe (schannel): informational schannel lines are not errors',
+      input: [
+        '*   Trying 192.0.2.240:443...',
+        '* Connected to vip.example (192.0.2.240) port 443 (#0)',
+        '* schannel: disabled automatic use of client certificate',
+        '* ALPN: offers http/1.1',
+        '* schannel: failed to decrypt data, data not available',
+        '* schannel: failed to read data from server: SEC_E_MESSAGE_ALTERED (0x8009030F) - The message or signature supplied for verification has been altered',
+        '* Closing connection 0',
+        'curl: (56) schannel: failed to read data from server: SEC_E_MESSAGE_ALTERED (0x8009030F) - The message or signature supplied for verification has been altered',
+      ].join('\r\n'),
+      records: [
+        {
+          type: 'curl',
+          connected: true,
+          exitCode: 56,
+          cause: 'bad-record-mac',
+          errors: [
+            'schannel: failed to decrypt data, data not available',
+            'schannel: failed to read data from server: SEC_E_MESSAGE_ALTERED (0x8009030F) - The message or signature supplied for verification has been altered',
+          ],
+        },
+        { type: 'client-error', code: 56, cause: 'bad-record-mac' },
       ],
     },
     {

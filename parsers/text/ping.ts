@@ -12,9 +12,10 @@ import type { LineParser, LineStatus, TextFormat, TextSink } from '../types.js';
 const LINUX_HEAD =
   /^PING (\S+?) ?\(([^)]+)\)(?: from \S+(?: \S+)?)? (?:\d+\(\d+\) bytes of data\.|\d+ data bytes)$/;
 const BSD_HEAD = /^PING (\S+) \(([^)]+)\): \d+ data bytes$/;
+const BSD6_HEAD = /^PING6\([^)]*\) \S+ --> (\S+)$/;
 const WIN_HEAD = /^Pinging (\S+)(?: \[([^\]]+)\])?(?: from \S+)? with \d+ bytes of data:$/;
 const EPOCH = /^\[(\d{9,11})\.(\d{1,9})\] /;
-const REPLY = /^\d+ bytes from .+?: (?:icmp_seq|seq)=\d+/;
+const REPLY = /^\d+ bytes from .+?[:,] (?:icmp_seq|seq)=\d+/;
 const BSD_ICMP_ERR = /^\d+ bytes from ([^\s:]+): (.+)$/;
 const LINUX_ICMP_ERR = /^From (\S+)(?: \([^)]+\))? icmp_seq=\d+ (.+)$/;
 const BSD_TIMEOUT = /^Request timeout for icmp_seq \d+$/;
@@ -122,7 +123,7 @@ function sniff(lines: readonly string[]): number {
   let score = 0;
   for (const raw of lines.slice(0, 60)) {
     const l = raw.trim();
-    if (LINUX_HEAD.test(l) || BSD_HEAD.test(l) || WIN_HEAD.test(l)) return 0.95;
+    if (LINUX_HEAD.test(l) || BSD_HEAD.test(l) || BSD6_HEAD.test(l) || WIN_HEAD.test(l)) return 0.95;
     if (STATS_HEAD.test(l) || WIN_STATS_HEAD.test(l)) score = Math.max(score, 0.8);
     else if (/^\d+ bytes from \S+: icmp_seq=\d+ ttl=\d+/.test(l) || /^Reply from \S+: bytes=\d+ time/.test(l))
       score = Math.max(score, 0.7);
@@ -157,6 +158,11 @@ function create(ctx: { file: string }): LineParser {
       m = BSD_HEAD.exec(l);
       if (m) {
         start(newRun(lineNo, 'bsd', m[1], m[2]), out);
+        return 'parsed';
+      }
+      m = BSD6_HEAD.exec(l);
+      if (m) {
+        start(newRun(lineNo, 'bsd', m[1], m[1]), out);
         return 'parsed';
       }
       m = WIN_HEAD.exec(l);
@@ -462,6 +468,14 @@ export const ping: TextFormat = {
         { type: 'ping', target: '192.0.2.99', received: 0, timeouts: 1 },
         { type: 'client-error', code: 'timeout' },
       ],
+    },
+    {
+      note: 'macOS ping6 header and a BSD IPv6 reply',
+      input: [
+        'PING6(56=40+8+8 bytes) 2001:db8::5 --> 2001:db8::10',
+        '16 bytes from 2001:db8::10, icmp_seq=0 hlim=64 time=0.3 ms',
+      ].join('\n'),
+      records: [{ type: 'ping', dialect: 'bsd', target: '2001:db8::10', received: 1, transmitted: 1 }],
     },
     {
       note: 'resolution and send failures',

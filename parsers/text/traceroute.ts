@@ -103,6 +103,23 @@ function create(ctx: { file: string }): LineParser {
       }
       if (/^over a maximum of \d+ hops:$|^Trace complete\.$|^traceroute6?: Warning: /.test(l.trim()))
         return 'skipped';
+      m =
+        /^(?:traceroute6?: unknown host (\S+)|(\S+): (?:Name or service not known|Temporary failure in name resolution)|Unable to resolve target system name (\S+)\.)$/.exec(
+          l.trim(),
+        );
+      if (m) {
+        out.record({
+          type: 'client-error',
+          file,
+          line: lineNo,
+          ts: null,
+          tool: m[3] ? 'tracert' : 'traceroute',
+          target: m[1] ?? m[2] ?? m[3],
+          code: 'unknown-host',
+          text: displayText(l.trim()),
+        });
+        return 'parsed';
+      }
       const cur = t as Trace | null;
       if (cur?.tool === 'tracert') {
         m = WIN_HOP.exec(l);
@@ -176,7 +193,10 @@ export const traceroute: TextFormat = {
   id: 'traceroute',
   title: 'traceroute / tracert output',
   sniff(lines) {
-    for (const l of lines.slice(0, 20)) if (UNIX_HEAD.test(l) || WIN_HEAD.test(l.trim())) return 0.95;
+    for (const l of lines.slice(0, 20)) {
+      if (UNIX_HEAD.test(l) || WIN_HEAD.test(l.trim())) return 0.95;
+      if (/^traceroute6?: unknown host |^Unable to resolve target system name /.test(l)) return 0.8;
+    }
     return 0;
   },
   create,
@@ -248,6 +268,19 @@ export const traceroute: TextFormat = {
         { type: 'trace-hop', hop: 3, host: 'core.example', ip: '203.0.113.1', rttMs: [2, 1, 1] },
         { type: 'trace-hop', hop: 4, ip: '203.0.113.1' },
         { type: 'client-error', tool: 'tracert', code: 'unreachable', target: 'web.example' },
+      ],
+    },
+    {
+      note: 'resolution failures (Linux, BSD, Windows)',
+      input: [
+        'nosuch.example: Name or service not known',
+        'traceroute: unknown host nosuch.example',
+        'Unable to resolve target system name nosuch.example.',
+      ].join('\n'),
+      records: [
+        { type: 'client-error', tool: 'traceroute', code: 'unknown-host', target: 'nosuch.example' },
+        { type: 'client-error', tool: 'traceroute', target: 'nosuch.example' },
+        { type: 'client-error', tool: 'tracert', target: 'nosuch.example' },
       ],
     },
     {
