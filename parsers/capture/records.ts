@@ -78,7 +78,7 @@ export function packetRecord(
     sport: pkt.sport >= 0 ? pkt.sport : null,
     dport: pkt.dport >= 0 ? pkt.dport : null,
     tcpFlags: tcpFlagsString(pkt.tcpFlags),
-    tls: [...tls],
+    tls: tls.length ? [...tls] : [],
   };
 }
 
@@ -98,7 +98,7 @@ export async function captureRecords(
       onRecord(i);
     },
     onPacket: (pkt, frame, iface, t) => {
-      onRecord(packetRecord(file, pkt, frame, iface, t.pktTls));
+      onRecord(packetRecord(file, pkt, frame, iface, t.tlsLabels()));
       if (pkt.issueCode !== null) {
         issues++;
         onRecord({

@@ -29,7 +29,7 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   ifindexName?: (ifindex: number) => string | null | undefined;
   /** Share a table across the files of one node; the caller then calls `finish()` and summarises. */
   table?: FlowTable;
-  /** Called for every packet after the table saw it (`t.flow`, `t.pktTls`, … describe it). */
+  /** Called for every packet after the table saw it (`t.flow`, `t.tlsLabels()`, … describe it). */
   onPacket?: (pkt: DecodedPacket, frame: Frame, iface: string | null, t: FlowTable) => void;
   /** Called for every reader issue (default: collected, first 100 kept). */
   onIssue?: (issue: IssueRecord) => void;

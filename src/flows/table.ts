@@ -145,19 +145,21 @@ export class FlowTable implements TlsListener {
   flow: Flow | null = null;
   /** Direction of the last packet within `flow` (0 = A→B). */
   flowDir = 0;
-  /** Labels of TLS records completed by the last packet (interned strings; array reused). */
-  readonly pktTls: string[] = [];
-  /** Content types of non-opaque TLS records completed by the last packet (array reused). */
-  readonly pktTlsTypes: number[] = [];
-  /** Plaintext alert descriptions in the last packet (array reused). */
-  readonly pktTlsAlerts: number[] = [];
-  /** TLS 1.3 opaque records completed by the last packet. */
+  /** TLS records completed by the last packet (labels in `tlsLabels()`). */
+  pktTlsN = 0;
+  /** TLS 1.3 opaque records among them. */
   pktTlsOpaque = 0;
   /** SNI of a ClientHello completed by the last packet, else null. */
   pktSni: string | null = null;
   /** Last packet was a TCP retransmission. */
   pktRetrans = false;
 
+  // Per-packet TLS outputs: reused arrays with counts (no allocation per packet).
+  private readonly labels: string[] = [];
+  private readonly types: number[] = [];
+  private typesN = 0;
+  private readonly alerts: number[] = [];
+  private alertsN = 0;
   private readonly buckets = new Map<number, Flow>();
   private live = 0;
   private lruHead: Flow | null = null;
@@ -226,16 +228,13 @@ export class FlowTable implements TlsListener {
     st.lastNsec = nsec;
     if (p.issueCode !== null) st.decodeIssues++;
     this.flow = null;
-    this.pktTls.length = 0;
-    this.pktTlsTypes.length = 0;
-    this.pktTlsAlerts.length = 0;
+    this.pktTlsN = this.typesN = this.alertsN = 0;
     this.pktTlsOpaque = 0;
     this.pktSni = null;
     this.pktRetrans = false;
-    const t = sec + nsec / 1e9;
     if (--this.sweepCountdown <= 0) {
       this.sweepCountdown = 4096;
-      this.evictIdle(t);
+      this.evictIdle(sec + nsec / 1e9);
     }
     const proto = p.ipProto;
     if (p.ipVersion !== 0 && (proto === IPPROTO.TCP || proto === IPPROTO.UDP) && p.sport >= 0) {
@@ -246,7 +245,7 @@ export class FlowTable implements TlsListener {
         }
         st.tcp++;
       } else st.udp++;
-      this.transport(p, packetNo, sec, nsec, t, len, iface);
+      this.transport(p, packetNo, sec, nsec, len, iface);
       return;
     }
     if (proto === IPPROTO.ICMP || proto === IPPROTO.ICMPV6) {
@@ -260,6 +259,21 @@ export class FlowTable implements TlsListener {
       return;
     }
     st.other++;
+  }
+
+  /** Labels of the TLS records completed by the last packet (`handshake:client_hello`, `alert:bad_record_mac`, …). */
+  tlsLabels(): string[] {
+    return this.pktTlsN === 0 ? [] : this.labels.slice(0, this.pktTlsN);
+  }
+
+  /** Content types of the non-opaque TLS records completed by the last packet. */
+  tlsTypes(): number[] {
+    return this.types.slice(0, this.typesN);
+  }
+
+  /** Plaintext alert descriptions in the last packet. */
+  tlsAlerts(): number[] {
+    return this.alerts.slice(0, this.alertsN);
   }
 
   /** Move every remaining flow out of the table (call at end of input). */
@@ -327,7 +341,7 @@ export class FlowTable implements TlsListener {
       h = Math.imul(h ^ kb[i], 0xc2b2ae35);
     }
     h = Math.imul(h ^ ((this.kpa << 16) | this.kpb), 0x27d4eb2f);
-    return (h ^ (h >>> 15)) | 0;
+    return (h ^ (h >>> 15)) & 0x3fffffff; // a Smi: Map keys stay unboxed
   }
 
   private find(h: number, proto: number, ver: number): Flow | null {
@@ -446,7 +460,6 @@ export class FlowTable implements TlsListener {
     packetNo: number,
     sec: number,
     nsec: number,
-    t: number,
     len: number,
     iface: string | null,
   ): void {
@@ -479,7 +492,7 @@ export class FlowTable implements TlsListener {
     }
     f.lastSec = sec;
     f.lastNsec = nsec;
-    f.lastT = t;
+    f.lastT = sec + nsec / 1e9;
     f.lastPacket = packetNo;
     this.flow = f;
     this.flowDir = dir;
@@ -619,11 +632,11 @@ export class FlowTable implements TlsListener {
 
   /** TlsListener: a complete record in the current packet. */
   onTlsRecord(s: TlsStream, ct: number, detail: number, level: number, opaque: boolean): void {
-    this.pktTls.push(tlsRecordLabel(ct, detail));
+    this.labels[this.pktTlsN++] = tlsRecordLabel(ct, detail);
     if (opaque) this.pktTlsOpaque++;
-    else this.pktTlsTypes.push(ct);
+    else this.types[this.typesN++] = ct;
     if (ct !== TLS_CT.ALERT) return;
-    if (detail >= 0) this.pktTlsAlerts.push(detail);
+    if (detail >= 0) this.alerts[this.alertsN++] = detail;
     const f = this.flow;
     if (!f) return;
     if (f.alerts.length < MAX_ALERTS)

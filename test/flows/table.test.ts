@@ -195,7 +195,8 @@ describe('FlowTable', () => {
       c2s({ flags: PSH | ACK, seq: 1, ack: 1, payload: hello }),
       s2c({ flags: PSH | ACK, seq: 1, ack: 1 + hello.length, payload: alert }),
     ]);
-    expect(t.pktTls).toEqual(['alert:bad_record_mac']);
+    expect(t.tlsLabels()).toEqual(['alert:bad_record_mac']);
+    expect(t.tlsAlerts()).toEqual([20]);
     t.finish();
     const f = toFlowSummary(done[0]);
     expect(f.tls).toEqual({

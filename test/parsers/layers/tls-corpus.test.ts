@@ -29,10 +29,10 @@ describe.skipIf(!corpusAvailable)('TLS records agree with tshark -Y tls', () => 
       file,
       idleTimeout: Number.POSITIVE_INFINITY,
       onPacket: (_p, fr, _i, t) => {
-        if (t.pktTlsTypes.length || t.pktTlsAlerts.length || t.pktSni !== null) {
-          got.push(
-            `${fr.packet} [${t.pktTlsTypes.join(',')}] [${t.pktTlsAlerts.join(',')}] [${t.pktSni ?? ''}]`,
-          );
+        const types = t.tlsTypes();
+        const alerts = t.tlsAlerts();
+        if (types.length || alerts.length || t.pktSni !== null) {
+          got.push(`${fr.packet} [${types.join(',')}] [${alerts.join(',')}] [${t.pktSni ?? ''}]`);
         } else if (t.pktTlsOpaque) opaqueOnly.push(fr.packet);
       },
     });
