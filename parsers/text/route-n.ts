@@ -1,6 +1,7 @@
 /**
- * Routing tables as net-tools and BSD print them: `route -n`, `route -n -A inet6`,
- * `netstat -rn` (Linux and macOS/FreeBSD).
+ * Routing tables as net-tools, BSD and Windows print them: `route -n`, `route -n -A
+ * inet6`, `netstat -rn` (Linux, macOS, FreeBSD, OpenBSD), Windows `route print`
+ * (parsers/text/netstate/winroute.ts).
  *
  *   Kernel IP routing table                                       (Linux, route -n)
  *   Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
@@ -39,6 +40,7 @@ import {
   uncolor,
   zoneOf,
 } from './netstate/common.js';
+import { WIN_ROUTE_START, WinRouteReader } from './netstate/winroute.js';
 
 /** Canonical column names (header words, lowercased) → our fields. */
 const COLS: Record<string, string> = {
@@ -82,8 +84,15 @@ class RouteNParser implements LineParser {
   private cols: Map<string, number> | null = null;
   private family: 'inet' | 'inet6' = 'inet';
   private bsd = false;
+  /** Set once Windows `route print` output is recognised. */
+  private win: WinRouteReader | null = null;
 
   constructor(private readonly ctx: ParseContext) {}
+
+  end(out: TextSink): undefined {
+    this.win?.end(out);
+    return undefined;
+  }
 
   private header(text: string): void {
     const words = tokens(text.replace(/Next\s+Hop/, 'NextHop'));
@@ -98,8 +107,10 @@ class RouteNParser implements LineParser {
 
   line(raw: string, lineNo: number, out: TextSink): LineStatus {
     const text = uncolor(raw);
-    if (bannerText(text) !== null) return 'skipped';
     const t0 = text.trim();
+    if (!this.win && WIN_ROUTE_START.test(t0)) this.win = new WinRouteReader(this.ctx.file);
+    if (this.win) return t0 === '' || /^=+$/.test(t0) ? 'skipped' : this.win.line(text, lineNo, out);
+    if (bannerText(text) !== null) return 'skipped';
     if (/^Kernel IP routing table/i.test(t0)) {
       this.family = 'inet';
       this.bsd = false;
@@ -308,16 +319,78 @@ const samples: FormatSample[] = [
     ],
     issues: 1,
   },
+  {
+    note: 'Windows route print (CRLF)',
+    input: [
+      '===========================================================================',
+      'Interface List',
+      '  4...00 15 5d 01 02 03 ......Intel(R) Ethernet Connection (7) I219-V',
+      '  1...........................Software Loopback Interface 1',
+      '===========================================================================',
+      '',
+      'IPv4 Route Table',
+      '===========================================================================',
+      'Active Routes:',
+      'Network Destination        Netmask          Gateway       Interface  Metric',
+      '          0.0.0.0          0.0.0.0      192.168.1.1     192.168.1.50     25',
+      '        127.0.0.0        255.0.0.0         On-link         127.0.0.1    331',
+      '      192.168.1.0    255.255.255.0         On-link      192.168.1.50    281',
+      '     192.168.1.50  255.255.255.255         On-link      192.168.1.50    281',
+      '===========================================================================',
+      'Persistent Routes:',
+      '  None',
+      '',
+      'IPv6 Route Table',
+      '===========================================================================',
+      'Active Routes:',
+      ' If Metric Network Destination      Gateway',
+      '  4    281 ::/0                     fe80::1',
+      '  1    331 ::1/128                  On-link',
+      '  4    281 fe80::2c1f:1234:abcd:ef01/128',
+      '                                    On-link',
+      '===========================================================================',
+      'Persistent Routes:',
+      '  None',
+    ].join('\r\n'),
+    records: [
+      { dst: 'default', gateway: '192.168.1.1', src: '192.168.1.50', metric: 25, family: 'inet' },
+      { dst: '127.0.0.0/8', gateway: undefined, src: '127.0.0.1' },
+      { dst: '192.168.1.0/24', gateway: undefined },
+      { dst: '192.168.1.50/32', routeType: 'local', table: 'local' },
+      { dst: 'default', gateway: 'fe80::1', family: 'inet6', metric: 281 },
+      { dst: '::1/128', gateway: undefined },
+      { line: 25, dst: 'fe80::2c1f:1234:abcd:ef01/128', gateway: undefined },
+    ],
+  },
+  {
+    note: 'Windows route print, German',
+    input: [
+      'IPv4-Routentabelle',
+      '===========================================================================',
+      'Aktive Routen:',
+      '     Netzwerkziel    Netzwerkmaske          Gateway    Schnittstelle Metrik',
+      '          0.0.0.0          0.0.0.0    192.168.178.1   192.168.178.23     35',
+      '    192.168.178.0    255.255.255.0   Auf Verbindung   192.168.178.23    291',
+      'Ständige Routen:',
+      '  Netzwerkadresse          Netzmaske  Gatewayadresse  Metrik',
+      '          0.0.0.0          0.0.0.0    192.168.178.1  Standard',
+    ].join('\n'),
+    records: [
+      { dst: 'default', gateway: '192.168.178.1', src: '192.168.178.23', metric: 35 },
+      { dst: '192.168.178.0/24', gateway: undefined, metric: 291 },
+    ],
+  },
 ];
 
 /** The `route -n` / `netstat -rn` format. */
 export const routeN: TextFormat = {
   id: 'route-n',
-  title: 'net-tools `route -n`, `netstat -rn` (Linux, macOS, BSD) routing tables',
+  title: 'net-tools `route -n`, `netstat -rn` (Linux, macOS, BSD), Windows `route print` routing tables',
   sniff(lines) {
     if (looksLikeJson(lines)) return 0;
     let header = false;
     for (const l of lines.slice(0, 20)) {
+      if (WIN_ROUTE_START.test(l.trim())) return 0.9;
       if (/^Kernel IP(?:v6)? routing table/.test(l) || HEADER.test(l) || /^Routing tables\s*$/.test(l)) {
         header = true;
         break;

@@ -104,6 +104,23 @@ describe('route-n', () => {
     expect(records).toMatchObject([{ dst: '10.1.0.0/16' }]);
   });
 
+  it('Windows route print: a row with a non-contiguous mask is an issue, prose is skipped', async () => {
+    const { records, issues, counts } = await parseString(
+      routeN,
+      [
+        'IPv4 Route Table',
+        'Active Routes:',
+        'Network Destination        Netmask          Gateway       Interface  Metric',
+        '         10.0.0.0      255.0.255.0         On-link         10.0.0.5    281',
+        '         10.1.0.0      255.255.0.0         On-link         10.0.0.5    281',
+        'Default Gateway:       10.0.0.1',
+      ].join('\r\n'),
+    );
+    expect(records).toMatchObject([{ dst: '10.1.0.0/16', src: '10.0.0.5' }]);
+    expect(issues).toHaveLength(1);
+    expect(counts).toMatchObject({ parsed: 1, issues: 1, skipped: 4 });
+  });
+
   it('does not claim ip route output', () => {
     expect(routeN.sniff(fixtureLines('route-all.txt'), 'route.txt')).toBe(0);
     expect(routeN.sniff(fixtureLines('arp-n.txt'), 'x')).toBe(0);
