@@ -4,6 +4,7 @@
  */
 import type { Analysis } from '../model/analysis.js';
 import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
 /** A renderer of the Analysis to a document. */
@@ -17,6 +18,7 @@ export interface Renderer {
 const renderers: Renderer[] = [
   { id: 'text', ext: 'txt', render: (a) => renderText(a) },
   { id: 'json', ext: 'json', render: renderJson },
+  { id: 'md', ext: 'md', render: renderMarkdown },
 ];
 
 /** Renderers by id. A duplicate id is an error. */
