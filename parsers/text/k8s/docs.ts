@@ -167,13 +167,13 @@ export function emitDoc(doc: BufferedDoc, read: ObjectReader, out: TextSink): Co
     out.issue(doc.firstLine, 'doc-too-large', `${why}; document not parsed`);
     return { parsed: 0, skipped: 0, issues: doc.lines };
   }
-  const covered = new Set<number>();
+  const covered: Array<[number, number]> = []; // line ranges of recognised objects
   const emit = (o: unknown, start: number, end: number) => {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return;
     const recs = read(o as Record<string, unknown>, start);
     if (!recs) return;
     for (const r of recs) out.record(r);
-    for (let l = start; l <= end; l++) covered.add(l);
+    covered.push([start, end]);
   };
   const last = doc.firstLine + doc.lines - 1;
   if (doc.json) {
@@ -234,8 +234,21 @@ export function emitDoc(doc: BufferedDoc, read: ObjectReader, out: TextSink): Co
       for (let i = 0; i < js.length; i++) visit(js[i], root.items[i] as Node);
     else visit(js, root);
   }
-  const n = Math.min(covered.size, doc.lines);
+  const n = Math.min(countLines(covered), doc.lines);
   return { parsed: n, skipped: doc.lines - n, issues: 0 };
+}
+
+/** Number of distinct lines in a set of [first, last] ranges. */
+function countLines(ranges: Array<[number, number]>): number {
+  ranges.sort((a, b) => a[0] - b[0]);
+  let n = 0;
+  let upTo = Number.NEGATIVE_INFINITY;
+  for (const [a, b] of ranges) {
+    const from = Math.max(a, upTo + 1);
+    if (b >= from) n += b - from + 1;
+    upTo = Math.max(upTo, b);
+  }
+  return n;
 }
 
 /**
