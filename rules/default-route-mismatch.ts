@@ -263,12 +263,15 @@ export const rule: Rule = {
             f.node === node &&
             f.server.ip === svc &&
             facts.onLink(node, f.client.ip, arrival) &&
-            f.state === 'established',
+            f.packets.toClient > 2 &&
+            !(f.tls?.alerts.length ?? 0) &&
+            f.state !== 'syn-sent' &&
+            f.state !== 'syn-received',
         );
         if (lanOk.length)
           ruledOut.push({
             hypothesis: 'the service, its certificate or the internet router',
-            reason: `${lanOk.length} connection(s) from clients on ${arrival}'s own subnet completed normally (their replies are routed on-link)`,
+            reason: `${lanOk.length} connection(s) from clients on ${arrival}'s own subnet exchanged data without TLS alerts (their replies are routed on-link, not via ${replyIf})`,
             evidence: [flowRef(lanOk[0])],
           });
         const confidenceReasons = [
