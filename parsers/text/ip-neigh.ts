@@ -51,6 +51,7 @@ class IpNeighParser implements LineParser {
     let mac: string | null = null;
     let state: string | undefined;
     let router: boolean | undefined;
+    let proxy = false;
     for (i++; i < t.length; i++) {
       const k = t[i];
       if (ARG1.has(k) && i + 1 < t.length) {
@@ -65,13 +66,15 @@ class IpNeighParser implements LineParser {
         }
       } else if (NUD_STATES.has(k)) state = k;
       else if (k === 'router') router = true;
+      else if (k === 'proxy') proxy = true;
       // other flags (proxy, extern_learn, …) and counters carry nothing we keep
     }
     const r = neighbor(this.ctx.file, lineNo, ip, mac, { text: displayText(text) });
     if (dev !== undefined) r.dev = dev;
     if (state !== undefined) r.state = state;
     if (router) r.router = true;
-    if (mac === null && state === undefined) r.state = 'INCOMPLETE';
+    // No lladdr and no state: unresolved, unless it is a proxy-ARP entry (`ip neigh show proxy`).
+    if (mac === null && state === undefined && !proxy) r.state = 'INCOMPLETE';
     out.record(r);
     return 'parsed';
   }

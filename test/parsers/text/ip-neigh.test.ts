@@ -31,9 +31,10 @@ describe('ip-neigh', () => {
     );
     expect(records).toMatchObject([
       { ip: '192.0.2.40', state: 'STALE' },
-      { ip: '192.0.2.41', mac: null, state: 'INCOMPLETE' },
+      { ip: '192.0.2.41', mac: null },
       { ip: '192.0.2.42', mac: '02:00:00:00:00:42' },
     ]);
+    expect((records[1] as NeighborRecord).state).toBeUndefined();
     expect(issues).toHaveLength(1);
   });
 
