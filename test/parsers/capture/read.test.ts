@@ -241,6 +241,27 @@ ffffffff 00000000 00000001 00000001 aa                   # ts 4294967295.0 (u32 
     expect(b.issues.map((i) => [i.code, i.offset])).toEqual([['unsupported-version', 4]]);
   });
 
+  it('frames identically when a record outgrows the read buffer mid-file', async () => {
+    // 400 records of 1000 bytes with one of 10000 bytes (larger than a 4 KiB buffer) at #150.
+    const parts = [hex('d4c3b2a1 0200 0400 00000000 00000000 ffff0000 01000000')];
+    for (let i = 0; i < 400; i++) {
+      const n = i === 150 ? 10000 : 1000;
+      const h = Buffer.alloc(16);
+      h.writeUInt32LE(i, 0);
+      h.writeUInt32LE(n, 8);
+      h.writeUInt32LE(n, 12);
+      parts.push(h, Buffer.alloc(n, i & 0xff));
+    }
+    const bytes = Buffer.concat(parts);
+    const whole = await readBytes('reserve.pcap', bytes);
+    expect(whole.frames).toHaveLength(400);
+    for (const chunk of [4096, 5000, 65536]) {
+      const g = await readBytes('reserve.pcap', bytes, chunk);
+      expect(g.issues).toEqual([]);
+      expect(g.frames, `chunk ${chunk}`).toEqual(whole.frames);
+    }
+  });
+
   it('sniffs capture magics', () => {
     expect(sniffCapture(hex('0a0d0d0a'))).toBe('pcapng');
     expect(sniffCapture(hex('4d3cb2a1'))).toBe('pcap');
