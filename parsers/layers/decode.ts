@@ -34,7 +34,9 @@ export function decodeFrame(
 ): void {
   pkt.reset(buf);
   pkt.frameOff = offset;
-  pkt.capEnd = pkt.limit = offset + caplen;
+  // A caplen running past the buffer (a caller's bug) must not make Buffer reads throw.
+  const end = offset + caplen;
+  pkt.capEnd = pkt.limit = Math.min(end, buf.length);
   const d: LayerDecoder | undefined = linktype >= 0 && linktype < LINK.length ? LINK[linktype] : undefined;
   if (d === undefined) {
     pkt.setIssue('link-unsupported', 'link', offset, `link type ${linktype} is not decoded`);

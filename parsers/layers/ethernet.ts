@@ -89,7 +89,8 @@ export const ethernet: LayerDecoder = {
     pkt.ethLength = type;
     const end = off + ETHERNET_HEADER_LEN + type;
     if (end < pkt.limit) pkt.limit = end;
-    if (type >= 2 && buf[off + 14] === 0xff && buf[off + 15] === 0xff) return STOP; // Novell raw 802.3 (IPX)
-    return decodeLlc(pkt, buf, off + ETHERNET_HEADER_LEN, 'ethernet');
+    const llc = off + ETHERNET_HEADER_LEN;
+    if (llc + 2 <= pkt.limit && buf[llc] === 0xff && buf[llc + 1] === 0xff) return STOP; // Novell raw 802.3 (IPX)
+    return decodeLlc(pkt, buf, llc, 'ethernet');
   },
 };

@@ -88,6 +88,7 @@ export function quotedFlowKey(pkt: DecodedPacket): string | null {
 
 /** True when the packet travels from the key's first endpoint (A) to the second (B). */
 export function flowForward(pkt: DecodedPacket): boolean {
+  if (pkt.srcOff < 0 || pkt.dstOff < 0) return true;
   const len = pkt.ipVersion === 4 ? 4 : 16;
   const sp = Math.max(pkt.sport, 0);
   const dp = Math.max(pkt.dport, 0);

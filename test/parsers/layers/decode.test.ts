@@ -130,6 +130,17 @@ describe('decodeFrame', () => {
     }
   });
 
+  it('a caplen beyond the buffer is clamped instead of throwing', () => {
+    const pkt = new DecodedPacket();
+    const frame = cat(ETH_IPV4, IPV4_TCP, TCP_SYN);
+    decodeFrame(pkt, frame, 0, 1000, 1);
+    expect(pkt.layers).toEqual(['ethernet', 'ipv4', 'tcp']);
+    const tail = cat(frame, ETH_IPV4); // a second frame of which only the Ethernet header exists
+    decodeFrame(pkt, tail, frame.length, 1000, 1);
+    expect(pkt.layers).toEqual(['ethernet']);
+    expect(pkt.issueCode).toBe('ipv4-truncated');
+  });
+
   it('flags an unsupported link type', () => {
     const pkt = new DecodedPacket();
     decodeFrame(pkt, Buffer.alloc(10), 0, 10, 274);
