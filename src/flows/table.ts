@@ -816,11 +816,16 @@ export class FlowTable implements TlsListener {
     }
   }
 
+  /** ARP entries with who-has requests and no reply (candidates for an unresolved address). */
+  arpUnanswered(): ArpEntry[] {
+    return [...this.arp.values()].filter((e) => e.requests > 0 && e.replies === 0);
+  }
+
   /** TLS facts of a flow for summaries (`undefined` when no TLS was seen). */
   static tlsFacts(f: Flow): { sni?: string; version?: string; tls13: boolean } | undefined {
     const s = f.tls;
-    if (!s || (s.clientHellos === 0 && s.serverHellos === 0 && f.d0.tls?.records === 0 && !f.d1.tls?.records))
-      return undefined;
+    const records = (f.d0.tls?.records ?? 0) + (f.d1.tls?.records ?? 0);
+    if (!s || (s.clientHellos === 0 && s.serverHellos === 0 && records === 0)) return undefined;
     const out: { sni?: string; version?: string; tls13: boolean } = { tls13: isTls13(s.version) };
     if (s.sni !== null) out.sni = s.sni;
     if (s.version >= 0) out.version = tlsVersionName(s.version);

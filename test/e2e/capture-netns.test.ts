@@ -22,8 +22,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureRecords } from '../../parsers/capture/records.js';
 import { analyzeCapture } from '../../src/flows/analyze.js';
 import type { FlowSummary } from '../../src/model/analysis.js';
+import type { AnyRecord, PacketRecord } from '../../src/model/records/index.js';
 
 function has(cmd: string, args: string[]): boolean {
   try {
@@ -228,6 +230,28 @@ describe.skipIf(skipWhy !== null)('asymmetric routing captured in network namesp
     expect(r.summary.interfaces[0]?.linktype).toBe(276);
     check(r.flows);
   });
+
+  it.skipIf(!hasTcpdump)(
+    'packet records: request in on eth1, reply out on eth0 (SLL2 packet type)',
+    async () => {
+      const recs: AnyRecord[] = [];
+      await captureRecords(join(dir, 'node-any.pcap'), { file: 'node-any.pcap', tz: 'UTC' }, (r) =>
+        recs.push(r),
+      );
+      const byName = new Map([...ifindexName].map(([i, n]) => [n, `ifindex-${i}`]));
+      const pk = recs.filter((r): r is PacketRecord => r.type === 'packet');
+      const req = pk.filter((p) => p.dport === PORT);
+      const rep = pk.filter((p) => p.sport === PORT);
+      expect(req.length).toBeGreaterThan(0);
+      expect(rep.length).toBeGreaterThan(0);
+      expect(new Set(req.map((p) => `${p.interface} ${p.direction}`))).toEqual(
+        new Set([`${byName.get('eth1')} in`]),
+      );
+      expect(new Set(rep.map((p) => `${p.interface} ${p.direction}`))).toEqual(
+        new Set([`${byName.get('eth0')} out`]),
+      );
+    },
+  );
 
   it.skipIf(!hasDumpcap)('dumpcap -i eth0 -i eth1 (pcapng): interfaces from IDB names', async () => {
     const r = await analyzeCapture(join(dir, 'node.pcapng'));

@@ -174,6 +174,18 @@ describe('FlowTable', () => {
     expect(f.state).toBe('midstream');
   });
 
+  it('reports no TLS facts for a plaintext conversation', () => {
+    const { t, done } = doneFlows();
+    run(t, [
+      c2s({ flags: SYN, seq: 0, dport: 80 }),
+      s2c({ flags: SYN | ACK, seq: 0, ack: 1, sport: 80 }),
+      c2s({ flags: PSH | ACK, seq: 1, ack: 1, dport: 80, payload: Buffer.from('GET / HTTP/1.1\r\n\r\n') }),
+    ]);
+    t.finish();
+    expect(done).toHaveLength(1);
+    expect(toFlowSummary(done[0]).tls).toBeUndefined();
+  });
+
   it('parses TLS on the payload: SNI, version and alerts by side', () => {
     const { t, done } = doneFlows();
     const hello = Buffer.from(
@@ -270,6 +282,7 @@ describe('FlowTable', () => {
     arp(2, '02:00:00:00:00:bb', '192.0.2.60', '192.0.2.1'); // and bb: conflict
     const vip = t.arp.get(0xc0000232)!;
     expect(vip).toMatchObject({ ip: '192.0.2.50', requests: 2, replies: 0, askedBy: ['192.0.2.1'] });
+    expect(t.arpUnanswered().map((e) => e.ip)).toEqual(['192.0.2.50']);
     const sixty = t.arp.get(0xc000023c)!;
     expect(sixty.replyMacs).toEqual(['02:00:00:00:00:aa', '02:00:00:00:00:bb']);
     expect(t.stats.arp).toBe(5);
