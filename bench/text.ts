@@ -5,16 +5,17 @@
  * runTextFormat, and times `wc -l` and `grep -c 'TLS handshake error'` on the same
  * file in the same run. The file is deleted afterwards.
  *
- *   text bench: 1024.0 MB, 6,140,000 lines
- *     forensic (traefik)   12.3 s   500,000 lines/s   83.2 MB/s   records 6,140,000
- *     wc -l                 0.4 s   …
- *     grep -c               0.6 s   …
+ *   text bench: 200.0 MB, 1,160,427 lines (generated in 17.8 s)
+ *                                         wall      lines/s     MB/s        cpu  MB/cpu-s   count
+ *     forensic (traefik)                39.83 s       29,133      5.0    …
+ *     wc -l                              0.12 s    9,467,739   1631.8    …
+ *     grep -c 'TLS handshake error'      0.31 s    3,720,346    641.2    …
  *
  * Run directly: `node dist/bench/text.js [sizeMB]`.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { headToLines, rankTextFormats, readHead } from '../parsers/sniff.js';
@@ -34,7 +35,10 @@ export interface TextBenchOptions {
 /** One timed contender. */
 export interface TextBenchRow {
   name: string;
+  /** Wall-clock seconds. */
   seconds: number;
+  /** CPU seconds (user + system): the honest figure on a shared, loaded machine. */
+  cpuSeconds: number;
   linesPerSec: number;
   mbPerSec: number;
   /** What it counted: records (ours), lines (wc), matches (grep). */
@@ -127,12 +131,18 @@ export function generateTraefikLog(path: string, bytes: number, seed = 1): [numb
   return [written, lines];
 }
 
-/** Time an external command; returns seconds and its trimmed stdout as a number. */
-function timeCmd(cmd: string, args: string[]): { seconds: number; value: number } {
+/** Time an external command (wall and CPU seconds); returns its trimmed stdout as a number. */
+function timeCmd(cmd: string, args: string[]): { seconds: number; cpu: number; value: number } {
   const t0 = process.hrtime.bigint();
-  const res = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  const script = `TIMEFORMAT='%U %S'; time "$@"`;
+  const res = spawnSync('bash', ['-c', script, 'bench', cmd, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, value: Number.parseInt((res.stdout ?? '').trim(), 10) };
+  const [u, s] = (res.stderr ?? '').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  const cpu = Number.isFinite(u) && Number.isFinite(s) ? u + s : Number.NaN;
+  return { seconds, cpu, value: Number.parseInt((res.stdout ?? '').trim(), 10) };
 }
 
 /** Generate, parse, compare with wc/grep, print a table, clean up. */
@@ -153,29 +163,41 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
     const best = rankTextFormats(headToLines(head), 'traefik.log')[0];
     if (!best) throw new Error('no text format recognised the generated log');
     let records = 0;
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const res = await runTextFormat(best.format, await openMaybeGzip(path), { file: path, tz: 'UTC' }, () => {
       records++;
     });
     const ours = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cu = process.cpuUsage(c0);
+    const oursCpu = (cu.user + cu.system) / 1e6;
     const wc = timeCmd('wc', ['-l', path]);
     const grep = timeCmd('grep', ['-c', 'TLS handshake error', path]);
-    const row = (name: string, seconds: number, count: number): TextBenchRow => ({
+    const row = (name: string, seconds: number, cpuSeconds: number, count: number): TextBenchRow => ({
       name,
       seconds,
+      cpuSeconds,
       linesPerSec: lines / seconds,
       mbPerSec: mb / seconds,
       count,
     });
     const rows = [
-      row(`forensic (${best.format.id})`, ours, records),
-      row('wc -l', wc.seconds, wc.value),
-      row("grep -c 'TLS handshake error'", grep.seconds, grep.value),
+      row(`forensic (${best.format.id})`, ours, oursCpu, records),
+      row('wc -l', wc.seconds, wc.cpu, wc.value),
+      row("grep -c 'TLS handshake error'", grep.seconds, grep.cpu, grep.value),
     ];
+    log(
+      `  ${''.padEnd(32)} ${'wall'.padStart(9)} ${'lines/s'.padStart(12)} ${'MB/s'.padStart(8)}   ${'cpu'.padStart(8)} ${'MB/cpu-s'.padStart(9)}   count`,
+    );
     for (const r of rows)
       log(
-        `  ${r.name.padEnd(32)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(12)} lines/s ${r.mbPerSec.toFixed(1).padStart(8)} MB/s   count ${r.count.toLocaleString('en-US')}`,
+        `  ${r.name.padEnd(32)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(12)} ${r.mbPerSec.toFixed(1).padStart(8)}   ${r.cpuSeconds.toFixed(2).padStart(6)} s ${(mb / r.cpuSeconds).toFixed(1).padStart(9)}   ${r.count.toLocaleString('en-US')}`,
       );
+    log(
+      `  load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
+    );
     log(
       `  coverage: parsed ${res.parsed} skipped ${res.skipped} issues ${res.issues} of ${res.lines} lines (${bytes} bytes)`,
     );

@@ -214,6 +214,7 @@ export function parseLogLine(line: string, lineNo: number, st: LogState, out: Te
     return kind;
   }
   const pre: Prefix = { iso: null, tsText: null, fields: null };
+  peekAt = -1;
   p = peel(s, p, st, pre);
   let kind = parseAt(s, p, lineNo, st, out, pre);
   if (kind === 'text') {
@@ -234,6 +235,10 @@ export function parseLogLine(line: string, lineNo: number, st: LogState, out: Te
   return kind;
 }
 
+/** A console entry's time read by peel at `peekAt` (reset per line). */
+let peekAt = -1;
+let peekHit: TsHit | null = null;
+
 /** Strip container prefixes at `p` (kubectl --prefix/--timestamps, docker -t, docker service logs). */
 function peel(s: string, p: number, st: LogState, pre: Prefix): number {
   for (let n = 0; n < 4; n++) {
@@ -249,7 +254,12 @@ function peel(s: string, p: number, st: LogState, pre: Prefix): number {
     }
     if (isDigit(c)) {
       const h = st.ts.rfc3339(s, p);
-      if (h && s.charCodeAt(h.end) === 32 && !consoleLevelAt(s, h.end + 1)) {
+      if (h && s.charCodeAt(h.end) === 32 && consoleLevelAt(s, h.end + 1)) {
+        peekAt = p; // a console entry, not a prefix: parseAt reuses the time
+        peekHit = h;
+        break;
+      }
+      if (h && s.charCodeAt(h.end) === 32) {
         pre.iso = h.iso;
         pre.tsText = s.slice(p, h.end);
         p = h.end + 1;
@@ -332,7 +342,7 @@ function parseAt(
   if (isDigit(c)) {
     const g = st.ts.goStd(s, p);
     if (g) return goStdLine(s, p, g, lineNo, st, out, pre);
-    const r = st.ts.rfc3339(s, p);
+    const r = peekAt === p ? peekHit : st.ts.rfc3339(s, p);
     if (r && s.charCodeAt(r.end) === 32 && consoleLevelAt(s, r.end + 1))
       return consoleLine(s, p, r, lineNo, st, out, pre);
   }

@@ -41,21 +41,17 @@ function readToken(s: string, i: number, end: number, t: Token): void {
     t.key = s.slice(i, k);
     const v = k + 1;
     if (s.charCodeAt(v) === 34 /* " */) {
-      let q = v + 1;
-      let esc = false;
-      while (q < end) {
-        const c = s.charCodeAt(q);
-        if (c === 92) {
-          esc = true;
-          q += 2;
-          continue;
-        }
-        if (c === 34) break;
-        q++;
+      // Closing quote: the next `"` not preceded by an odd run of backslashes.
+      let q = s.indexOf('"', v + 1);
+      while (q !== -1 && q < end) {
+        let b = 0;
+        while (s.charCodeAt(q - 1 - b) === 92) b++;
+        if ((b & 1) === 0) break;
+        q = s.indexOf('"', q + 1);
       }
-      if (q > end) q = end;
+      if (q === -1 || q > end) q = end;
       const raw = s.slice(v + 1, q);
-      t.value = esc ? unquote(raw) : raw;
+      t.value = raw.indexOf('\\') === -1 ? raw : unquote(raw);
       t.end = q < end ? q + 1 : end;
     } else {
       let q = s.indexOf(' ', v);
@@ -161,6 +157,8 @@ export function scanLogfmt(
  * `key=value` tokens; fields go into `fields` (neutralised). Returns the message end.
  */
 export function trailingFields(s: string, i: number, end: number, fields: Record<string, unknown>): number {
+  const eq = s.indexOf('=', i);
+  if (eq === -1 || eq >= end) return end;
   let run = -1;
   let p = i;
   while (p < end) {
