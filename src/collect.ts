@@ -98,7 +98,7 @@ capture_file=none
 capture_tool=none
 if [ "$CAPTURE" = 1 ]; then
   if [ -z "$IFACES" ] && have ip; then
-    IFACES=$(ip -o addr show 2>/dev/null | awk '{print $2}' | sed 's/@.*//' | grep -v '^lo$' | sort -u | tr '\\n' ' ')
+    IFACES=$(ip -o addr show 2>/dev/null | awk '{print $2}' | sed 's/@.*//' | grep -v '^lo$' | sort -u | tr '\\n' ' ' | sed 's/ *$//')
   fi
   pid=
   if have dumpcap && [ -n "$IFACES" ]; then

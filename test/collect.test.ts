@@ -2,7 +2,7 @@
  * `forensic collect`: the generated script is POSIX sh, runs under dash inside a lab
  * namespace, and produces a tarball whose every file the analyzer recognises.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -35,6 +35,87 @@ const STATE_FILES = [
   'arp-an.txt',
   'forensic.json',
 ];
+
+/** A stand-in for kubectl answering what the script asks, as a small k3s cluster would. */
+const KUBECTL_STUB = `#!/bin/sh
+case "$*" in
+"get svc -A -o wide"*) cat <<'END'
+NAMESPACE     NAME         TYPE           CLUSTER-IP    EXTERNAL-IP   PORT(S)                      AGE   SELECTOR
+default       kubernetes   ClusterIP      10.43.0.1     <none>        443/TCP                      12d   <none>
+traefik       traefik      LoadBalancer   10.43.120.7   192.0.2.240   80:30080/TCP,443:30443/TCP   12d   app.kubernetes.io/name=traefik
+END
+;;
+"get svc -A -o yaml"*) cat <<'END'
+apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: traefik
+    namespace: traefik
+  spec:
+    type: LoadBalancer
+    ports:
+    - name: websecure
+      port: 443
+      protocol: TCP
+      nodePort: 30443
+  status:
+    loadBalancer:
+      ingress:
+      - ip: 192.0.2.240
+kind: List
+metadata:
+  resourceVersion: ""
+END
+;;
+"get ipaddresspools.metallb.io -A -o yaml"*) cat <<'END'
+apiVersion: v1
+items:
+- apiVersion: metallb.io/v1beta1
+  kind: IPAddressPool
+  metadata:
+    name: lan
+    namespace: metallb-system
+  spec:
+    addresses:
+    - 192.0.2.240/29
+kind: List
+metadata:
+  resourceVersion: ""
+END
+;;
+"get l2advertisements.metallb.io -A -o yaml"*) cat <<'END'
+apiVersion: v1
+items:
+- apiVersion: metallb.io/v1beta1
+  kind: L2Advertisement
+  metadata:
+    name: lan
+    namespace: metallb-system
+  spec:
+    ipAddressPools:
+    - lan
+kind: List
+metadata:
+  resourceVersion: ""
+END
+;;
+"get pods -A -l app.kubernetes.io/name=traefik "*) echo 'traefik traefik-7d9c6b5f4-x2k8p' ;;
+"get pods -A -l app.kubernetes.io/name=metallb "*) echo 'metallb-system speaker-4xq9z' ;;
+"get pods -A -l"*) ;;
+"logs -n traefik traefik-7d9c6b5f4-x2k8p"*) cat <<'END'
+time="2024-05-01T10:00:00Z" level=info msg="Configuration loaded from flags."
+time="2024-05-01T10:00:05Z" level=debug msg="http: TLS handshake error from 203.0.113.50:50432: local error: tls: bad record MAC"
+END
+;;
+"logs -n metallb-system speaker-4xq9z"*) cat <<'END'
+{"caller":"main.go:409","event":"serviceAnnounced","ips":["192.0.2.240"],"level":"info","msg":"service has IP, announcing","pool":"lan","protocol":"layer2","ts":"2024-05-01T10:00:00Z"}
+END
+;;
+*) echo "error: the server doesn't have a resource type" >&2; exit 1 ;;
+esac
+`;
 
 const tmp = mkdtempSync(join(tmpdir(), 'forensic-collect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -143,6 +224,7 @@ describe.skipIf(!avail.ok)('collect script in a lab namespace', () => {
       ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    const exited = new Promise<number | null>((r) => run.once('exit', r));
     let stdout = '';
     let stderr = '';
     run.stdout.on('data', (d) => {
@@ -153,7 +235,7 @@ describe.skipIf(!avail.ok)('collect script in a lab namespace', () => {
     });
     await new Promise((r) => setTimeout(r, 1000));
     const ping = topo.run('client-lan', 'ping', ['-c', '3', '-i', '0.3', '192.0.2.240']);
-    const code = await new Promise<number | null>((r) => run.once('exit', r));
+    const code = await exited;
     expect(code, stderr).toBe(0);
     expect(ping.status).toBe(0);
     const tarball = stdout.trim();
@@ -247,6 +329,71 @@ describe.skipIf(!avail.ok)('collect script in a lab namespace', () => {
       readFileSync(join(dir, tree(dir).find((f) => f.endsWith('forensic.json')) ?? ''), 'utf8'),
     );
     expect(manifest.collected.uid).toBe(65534);
+    expect(await unrecognised(dir)).toEqual([]);
+  });
+
+  it.skipIf(!have('busybox'))(
+    'under busybox sh with only busybox applets and tcpdump (Alpine-like)',
+    async () => {
+      const bin = join(tmp, 'bin-busybox');
+      mkdirSync(bin, { recursive: true });
+      execFileSync('busybox', ['--install', '-s', bin]);
+      symlinkSync(
+        execFileSync('sh', ['-c', 'command -v tcpdump'], { encoding: 'utf8' }).trim(),
+        join(bin, 'tcpdump'),
+      );
+      const out = mkdtempSync(join(tmp, 'bb-'));
+      writeFileSync(script, collectScript({ durationS: 2, outDir: out }));
+      const ip = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
+      const run = spawn(ip, ['netns', 'exec', topo.ns('node1'), join(bin, 'sh'), script], {
+        env: { PATH: bin },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<number | null>((r) => run.once('exit', r));
+      let stdout = '';
+      run.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      await new Promise((r) => setTimeout(r, 700));
+      topo.run('client-lan', 'ping', ['-c', '2', '-i', '0.3', '192.0.2.240']);
+      expect(await exited).toBe(0);
+      const dir = extract(stdout.trim());
+      const files = tree(dir).map((f) => f.split('/').slice(1).join('/'));
+      // busybox ip has no -j: the JSON variants are skipped, the text ones are there
+      for (const f of [
+        'capture.pcap',
+        'ip-route-all.txt',
+        'ip-rule.txt',
+        'ip-addr.txt',
+        'ip-neigh.txt',
+        'arp-an.txt',
+      ])
+        expect(files).toContain(f);
+      const manifest = tree(dir).find((f) => f.endsWith('forensic.json')) ?? '';
+      expect(parseManifest(readFileSync(join(dir, manifest), 'utf8'), 'forensic.json').errors).toEqual([]);
+      expect(await unrecognised(dir)).toEqual([]);
+    },
+  );
+
+  it('--kubectl: services, MetalLB objects and pod logs (kubectl stubbed)', async () => {
+    const bin = join(tmp, 'bin-kubectl');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'kubectl'), KUBECTL_STUB, { mode: 0o755 });
+    const { dir } = await collectOnNode(
+      { durationS: 1, kubectl: true, capture: false },
+      { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    );
+    const files = tree(dir).filter((f) => f.includes('/k8s/'));
+    expect(files).toEqual(
+      [
+        'node1/k8s/services.txt',
+        'node1/k8s/svc.yaml',
+        'node1/k8s/ipaddresspools.yaml',
+        'node1/k8s/l2advertisements.yaml',
+        'node1/k8s/traefik-traefik-7d9c6b5f4-x2k8p.log',
+        'node1/k8s/metallb-speaker-4xq9z.log',
+      ].sort(),
+    );
     expect(await unrecognised(dir)).toEqual([]);
   });
 
