@@ -42,7 +42,9 @@ function unquote(s: string): string {
   }
 }
 
-const isAcme = (s: string) => /\bacme\b|urn:ietf:params:acme|challenge|order/i.test(s);
+const isAcme = (s: string) => /\bacme\b|urn:ietf:params:acme|\bchallenges?\b|\borders?\b/i.test(s);
+/** Event types of `kubectl describe` in the log-level vocabulary. */
+const EVENT_LEVEL: Record<string, string> = { Normal: 'info', Warning: 'warning' };
 
 /** A log entry → `cert-event`, or null when it is routine (info without an error). */
 function logEvent(
@@ -191,7 +193,7 @@ function create(ctx: ParseContext): LineParser {
         file,
         line: lineNo,
         ts: null,
-        level: displayText(c.Type),
+        level: EVENT_LEVEL[c.Type] ?? displayText(c.Type),
         message: displayText(clip(msg, 2000)),
         acme: isAcme(msg) || isAcme(c.From ?? ''),
         text: displayText(clip(text.trim(), 4000)),
@@ -522,14 +524,14 @@ export const certManager: TextFormat = {
         {
           type: 'cert-event',
           line: 32,
-          level: 'Normal',
+          level: 'info',
           reason: 'Issuing',
           resource: 'Certificate/default/web-tls',
         },
         {
           type: 'cert-event',
           line: 33,
-          level: 'Warning',
+          level: 'warning',
           reason: 'Failed',
           logger: 'cert-manager-certificates-issuing',
           acme: true,

@@ -28,6 +28,7 @@ const OPENS = /\bdo\s*(?:\|[^|]*\|)?\s*$|^\s*(?:if|unless|case|while|until|def|b
 const ROUTE_FIX =
   /\bip\s+(?:-\d\s+)?r(?:o(?:u(?:te?)?)?)?\s+(?:replace|add|change|append)\s+default\b([^\n;&|]*)|\broute\s+add\s+default\b([^\n;&|]*)/;
 const MAX_RECORDS = 10_000;
+const CONST_ASSIGN = /^\s*([A-Za-z_]\w*)\s*=\s*("(?:[^"\\#]|\\.)*"|'[^']*')\s*$/;
 
 /** Ruby string literal → text (double quotes keep `#{…}` interpolations as written). */
 function rubyString(v: string): string {
@@ -42,8 +43,8 @@ function rubyString(v: string): string {
   return v.replace(/^:/, '');
 }
 
-/** Ruby option pairs (`key: v`, `:key => v`) of one statement. */
-function options(s: string): Record<string, string> {
+/** Ruby option pairs (`key: v`, `:key => v`) of one statement; bare identifiers resolved through `consts`. */
+function options(s: string, consts: ReadonlyMap<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   OPT.lastIndex = 0;
   for (let m = OPT.exec(s); m; m = OPT.exec(s)) {
@@ -52,7 +53,7 @@ function options(s: string): Record<string, string> {
       ? v
       : v.startsWith('[')
         ? (v.match(ARRAY_ITEM) ?? []).map(rubyString).join(',') // bridge: ["en0: Wi-Fi", "eth0"]
-        : rubyString(v);
+        : (consts.get(v) ?? rubyString(v));
   }
   return out;
 }
@@ -91,6 +92,8 @@ function create(ctx: ParseContext): LineParser {
   const nics: VagrantNicRecord[] = [];
   const provs: Prov[] = [];
   const vars = new Map<string, string>();
+  /** Simple string assignments (`NODE_IP = "192.0.2.50"`), for options that name them. */
+  const consts = new Map<string, string>();
   const top: Scope = { line: 1, networks: 0 };
   const vms: Scope[] = [];
   /** Open `do`/`if` blocks; a define or block-form provisioner remembers its depth. */
@@ -131,7 +134,7 @@ function create(ctx: ParseContext): LineParser {
   const network = (m: RegExpExecArray, lineNo: number) => {
     const s = scopeOf(m[1]);
     const kind = m[2] ?? m[3] ?? m[4];
-    const opts = options(m[5]);
+    const opts = options(m[5], consts);
     const isNic = kind !== 'forwarded_port';
     if (isNic) s.networks++;
     const adapter = isNic ? 1 + (s === top ? 0 : top.networks) + s.networks : 1;
@@ -151,7 +154,7 @@ function create(ctx: ParseContext): LineParser {
   const provision = (m: RegExpExecArray, lineNo: number, blockVar?: string) => {
     const s = scopeOf(m[1]);
     const first = m[2] ?? m[3] ?? m[4];
-    const opts = options(m[5]);
+    const opts = options(m[5], consts);
     const builtin =
       /^(?:shell|file|ansible|ansible_local|puppet|chef_solo|chef_zero|salt|docker|podman|cfengine)$/;
     const type = opts.type ?? (builtin.test(first) ? first : 'shell');
@@ -262,6 +265,11 @@ function create(ctx: ParseContext): LineParser {
     if (m) {
       const name = m[1];
       startHeredoc(`<<${m[2]}${m[4]}`, (text) => vars.set(name, text));
+      return 'parsed';
+    }
+    m = CONST_ASSIGN.exec(raw);
+    if (m && !/\.\w+\s*=/.test(raw)) {
+      consts.set(m[1], rubyString(m[2]));
       return 'parsed';
     }
     m = PROVIDER.exec(raw);

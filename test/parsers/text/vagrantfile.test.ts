@@ -113,6 +113,22 @@ describe('vagrantfile details', () => {
       { type: 'vagrant-nic', kind: 'private_network', adapter: 2 },
     ]);
   });
+  it('resolves options that name a simple string constant', async () => {
+    const input = [
+      'LAN_IP = "192.0.2.50"',
+      "BRIDGE = 'br0'",
+      'Vagrant.configure("2") do |config|',
+      '  config.vm.network "public_network", ip: LAN_IP, bridge: BRIDGE, netmask: unknown_var',
+      'end',
+    ].join('\n');
+    const { records } = await parseString(vagrantfile, input);
+    expect(records[1]).toMatchObject({
+      kind: 'public_network',
+      ip: '192.0.2.50',
+      bridge: 'br0',
+      netmask: 'unknown_var',
+    });
+  });
   it('defaultRouteFix', () => {
     expect(defaultRouteFix('ip route replace default via 192.0.2.1 dev eth1 metric 10')).toEqual({
       gateway: '192.0.2.1',
