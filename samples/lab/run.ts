@@ -123,49 +123,33 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     topo.create({ routing: scenario.routing, vipHeld: scenario.vipHeld });
     for (const [h, rules] of Object.entries(scenario.nft)) topo.nft(h as Host, rules);
 
-    sh('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      `/CN=${HOSTNAME}`,
-      '-addext',
-      `subjectAltName=DNS:${HOSTNAME}`,
-      '-keyout',
-      join(tmp, 'key.pem'),
-      '-out',
-      join(tmp, 'cert.pem'),
-    ]); // prettier-ignore
+    const cert = join(tmp, 'cert.pem');
+    const key = join(tmp, 'key.pem');
+    const subj = [`/CN=${HOSTNAME}`, '-addext', `subjectAltName=DNS:${HOSTNAME}`];
+    const req = 'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj'.split(' ');
+    sh('openssl', [...req, ...subj, '-keyout', key, '-out', cert]);
     for (const h of ['node1', ...CLIENTS]) mkdirSync(join(out, h), { recursive: true });
 
     const serverJs = join(dirname(fileURLToPath(import.meta.url)), 'server.js');
-    const server = start('node1', 'server', process.execPath, [
-      serverJs,
-      '--cert',
-      join(tmp, 'cert.pem'),
-      '--key',
-      join(tmp, 'key.pem'),
+    const logs = [
       '--error-log',
       join(out, 'node1', 'traefik.log'),
       '--access-log',
       join(out, 'node1', 'access.log'),
-    ]); // prettier-ignore
+    ];
+    const server = start('node1', 'server', process.execPath, [
+      serverJs,
+      '--cert',
+      cert,
+      '--key',
+      key,
+      ...logs,
+    ]);
     await waitFor(server, /ready/, 'stdout');
     // The node's own background traffic (NTP, registry pulls…) keeps its gateway in the
     // neighbour table; one echo stands in for it, before the captures start.
-    topo.run('node1', 'ping', [
-      '-c',
-      '1',
-      '-W',
-      '1',
-      scenario.routing === 'lan-default' ? ADDR.lanGateway : ADDR.mgmtGateway,
-    ]);
+    const gateway = scenario.routing === 'lan-default' ? ADDR.lanGateway : ADDR.mgmtGateway;
+    topo.run('node1', 'ping', ['-c', '1', '-W', '1', gateway]);
 
     const caps: Child[] = [];
     for (const c of scenario.captures) {
