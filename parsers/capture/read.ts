@@ -29,7 +29,11 @@ export function sniffCapture(head: Uint8Array): 'pcap' | 'pcapng' | null {
   return null;
 }
 
-/** Read a capture file, calling `handler` for every interface, frame and issue. */
+/**
+ * Read a capture file, calling `handler` for every interface, frame and issue. Bad
+ * input never throws (it becomes issues; `rejected` when the header is refused);
+ * an exception thrown by the handler itself propagates after the file is closed.
+ */
 export async function readCapture(
   path: string,
   handler: CaptureHandler,
