@@ -170,10 +170,11 @@ class IpJsonParser implements LineParser {
     const text = this.buf.join('\n');
     this.buf.length = 0;
     const { docs, stray } = scanDocs(text, this.firstLine);
-    const status = new Map<number, LineStatus>();
+    // Per-line status: 0 none (skipped), 1 parsed, 2 issue.
+    const status = new Uint8Array(this.lastLine + 2);
     for (const l of stray) {
       out.issue(l, 'not-json', 'text outside the JSON document');
-      status.set(l, 'issue');
+      status[l] = 2;
     }
     for (const d of docs) {
       let value: unknown;
@@ -181,7 +182,7 @@ class IpJsonParser implements LineParser {
         value = JSON.parse(text.slice(d.start, d.end));
       } catch (e) {
         out.issue(d.firstLine, 'bad-json', `cannot parse JSON: ${(e as Error).message.slice(0, 200)}`);
-        for (let l = d.firstLine; l <= d.lastLine; l++) status.set(l, 'issue');
+        status.fill(2, d.firstLine, d.lastLine + 1);
         continue;
       }
       this.lines = objectLineMap(value, d.objectLines);
@@ -195,15 +196,15 @@ class IpJsonParser implements LineParser {
         if (!this.emit(o as Obj, line, out))
           out.issue(line, 'unknown-object', 'object is not a route, rule, link, address or neighbour');
       });
-      for (let l = d.firstLine; l <= d.lastLine; l++) if (!status.has(l)) status.set(l, 'parsed');
+      for (let l = d.firstLine; l <= d.lastLine; l++) if (status[l] === 0) status[l] = 1;
     }
     const lastBuffered = this.overflowAt ? this.overflowAt - 1 : this.lastLine;
     for (let l = 1; l <= this.lastLine; l++) {
       if (l > lastBuffered) counts.issues++;
-      else if (this.skipped.has(l) && status.get(l) !== 'issue') counts.skipped++;
+      else if (status[l] !== 2 && this.skipped.has(l)) counts.skipped++;
       else {
-        const s = status.get(l) ?? 'skipped';
-        counts[s === 'parsed' ? 'parsed' : s === 'issue' ? 'issues' : 'skipped']++;
+        const s = status[l];
+        counts[s === 1 ? 'parsed' : s === 2 ? 'issues' : 'skipped']++;
       }
     }
     return counts;

@@ -45,6 +45,14 @@ const ADDR_FLAGS = new Set([
   'permanent',
 ]);
 
+/** An interface header pasted with leading blanks (`  2: eth0: <…> …`). */
+function indentedHeader(text: string): boolean {
+  let i = 0;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const d = text.charCodeAt(i);
+  return d >= 48 && d <= 57 && LINK_HEADER.test(text.slice(i));
+}
+
 /** Parses interface blocks; `ip-addr` and `ip-link` both use it. */
 export class IfaceParser implements LineParser {
   private cur: LinkRecord | null = null;
@@ -222,7 +230,7 @@ export class IfaceParser implements LineParser {
       return st;
     }
     const c = text.charCodeAt(0);
-    if ((c === 32 || c === 9) && !LINK_HEADER.test(text.trimStart())) {
+    if ((c === 32 || c === 9) && !indentedHeader(text)) {
       const st = this.indented(text, lineNo, text, out);
       if (st === 'issue' && !this.cur)
         out.issue(lineNo, 'orphan-line', 'indented line outside an interface block');
