@@ -10,7 +10,7 @@ import type { CertEventRecord, CertRecord } from '../../src/model/records/index.
 import { clip, displayText } from '../../src/util/sanitize.js';
 import { parseIsoLike, wallClockToIso } from '../../src/util/time.js';
 import type { LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
-import { Tally } from './k8s/docs.js';
+import { PROMPT_LINE, Tally } from './k8s/docs.js';
 import { condStatus } from './k8s/objects.js';
 import { cell, parseHeader, rowCells, type Table } from './k8s/table.js';
 import { isoFromEpochNumber } from './k8s/time.js';
@@ -250,6 +250,12 @@ function create(ctx: ParseContext): LineParser {
   };
 
   const line = (raw: string, lineNo: number, out: TextSink): LineStatus => {
+    tally.begin();
+    if (PROMPT_LINE.test(raw)) {
+      endBlock(out);
+      table = null;
+      return tally.mark('skipped');
+    }
     const name = /^Name:\s+(\S+)\s*$/.exec(raw);
     if (name) {
       endBlock(out);

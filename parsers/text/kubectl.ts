@@ -7,7 +7,7 @@
 import type { K8sServiceRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
-import { DocCollector, emitDoc, Tally } from './k8s/docs.js';
+import { DocCollector, emitDoc, PROMPT_LINE, Tally } from './k8s/docs.js';
 import { objectRecords } from './k8s/objects.js';
 import { cell, parseHeader, rowCells, type Table } from './k8s/table.js';
 
@@ -63,6 +63,14 @@ function create(ctx: ParseContext): LineParser {
     if (d) tally.settle(emitDoc(d, read, out), d.lines);
   };
   const line = (text: string, lineNo: number, out: TextSink): LineStatus => {
+    tally.begin();
+    if (PROMPT_LINE.test(text)) {
+      // A new command: whatever table or document was open ends here.
+      table = null;
+      const d = docs.flush();
+      if (d) tally.settle(emitDoc(d, read, out), d.lines);
+      return tally.mark('skipped');
+    }
     if (docs.idle) {
       const h = parseHeader(text);
       if (h) {

@@ -9,7 +9,7 @@ import type { LogRecord, MetallbEventRecord } from '../../src/model/records/inde
 import { clip, displayText } from '../../src/util/sanitize.js';
 import { parseIsoLike } from '../../src/util/time.js';
 import type { LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
-import { DocCollector, emitDoc, Tally } from './k8s/docs.js';
+import { DocCollector, emitDoc, PROMPT_LINE, Tally } from './k8s/docs.js';
 import { objectRecords } from './k8s/objects.js';
 import { isoFromEpochNumber } from './k8s/time.js';
 
@@ -126,6 +126,13 @@ function create(ctx: ParseContext): LineParser {
   let logMode = false;
   const read = (o: Record<string, unknown>, line: number) => objectRecords(o, file, line);
   const line = (text: string, lineNo: number, out: TextSink): LineStatus => {
+    tally.begin();
+    if (PROMPT_LINE.test(text)) {
+      // A new command: whatever document was open ends here.
+      const d = docs.flush();
+      if (d) tally.settle(emitDoc(d, read, out), d.lines);
+      return tally.mark('skipped');
+    }
     if (docs.idle) {
       let l = text.trim();
       let prefixTs: string | null = null;

@@ -256,27 +256,40 @@ function countLines(ranges: Array<[number, number]>): number {
  * provisionally parsed and settled later by `emitDoc`.
  */
 export class Tally {
-  readonly counts: Counts = { parsed: 0, skipped: 0, issues: 0 };
-  private provisional = 0;
+  private readonly c: Counts = { parsed: 0, skipped: 0, issues: 0 };
+  private seen = 0;
+
+  /** Note that a line was handed to the parser (call first in `line`). */
+  begin(): void {
+    this.seen++;
+  }
+
+  /** Final counts; a line that never got a status (the parser threw) counts as an issue. */
+  get counts(): Counts {
+    const missing = this.seen - (this.c.parsed + this.c.skipped + this.c.issues);
+    return missing > 0 ? { ...this.c, issues: this.c.issues + missing } : { ...this.c };
+  }
 
   /** Count a final status and return it. */
   mark(s: LineStatus): LineStatus {
-    this.counts[s === 'parsed' ? 'parsed' : s === 'skipped' ? 'skipped' : 'issues']++;
+    this.c[s === 'parsed' ? 'parsed' : s === 'skipped' ? 'skipped' : 'issues']++;
     return s;
   }
 
   /** Count a document line whose status is settled later; reported as parsed. */
   pending(): LineStatus {
-    this.provisional++;
-    this.counts.parsed++;
+    this.c.parsed++;
     return 'parsed';
   }
 
-  /** Replace `doc.lines` provisional lines with their settled counts. */
+  /** Replace `lines` provisional lines with their settled counts. */
   settle(c: Counts, lines: number): void {
-    this.provisional -= lines;
-    this.counts.parsed += c.parsed - lines;
-    this.counts.skipped += c.skipped;
-    this.counts.issues += c.issues;
+    this.c.parsed += c.parsed - lines;
+    this.c.skipped += c.skipped;
+    this.c.issues += c.issues;
   }
 }
+
+/** A shell prompt running a command (`$ kubectl get svc -o yaml`), as pasted into collected output. */
+export const PROMPT_LINE =
+  /^(?:\S{0,200}[$#%] |\+ )(?:sudo )?\S{0,100}(?:kubectl|oc|cat|vagrant|k3s|microk8s)\b/;

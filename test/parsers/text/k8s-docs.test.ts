@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocCollector, emitDoc, MAX_YAML_LINE } from '../../../parsers/text/k8s/docs.js';
+import { DocCollector, emitDoc, MAX_YAML_LINE, Tally } from '../../../parsers/text/k8s/docs.js';
 import type { AnyRecord } from '../../../src/model/records/index.js';
 
 describe('DocCollector', () => {
@@ -69,5 +69,17 @@ describe('DocCollector', () => {
       { record: () => {}, issue: () => {} },
     );
     expect(seen).toEqual([12, 14]);
+  });
+});
+
+describe('Tally', () => {
+  it('settles provisional lines and counts a line without status (parser threw) as an issue', () => {
+    const t = new Tally();
+    for (let i = 0; i < 4; i++) t.begin();
+    t.mark('skipped');
+    t.pending();
+    t.pending();
+    t.settle({ parsed: 1, skipped: 1, issues: 0 }, 2);
+    expect(t.counts).toEqual({ parsed: 1, skipped: 2, issues: 1 });
   });
 });

@@ -55,3 +55,30 @@ describe('kubectl details', () => {
     expect(kubectl.sniff(['apiVersion: apps/v1', 'kind: Deployment'], 'x')).toBeLessThan(0.5);
   });
 });
+
+describe('kubectl session transcripts', () => {
+  it('splits tables and documents at shell prompts', async () => {
+    const input = [
+      '$ kubectl get svc -A -o wide',
+      'NAMESPACE     NAME      TYPE           CLUSTER-IP   EXTERNAL-IP   PORT(S)         AGE   SELECTOR',
+      'kube-system   traefik   LoadBalancer   10.43.5.5    <pending>     443:30443/TCP   3d    app=traefik',
+      '$ kubectl -n kube-system get svc traefik -o yaml',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: traefik, namespace: kube-system}',
+      'spec: {type: LoadBalancer}',
+      'root@node1:~# kubectl get ipaddresspool -A -o json',
+      '{"apiVersion": "v1", "kind": "List", "items": [',
+      '  {"apiVersion": "metallb.io/v1beta1", "kind": "IPAddressPool", "metadata": {"name": "lan"}, "spec": {"addresses": ["192.0.2.240/32"]}}',
+      ']}',
+    ].join('\n');
+    const { records, issues, counts } = await parseString(kubectl, input);
+    expect(issues).toEqual([]);
+    expect(records).toMatchObject([
+      { type: 'k8s-service', line: 3, pending: true },
+      { type: 'k8s-service', line: 5, pending: true },
+      { type: 'metallb-pool', line: 11, name: 'lan' },
+    ]);
+    expect(counts).toEqual({ parsed: 6, skipped: 6, issues: 0, lines: 12 });
+  });
+});
