@@ -3,6 +3,7 @@
  * and returns the document as a string; none recomputes anything.
  */
 import type { Analysis } from '../model/analysis.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
@@ -19,6 +20,7 @@ const renderers: Renderer[] = [
   { id: 'text', ext: 'txt', render: (a) => renderText(a) },
   { id: 'json', ext: 'json', render: renderJson },
   { id: 'md', ext: 'md', render: renderMarkdown },
+  { id: 'html', ext: 'html', render: renderHtml },
 ];
 
 /** Renderers by id. A duplicate id is an error. */
