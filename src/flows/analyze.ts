@@ -33,6 +33,12 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   onPacket?: (pkt: DecodedPacket, frame: Frame, iface: string | null, t: FlowTable) => void;
   /** Called for every reader issue (default: collected, first 100 kept). */
   onIssue?: (issue: IssueRecord) => void;
+  /**
+   * Flow summaries kept (default 100 000). Beyond it only flows with something
+   * notable (resets, retransmissions, TLS alerts, ICMP errors, asymmetry,
+   * unfinished handshakes) are kept, up to as many again; the rest are counted.
+   */
+  maxFlowSummaries?: number;
   /** Skip the flow table entirely (decode only; for benchmarks of the decoders). */
   decodeOnly?: boolean;
 }
@@ -70,6 +76,8 @@ export interface CaptureAnalysisSummary {
   readerIssues: number;
   flows: number;
   flowsEvicted: number;
+  /** Flow summaries not kept because of `maxFlowSummaries`. */
+  flowsDropped: number;
   eventsDropped: number;
   first: string | null;
   last: string | null;
@@ -148,6 +156,21 @@ export class InterfaceNamer {
   }
 }
 
+/** True when a flow shows a symptom worth keeping over plain ones. */
+export function notable(f: FlowSummary): boolean {
+  return (
+    f.asymmetric === true ||
+    (f.resets ?? 0) > 0 ||
+    (f.retransmissions ?? 0) > 0 ||
+    (f.synRetransmits ?? 0) > 0 ||
+    (f.synAckRetransmits ?? 0) > 0 ||
+    (f.icmpErrors ?? 0) > 0 ||
+    (f.tls?.alerts.length ?? 0) > 0 ||
+    f.state === 'syn-sent' ||
+    f.state === 'syn-received'
+  );
+}
+
 /** Read, decode and track one capture file. */
 export async function analyzeCapture(
   path: string,
@@ -155,12 +178,20 @@ export async function analyzeCapture(
 ): Promise<CaptureAnalysis> {
   const file = opts.file ?? path;
   const own = !opts.table;
-  const done: Flow[] = [];
+  const flows: FlowSummary[] = [];
+  const maxKeep = opts.maxFlowSummaries ?? 100_000;
+  let dropped = 0;
+  const keep = (f: Flow) => {
+    // Summarise at once so finished flows do not keep their state alive.
+    const sum = toFlowSummary(f, opts.node);
+    if (flows.length < maxKeep || (flows.length < 2 * maxKeep && notable(sum))) flows.push(sum);
+    else dropped++;
+  };
   const table =
     opts.table ??
     new FlowTable({
       ...opts,
-      onFlowDone: opts.onFlowDone ?? ((f) => done.push(f)),
+      onFlowDone: opts.onFlowDone ?? keep,
     });
   table.file = file;
   const pkt = new DecodedPacket();
@@ -192,7 +223,6 @@ export async function analyzeCapture(
     { file },
   );
   if (own) table.finish();
-  const flows = own ? done.map((f) => toFlowSummary(f, opts.node)) : [];
   const st = table.stats;
   return {
     flows,
@@ -216,6 +246,7 @@ export async function analyzeCapture(
       readerIssues: cap.issues,
       flows: st.flowsCreated,
       flowsEvicted: st.flowsEvicted,
+      flowsDropped: dropped,
       eventsDropped: st.eventsDropped,
       first: st.packets ? isoFromEpoch(st.firstSec, st.firstNsec) : null,
       last: st.packets ? isoFromEpoch(st.lastSec, st.lastNsec) : null,

@@ -14,6 +14,7 @@ export {
   type CaptureAnalysisSummary,
   type FlowEvent,
   InterfaceNamer,
+  notable,
   tableEvents,
 } from './analyze.js';
 export {

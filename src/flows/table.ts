@@ -37,7 +37,7 @@ export interface FlowTableOptions {
   idPrefix?: string;
   /** Evict a flow after this many seconds of capture time without packets (default 900; Infinity disables). */
   idleTimeout?: number;
-  /** Maximum live flows; the least recently used is evicted beyond it (default 200 000). */
+  /** Maximum live flows; the least recently used is evicted beyond it (default 100 000). */
   maxFlows?: number;
   /** First packets of each flow kept for the ladder diagram (default 12). */
   ladderSize?: number;
@@ -187,7 +187,7 @@ export class FlowTable implements TlsListener {
     this.node = opts.node;
     this.idPrefix = opts.idPrefix ?? (opts.node ? `${opts.node}/` : '');
     this.idle = opts.idleTimeout ?? 900;
-    this.maxFlows = opts.maxFlows ?? 200_000;
+    this.maxFlows = opts.maxFlows ?? 100_000;
     this.ladderSize = opts.ladderSize ?? 12;
     this.notesPerFlow = opts.notesPerFlow ?? 48;
     this.maxEvents = opts.maxEvents ?? 20_000;
