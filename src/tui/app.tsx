@@ -45,7 +45,8 @@ export interface AppProps {
 /** A row of segments as ink Text; `cursor` draws it inverse across the full width. */
 function Line({ segs, width, cursor, re }: { segs: Seg[]; width: number; cursor?: boolean; re?: RegExp }) {
   let parts = clipSegs(segs, width - 1);
-  if (re) parts = highlight(segs, re);
+  if (re) parts = highlight(parts, re);
+  parts = mergeSegs(parts);
   const len = parts.reduce((n, s) => n + s.t.length, 0);
   const pad = cursor && len < width - 1 ? ' '.repeat(width - 1 - len) : len === 0 ? ' ' : '';
   return (
@@ -81,6 +82,19 @@ export function clipSegs(segs: Seg[], w: number): Seg[] {
     used += n;
   }
   return segs;
+}
+
+/** Join neighbouring segments of the same style (fewer ink nodes per row; plain spaces join anything unstyled). */
+export function mergeSegs(segs: Seg[]): Seg[] {
+  const out: Seg[] = [];
+  for (const x of segs) {
+    if (!x.t) continue;
+    const prev = out[out.length - 1];
+    if (prev && prev.c === x.c && prev.b === x.b && prev.dim === x.dim && prev.hl === x.hl)
+      out[out.length - 1] = { ...prev, t: prev.t + x.t };
+    else out.push(x);
+  }
+  return out;
 }
 
 /** Split segments so search matches become their own (highlighted) segments. */

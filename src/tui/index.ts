@@ -53,6 +53,8 @@ export async function runTui(analysis: Analysis, opts: TuiOptions = {}): Promise
   const sources = new Sources(model, palette(opts.noColor));
   const tty = !!stdout.isTTY;
   if (tty) stdout.write(ALT_ON + MOUSE_ON);
+  // Raw mode before the first frame: keys typed while React mounts must not arrive line-buffered.
+  if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(true);
   let restored = false;
   const restore = () => {
     if (restored) return;

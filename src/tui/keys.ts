@@ -60,7 +60,7 @@ export function toKeyEvent(input: string, key: Key): KeyEvent | null {
   if (key.backspace || key.delete) return { kind: 'back' };
   if (key.escape) return { kind: 'esc' };
   if (key.ctrl || key.meta) return null;
-  // Drop anything that still carries control characters (unknown escape sequences).
-  if (!input || /[\u0000-\u001f\u007f]/.test(input)) return null;
+  // Drop anything that still carries control characters, and unknown CSI sequences (ink strips their ESC).
+  if (!input || /[\u0000-\u001f\u007f]/.test(input) || /^\[[0-9;?<>=]*[ -/]*[@-~]$/.test(input)) return null;
   return { kind: 'char', ch: input };
 }

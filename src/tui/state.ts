@@ -217,7 +217,7 @@ function search(s: TuiState, src: Sources, dir: 1 | -1, from: number): TuiState 
   const n = rs.count;
   for (let step = 1; step <= n; step++) {
     const i = (((from + dir * step) % n) + n) % n;
-    if (re.test(rs.text(i))) {
+    if (rs.matches ? rs.matches(i, re) : re.test(rs.text(i))) {
       const wrapped = dir > 0 ? i <= from : i >= from;
       const next = focusRow(s, src, i);
       return {

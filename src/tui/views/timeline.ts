@@ -169,6 +169,14 @@ export function timelineView(
       const e = m.entry(at(pos));
       return detail < 0 ? `${e.ts} ${e.node ?? ''} ${e.source} ${e.text}` : details(e)[detail].text;
     },
+    matches(i, re) {
+      const { pos, detail } = resolve(i);
+      const e = m.entry(at(pos));
+      if (detail >= 0) return re.test(details(e)[detail].text);
+      return (
+        re.test(e.text) || re.test(e.source) || (e.node !== undefined && re.test(e.node)) || re.test(e.ts)
+      );
+    },
     isError(i) {
       const { pos, detail } = resolve(i);
       return detail < 0 && isErrorEntry(m.entry(at(pos)));
