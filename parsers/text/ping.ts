@@ -14,6 +14,8 @@ const LINUX_HEAD =
 const BSD_HEAD = /^PING (\S+) \(([^)]+)\): \d+ data bytes$/;
 const BSD6_HEAD = /^PING6\([^)]*\) \S+ --> (\S+)$/;
 const WIN_HEAD = /^Pinging (\S+)(?: \[([^\]]+)\])?(?: from \S+)? with \d+ bytes of data:$/;
+/** A pasted shell prompt with its command (`$ ping -c 4 …`). */
+const SHELL_PROMPT = /^(?:[\w@.:~/-]{0,200}[$#%] |\+ |PS [^>]{0,200}> |[A-Z]:\\[^>]{0,200}>)\S/;
 const EPOCH = /^\[(\d{9,11})\.(\d{1,9})\] /;
 const REPLY = /^\d+ bytes from .+?[:,] (?:icmp_seq|seq)=\d+/;
 const BSD_ICMP_ERR = /^\d+ bytes from ([^\s:]+): (.+)$/;
@@ -143,7 +145,7 @@ function create(ctx: { file: string }): LineParser {
   return {
     line(raw, lineNo, out): LineStatus {
       let l = raw.trim();
-      if (l === '') return 'skipped';
+      if (l === '' || SHELL_PROMPT.test(raw)) return 'skipped';
       let ts: string | null = null;
       const e = EPOCH.exec(l);
       if (e) {
@@ -492,7 +494,12 @@ export const ping: TextFormat = {
     },
     {
       note: 'negative: lines before any header and unknown lines are issues',
-      input: ['hello world', 'PING 192.0.2.10 (192.0.2.10) 56(84) bytes of data.', 'garbage here'].join('\n'),
+      input: [
+        'hello world',
+        'user@client:~$ ping -c 1 192.0.2.10',
+        'PING 192.0.2.10 (192.0.2.10) 56(84) bytes of data.',
+        'garbage here',
+      ].join('\n'),
       issues: 2,
       records: [{ type: 'ping', transmitted: 0, received: 0, complete: false }],
     },

@@ -10,6 +10,8 @@ import type { LineParser, LineStatus, TextFormat, TextSink } from '../types.js';
 
 const UNIX_HEAD = /^traceroute6? to (\S+) \(([^)]+)\),? \d+ hops max/;
 const WIN_HEAD = /^Tracing route to (\S+)(?: \[([^\]]+)\])?(?: over a maximum of \d+ hops:?)?$/;
+/** A pasted shell prompt with its command (`$ traceroute -n …`, `C:\\> tracert …`). */
+const SHELL_PROMPT = /^(?:[\w@.:~/-]{0,200}[$#%] |\+ |PS [^>]{0,200}> |[A-Z]:\\[^>]{0,200}>)\S/;
 const HOP = /^\s*(\d{1,3})\s+(.*)$/;
 const WIN_HOP = /^\s*(\d{1,3})\s+(<?\d+ ms|\*)\s+(<?\d+ ms|\*)\s+(<?\d+ ms|\*)\s+(.*)$/;
 const WIN_REPORT = /^\s*(\d{1,3})\s+(\S+)\s+reports: (.+)$/;
@@ -83,7 +85,7 @@ function create(ctx: { file: string }): LineParser {
   return {
     line(raw, lineNo, out): LineStatus {
       const l = raw.trimEnd();
-      if (l.trim() === '') return 'skipped';
+      if (l.trim() === '' || SHELL_PROMPT.test(l)) return 'skipped';
       let m = UNIX_HEAD.exec(l);
       if (m) {
         finish(t, file, out);

@@ -127,3 +127,19 @@ describe('ping details', () => {
     expect(ping.sniff(['Pinging 192.0.2.1 with 32 bytes of data:'], 'x')).toBeGreaterThan(0.9);
   });
 });
+
+describe('ping transcripts', () => {
+  it('skips pasted prompts (Linux, PowerShell, cmd)', async () => {
+    const input = [
+      'user@client:~$ ping -c 1 192.0.2.10',
+      'PING 192.0.2.10 (192.0.2.10) 56(84) bytes of data.',
+      '64 bytes from 192.0.2.10: icmp_seq=1 ttl=64 time=0.1 ms',
+      'PS C:\\Users\\me> ping -n 1 192.0.2.10',
+      'C:\\Users\\me>ping -n 1 192.0.2.10',
+    ].join('\n');
+    const { records, issues, counts } = await parseString(ping, input);
+    expect(issues).toEqual([]);
+    expect(records).toMatchObject([{ type: 'ping', received: 1 }]);
+    expect(counts.skipped).toBe(3);
+  });
+});

@@ -33,3 +33,20 @@ describe('traceroute details', () => {
     );
   });
 });
+
+describe('traceroute transcripts', () => {
+  it('skips pasted prompts (Linux and Windows)', async () => {
+    const input = [
+      'root@client:~# traceroute -n 192.0.2.9',
+      'traceroute to 192.0.2.9 (192.0.2.9), 30 hops max, 60 byte packets',
+      ' 1  192.0.2.9  0.1 ms  0.1 ms  0.1 ms',
+      'C:\\Users\\me>tracert -d 192.0.2.9',
+      'Tracing route to 192.0.2.9 over a maximum of 30 hops',
+      '  1    <1 ms    <1 ms    <1 ms  192.0.2.9',
+    ].join('\n');
+    const { records, issues, counts } = await parseString(traceroute, input);
+    expect(issues).toEqual([]);
+    expect(records.map((r) => r.type)).toEqual(['trace-hop', 'trace-hop']);
+    expect(counts.skipped).toBe(2);
+  });
+});
