@@ -18,9 +18,10 @@ export const goLog = defineLogFormat({
   title: 'Go server log (log, klog, zap/zerolog JSON; net/http TLS handshake errors)',
   sniff: {
     weights: {
+      // klog and JSON are also what more specific formats (cert-manager, metallb) read: stay below them.
       'go-std': 0.9,
-      klog: 0.9,
-      'json-log': 0.85,
+      klog: 0.8,
+      'json-log': 0.6,
       'bare-tls': 0.85,
       'json-traefik': 0.6,
       logfmt: 0.6,

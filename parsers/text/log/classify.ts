@@ -221,7 +221,9 @@ export function parseLogLine(line: string, lineNo: number, st: LogState, out: Te
     // stern: `pod container message`; accepted only when the rest is a known entry.
     const q = sternPrefix(s, p);
     if (q !== -1) {
-      const pre2: Prefix = { iso: null, tsText: null, fields: { pod: s.slice(p, s.indexOf(' ', p)) } };
+      const sp = s.indexOf(' ', p);
+      const pod = s.slice(p, sp);
+      const pre2: Prefix = { iso: null, tsText: null, fields: { pod, container: s.slice(sp + 1, q - 1) } };
       const q2 = peel(s, q, st, pre2);
       const k = parseAt(s, q2, lineNo, st, null, pre2);
       if (k !== 'text' && k !== 'binary') {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rankTextFormats } from '../../../parsers/sniff.js';
 import { goLog } from '../../../parsers/text/go-log.js';
 import { classifyTls, TLS_MARKER } from '../../../parsers/text/log/tls.js';
+import { textFormats } from '../../../parsers/text/registry.js';
 import { parseString } from '../../helpers/text.js';
 
 /** Classify one Go error text. */
@@ -75,6 +76,35 @@ describe('go-log', () => {
       rankTextFormats(['{"level":"info","ts":1714557600.5,"caller":"a.go:1","msg":"started"}'], 'x')[0].format
         .id,
     ).toBe('go-log');
+  });
+
+  it('leaves klog and JSON logs of more specific components to their own formats', () => {
+    const cases: Array<[string, string]> = [
+      [
+        'cert-manager',
+        'I0501 10:00:00.000000       1 controller.go:152] cert-manager/certificates-issuing "msg"="syncing item"',
+      ],
+      [
+        'metallb',
+        '{"caller":"announcer.go:126","event":"serviceAnnounced","ips":["192.168.56.240"],"level":"info","msg":"service has IP, announcing","ts":"2024-05-01T10:00:00Z"}',
+      ],
+    ];
+    for (const [id, line] of cases) {
+      if (!textFormats.has(id)) continue; // that format is not registered (yet)
+      expect(rankTextFormats([line], 'x.log')[0].format.id, id).toBe(id);
+    }
+  });
+
+  it('keeps stern pod and container in log fields', async () => {
+    const { records } = await parseString(
+      goLog,
+      'web-7c6d5f-abcde web 2024/05/01 10:00:00 listening on :8443',
+    );
+    expect(records[0]).toMatchObject({
+      type: 'log',
+      message: 'listening on :8443',
+      fields: { pod: 'web-7c6d5f-abcde', container: 'web' },
+    });
   });
 
   it('splits three go log entries joined on one line, with and without spaces', async () => {
