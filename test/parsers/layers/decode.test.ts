@@ -48,6 +48,21 @@ describe('registry', () => {
   });
 });
 
+/** IPv6 (payload 36) with a hop-by-hop header and a fragment header (first), then TCP. */
+const IPV6_TCP_EXT = hex`
+  60 00 00 00 00 24 00 40                           # IPv6, payload 36, next hop-by-hop
+  20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01   # 2001:db8::1
+  20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02   # 2001:db8::2
+  2c 00 01 04 00 00 00 00                           # HBH: next fragment, 8 bytes
+  06 00 00 01 00 00 00 2a                           # fragment: next TCP, offset 0, M=1
+  c0 00 01 bb 00 00 03 e8 00 00 00 00 50 02 fa f0 00 00 00 00   # TCP SYN
+`;
+
+/** Ethernet/IPv4 ARP reply body. */
+const ARP_BODY = hex`
+  00 01 08 00 06 04 00 02 02 00 00 00 00 64 c0 00 02 64 02 00 00 00 00 01 c0 00 02 01
+`;
+
 describe('decodeFrame', () => {
   it('decodes a frame that starts inside a larger buffer; offsets are into the buffer, messages per frame', () => {
     const frame = cat(ETH_IPV4, IPV4_TCP, TCP_SYN);
@@ -155,6 +170,77 @@ describe('decodeFrame', () => {
     decodeFrame(pkt, frame, 0, frame.length, 1);
     expect(pkt.layers.length).toBe(16);
     expect(pkt.issueCode).toBe('too-many-layers');
+  });
+
+  it('mutated valid frames: never throws, every offset it reports lies inside the capture', () => {
+    const icmpErr = hex`
+      45 00 00 38 00 02 00 00 40 01 00 00 c6 33 64 02 c0 00 02 01   # IPv4 ICMP
+      03 03 00 00 00 00 00 00                                       # port unreachable
+      45 00 00 24 00 07 00 00 40 11 00 00 c0 00 02 01 c6 33 64 02   # quoted IPv4
+      d4 31 00 35 00 10 00 00                                       # quoted UDP
+    `;
+    const seeds: Array<[Buffer, number]> = [
+      [cat(ETH_IPV4, IPV4_TCP, TCP_SYN), 1],
+      [cat(ETH_IPV4, icmpErr), 1],
+      [cat(hex`00 00 00 02 00 00 00 00 00 00 02 00 86 dd`, IPV6_TCP_EXT), 1],
+      [cat(hex`00 04 00 01 00 06 02 00 00 00 00 01 00 00 08 06`, ARP_BODY), 113],
+      [
+        hex`
+          08 00 00 00 00 00 00 02 00 01 00 06 02 00 00 00 00 01 00 00   # SLL2, IPv4, ifindex 2
+          45 00 00 24 00 07 00 00 40 11 00 00 c0 00 02 01 c6 33 64 02   # IPv4 UDP, total 36
+          d4 31 00 35 00 10 00 00  01 02 03 04 05 06 07 08              # UDP, length 16, 8 data bytes
+        `,
+        276,
+      ],
+    ];
+    const pkt = new DecodedPacket();
+    for (const [f, lt] of seeds) {
+      decodeFrame(pkt, f, 0, f.length, lt);
+      expect(pkt.issueCode).toBeNull();
+      expect(pkt.layers.length).toBeGreaterThanOrEqual(2);
+    }
+    let seed = 99;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const bad: string[] = [];
+    const inside = (what: string, off: number, size: number) => {
+      if (off >= 0 && (off < pkt.frameOff || off + size > pkt.capEnd) && bad.length < 10) {
+        bad.push(`${what} ${off}+${size} outside [${pkt.frameOff}, ${pkt.capEnd}) layers ${pkt.layers}`);
+      }
+    };
+    for (let i = 0; i < 30000; i++) {
+      const [orig, lt] = seeds[i % seeds.length];
+      const f = Buffer.from(orig);
+      for (let k = rnd(4); k >= 0; k--) f[rnd(f.length)] = rnd(256);
+      const buf = cat(Buffer.alloc(5, 0xee), f, Buffer.alloc(64, 0xee)); // neighbours must not be read
+      try {
+        decodeFrame(pkt, buf, 5, rnd(f.length + 1), lt);
+      } catch (e) {
+        bad.push(`threw ${(e as Error).message}`);
+        continue;
+      }
+      const ip = pkt.ipVersion === 6 ? 16 : 4;
+      inside('macDst', pkt.macDstOff, 6);
+      inside('macSrc', pkt.macSrcOff, 6);
+      inside('src', pkt.srcOff, ip);
+      inside('dst', pkt.dstOff, ip);
+      inside('payload', pkt.payloadOff, Math.max(0, pkt.payloadLen));
+      inside('sack', pkt.sackOff, 8 * pkt.sackBlocks);
+      inside('arp sender', pkt.arpSenderMacOff, 10);
+      inside('arp target', pkt.arpTargetMacOff, 10);
+      inside('nd target', pkt.ndTargetOff, 16);
+      inside('nd lla', pkt.ndLinkAddrOff, 6);
+      const q = pkt.quoted;
+      if (q.valid) {
+        inside('quoted src', q.srcOff, q.ipVersion === 6 ? 16 : 4);
+        inside('quoted dst', q.dstOff, q.ipVersion === 6 ? 16 : 4);
+      }
+      if (pkt.payloadLen < 0) bad.push(`negative payloadLen ${pkt.payloadLen}`);
+      if (pkt.issueCode === null && pkt.issueMessage !== null) bad.push('message without code');
+    }
+    expect(bad).toEqual([]);
   });
 
   it('never throws on random bytes for any link type', () => {
