@@ -25,6 +25,7 @@ import {
   tlsRecordLabel,
   tlsVersionName,
 } from '../../parsers/layers/tls.js';
+import { displayText } from '../util/sanitize.js';
 import { epochString } from '../util/time.js';
 import { Flow, type FlowDir, type FlowNote } from './flow.js';
 import { formatIp, formatMac } from './format.js';
@@ -656,7 +657,12 @@ export class FlowTable implements TlsListener {
     if (type === 1) {
       this.pktSni = sess.sni;
       if (f && sess.clientHellos === 1)
-        this.note(f, 'tls-client-hello', s.dir, `TLS ClientHello${sess.sni ? ` SNI ${sess.sni}` : ''}`);
+        this.note(
+          f,
+          'tls-client-hello',
+          s.dir,
+          `TLS ClientHello${sess.sni ? ` SNI ${displayText(sess.sni)}` : ''}`,
+        );
     } else if (f && sess.serverHellos === 1) {
       const v = sess.version >= 0 ? ` ${tlsVersionName(sess.version)}` : '';
       this.note(f, 'tls-server-hello', s.dir, `TLS ${TLS_HANDSHAKE_NAMES[type]}${v}`);
@@ -720,7 +726,7 @@ export class FlowTable implements TlsListener {
       return;
     }
     const q = p.quoted;
-    if (!q.valid) return;
+    if (!q.valid || q.srcOff < 0 || q.dstOff + (q.ipVersion === 6 ? 16 : 4) > p.buf.length) return;
     const errText = `ICMP${v6 ? 'v6' : ''} error type ${type} code ${p.icmpCode}`;
     this.cur.packet = packetNo;
     this.cur.sec = sec;
@@ -786,7 +792,12 @@ export class FlowTable implements TlsListener {
     iface: string | null,
   ): void {
     const b = p.buf;
-    if (p.arpSenderIpOff < 0 || p.arpTargetIpOff < 0) return;
+    if (
+      p.arpSenderIpOff < 0 ||
+      p.arpTargetIpOff < 0 ||
+      Math.max(p.arpSenderIpOff, p.arpTargetIpOff) + 4 > b.length
+    )
+      return;
     const sip = b.readUInt32BE(p.arpSenderIpOff);
     const tip = b.readUInt32BE(p.arpTargetIpOff);
     const smac = p.arpSenderMacOff >= 0 ? formatMac(b, p.arpSenderMacOff) : null;
@@ -827,7 +838,7 @@ export class FlowTable implements TlsListener {
     const records = (f.d0.tls?.records ?? 0) + (f.d1.tls?.records ?? 0);
     if (!s || (s.clientHellos === 0 && s.serverHellos === 0 && records === 0)) return undefined;
     const out: { sni?: string; version?: string; tls13: boolean } = { tls13: isTls13(s.version) };
-    if (s.sni !== null) out.sni = s.sni;
+    if (s.sni !== null) out.sni = displayText(s.sni);
     if (s.version >= 0) out.version = tlsVersionName(s.version);
     return out;
   }

@@ -147,6 +147,35 @@ describe('FlowTable', () => {
     ]);
   });
 
+  // Checked against tshark 4.0.17 on the same packets written to a pcap: tcp.stream is
+  // 0,0 when the new SYN repeats the old ISN (after FIN or RST) and 0,1 when it differs.
+  it.each([
+    ['same ISN after FIN', 100, 'fin', 1],
+    ['new ISN after FIN', 9000, 'fin', 2],
+    ['same ISN after RST', 100, 'rst', 1],
+  ] as const)('tcp.stream semantics: %s', (_name, isn2, close, flows) => {
+    const { t, done } = doneFlows();
+    const closing =
+      close === 'rst'
+        ? [c2s({ flags: RST, seq: 101, ack: 501 })]
+        : [
+            c2s({ flags: FIN | ACK, seq: 101, ack: 501 }),
+            s2c({ flags: FIN | ACK, seq: 501, ack: 102 }),
+            c2s({ flags: ACK, seq: 102, ack: 502 }),
+          ];
+    run(t, [
+      c2s({ flags: SYN, seq: 100 }),
+      s2c({ flags: SYN | ACK, seq: 500, ack: 101 }),
+      c2s({ flags: ACK, seq: 101, ack: 501 }),
+      ...closing,
+      c2s({ flags: SYN, seq: isn2 }),
+      s2c({ flags: SYN | ACK, seq: 7000, ack: isn2 + 1 }),
+      c2s({ flags: ACK, seq: isn2 + 1, ack: 7001 }),
+    ]);
+    t.finish();
+    expect(done).toHaveLength(flows);
+  });
+
   it('counts data retransmissions (same seq and length again) and zero windows', () => {
     const { t, done } = doneFlows();
     const data = Buffer.alloc(100, 1);
