@@ -21,6 +21,7 @@ import {
   type NodeState,
   type PacketEvent,
 } from './engine/evidence.js';
+import { type FileFlow, mergeFlows, repointEvents } from './engine/merge-flows.js';
 import { buildRootCause } from './engine/rootcause.js';
 import type { Rule } from './engine/rule.js';
 import { buildTimeline } from './engine/timeline.js';
@@ -253,8 +254,8 @@ async function analyzeDir(
 
   // Evidence store.
   const records: NodeRecord[] = [];
-  const flows: FlowSummary[] = [];
-  const events: PacketEvent[] = [];
+  const fileFlows: FileFlow[] = [];
+  const rawEvents: PacketEvent[] = [];
   const arp: ArpObservation[] = [];
   const captures: CaptureEvidence[] = [];
   const nodeStates = new Map<string, NodeState>();
@@ -271,8 +272,9 @@ async function analyzeDir(
     for (const rec of r.records) records.push(a.node ? { ...rec, node: a.node } : rec);
     if (r.capture) {
       const c = r.capture;
-      for (const f of c.flows) flows.push(a.node ? { ...f, node: a.node } : f);
-      for (const e of c.events) events.push(a.node ? { ...e, node: a.node } : e);
+      for (const f of c.flows)
+        fileFlows.push({ file: a.file.rel, flow: a.node ? { ...f, node: a.node } : f });
+      for (const e of c.events) rawEvents.push(a.node ? { ...e, node: a.node } : e);
       for (const o of c.arp) arp.push(a.node ? { ...o, node: a.node } : o);
       captures.push({
         file: a.file.rel,
@@ -285,6 +287,11 @@ async function analyzeDir(
     }
     coverage.push(fileCoverage(a.file.rel, a.node, r));
   }
+
+  // One conversation captured in several files of a node (one pcap per interface) is one flow.
+  const merged = mergeFlows(fileFlows);
+  const flows: FlowSummary[] = merged.flows;
+  const events = repointEvents(rawEvents, merged.idOf);
 
   // Clock skew between a node's logs and its captures; the manifest value wins.
   const skew = estimateClockSkew(records, flows, manifest);

@@ -1,0 +1,171 @@
+/**
+ * Merge the conversations of one node seen in several capture files — one pcap
+ * per interface is common, and then a request is in eth1.pcap while its reply is
+ * in eth0.pcap. Same node, same endpoints, overlapping time → one flow whose
+ * interface sets, counters and ladder combine both files. Flow ids are then
+ * re-assigned so they are unique across the bundle; events are re-pointed.
+ */
+import type { FlowSummary } from '../model/analysis.js';
+import { isoDiffSeconds } from '../util/time.js';
+import type { PacketEvent } from './evidence.js';
+
+/** Gap (seconds) beyond which two captures of the same 5-tuple are different conversations. */
+export const MERGE_GAP_S = 120;
+
+const STATE_RANK: Record<string, number> = {
+  midstream: 0,
+  udp: 0,
+  'syn-sent': 1,
+  'syn-received': 2,
+  established: 3,
+  closing: 4,
+  closed: 5,
+  reset: 6,
+};
+
+/** A flow as a capture file reported it, before merging. */
+export interface FileFlow {
+  file: string;
+  flow: FlowSummary;
+}
+
+/** Result: merged flows, and where each came from (`file` + per-file id) for evidence export. */
+export interface MergedFlows {
+  flows: FlowSummary[];
+  /** merged id → the per-file flows it combines. */
+  sources: Map<string, Array<{ file: string; id: string }>>;
+  /** `${file}|${per-file id}` → merged id. */
+  idOf: Map<string, string>;
+}
+
+function swap(f: FlowSummary): FlowSummary {
+  return {
+    ...f,
+    client: f.server,
+    server: f.client,
+    packets: { toServer: f.packets.toClient, toClient: f.packets.toServer },
+    bytes: { toServer: f.bytes.toClient, toClient: f.bytes.toServer },
+    interfaces: { toServer: f.interfaces.toClient, toClient: f.interfaces.toServer },
+    ladder: f.ladder?.map((s) => ({
+      ...s,
+      dir: s.dir === 'toServer' ? ('toClient' as const) : ('toServer' as const),
+    })),
+    tls: f.tls && {
+      ...f.tls,
+      alerts: f.tls.alerts.map((a) => ({
+        ...a,
+        from: a.from === 'client' ? ('server' as const) : ('client' as const),
+      })),
+    },
+  };
+}
+
+const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+const sum = (a?: number, b?: number) =>
+  a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+
+function combine(a: FlowSummary, bIn: FlowSummary): FlowSummary {
+  // Orient b like a (a is the one whose client/server came from a handshake when possible).
+  const b = a.client.ip === bIn.client.ip && a.client.port === bIn.client.port ? bIn : swap(bIn);
+  const out: FlowSummary = {
+    ...a,
+    packets: {
+      toServer: a.packets.toServer + b.packets.toServer,
+      toClient: a.packets.toClient + b.packets.toClient,
+    },
+    bytes: { toServer: a.bytes.toServer + b.bytes.toServer, toClient: a.bytes.toClient + b.bytes.toClient },
+    interfaces: {
+      toServer: union(a.interfaces.toServer, b.interfaces.toServer),
+      toClient: union(a.interfaces.toClient, b.interfaces.toClient),
+    },
+    state: (STATE_RANK[b.state] ?? 0) > (STATE_RANK[a.state] ?? 0) ? b.state : a.state,
+    first: a.first < b.first ? a.first : b.first,
+    last: a.last > b.last ? a.last : b.last,
+    files: union(a.files ?? [], b.files ?? []),
+  };
+  const opt = {
+    retransmissions: sum(a.retransmissions, b.retransmissions),
+    synRetransmits: sum(a.synRetransmits, b.synRetransmits),
+    synAckRetransmits: sum(a.synAckRetransmits, b.synAckRetransmits),
+    resets: sum(a.resets, b.resets),
+    icmpErrors: sum(a.icmpErrors, b.icmpErrors),
+  };
+  for (const [k, v] of Object.entries(opt))
+    if (v !== undefined) (out as unknown as Record<string, number>)[k] = v;
+  if (a.tls || b.tls) {
+    out.tls = {
+      ...((a.tls?.sni ?? b.tls?.sni) ? { sni: a.tls?.sni ?? b.tls?.sni } : {}),
+      ...((a.tls?.version ?? b.tls?.version) ? { version: a.tls?.version ?? b.tls?.version } : {}),
+      alerts: [...(a.tls?.alerts ?? []), ...(b.tls?.alerts ?? [])],
+    };
+  }
+  if (a.ladder || b.ladder)
+    out.ladder = [...(a.ladder ?? []), ...(b.ladder ?? [])]
+      .sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : x.ref.localeCompare(y.ref)))
+      .slice(0, 64);
+  const ts = out.interfaces.toServer.filter((i) => i !== 'any');
+  const tc = out.interfaces.toClient.filter((i) => i !== 'any');
+  if (ts.length && tc.length) out.asymmetric = !ts.some((i) => tc.includes(i));
+  return out;
+}
+
+function pairKey(f: FlowSummary): string {
+  const a = `${f.client.ip}|${f.client.port}`;
+  const b = `${f.server.ip}|${f.server.port}`;
+  return `${f.node ?? ''}|${f.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
+}
+
+/** Merge per-file flows; output sorted by first packet time, ids `node/proto/N`. */
+export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
+  const groups = new Map<string, Array<{ merged: FlowSummary; parts: FileFlow[] }>>();
+  const sorted = [...input].sort((x, y) =>
+    x.flow.first < y.flow.first ? -1 : x.flow.first > y.flow.first ? 1 : x.file.localeCompare(y.file),
+  );
+  for (const ff of sorted) {
+    const k = pairKey(ff.flow);
+    const list = groups.get(k) ?? [];
+    // Join an existing conversation of another file when the time ranges touch.
+    const hit = list.find(
+      (g) =>
+        !g.parts.some((p) => p.file === ff.file) &&
+        isoDiffSeconds(ff.flow.first, g.merged.last) <= MERGE_GAP_S &&
+        isoDiffSeconds(g.merged.first, ff.flow.last) <= MERGE_GAP_S,
+    );
+    if (hit) {
+      const preferNew = hit.merged.state === 'midstream' && ff.flow.state !== 'midstream';
+      hit.merged = preferNew ? combine(ff.flow, hit.merged) : combine(hit.merged, ff.flow);
+      hit.parts.push(ff);
+    } else list.push({ merged: { ...ff.flow }, parts: [ff] });
+    groups.set(k, list);
+  }
+  const all = [...groups.values()].flat();
+  all.sort((x, y) =>
+    x.merged.first < y.merged.first
+      ? -1
+      : x.merged.first > y.merged.first
+        ? 1
+        : pairKey(x.merged).localeCompare(pairKey(y.merged)),
+  );
+  const counters = new Map<string, number>();
+  const flows: FlowSummary[] = [];
+  const sources = new Map<string, Array<{ file: string; id: string }>>();
+  const idOf = new Map<string, string>();
+  for (const g of all) {
+    const prefix = `${g.merged.node ?? '-'}/${g.merged.proto}`;
+    const n = counters.get(prefix) ?? 0;
+    counters.set(prefix, n + 1);
+    const id = `${prefix}/${n}`;
+    flows.push({ ...g.merged, id });
+    sources.set(
+      id,
+      g.parts.map((p) => ({ file: p.file, id: p.flow.id })),
+    );
+    for (const p of g.parts) idOf.set(`${p.file}|${p.flow.id}`, id);
+  }
+  return { flows, sources, idOf };
+}
+
+/** Point events at the merged flow ids. */
+export function repointEvents(events: PacketEvent[], idOf: ReadonlyMap<string, string>): PacketEvent[] {
+  return events.map((e) => (e.flow ? { ...e, flow: idOf.get(`${e.file}|${e.flow}`) ?? e.flow } : e));
+}

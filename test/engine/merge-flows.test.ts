@@ -1,0 +1,119 @@
+/**
+ * One pcap per interface: the request is in eth1.pcap, the reply in eth0.pcap.
+ * Merged per node, the conversation shows both interfaces and the diagnosis is the
+ * same as from one `tcpdump -i any` capture.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/analyze.js';
+import { mergeFlows } from '../../src/engine/merge-flows.js';
+import type { FlowSummary } from '../../src/model/analysis.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const tshark = (() => {
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const half = (id: string, p: Partial<FlowSummary>): FlowSummary => ({
+  id,
+  proto: 'tcp',
+  node: 'node1',
+  client: { ip: '203.0.113.50', port: 40000 },
+  server: { ip: '192.0.2.240', port: 443 },
+  packets: { toServer: 0, toClient: 0 },
+  bytes: { toServer: 0, toClient: 0 },
+  interfaces: { toServer: [], toClient: [] },
+  state: 'midstream',
+  first: '2024-05-01T10:00:00.000000000Z',
+  last: '2024-05-01T10:00:03.000000000Z',
+  ...p,
+});
+
+describe('mergeFlows', () => {
+  it('joins the halves of a conversation from two files, orienting them alike', () => {
+    const req = half('node1/tcp/0', {
+      packets: { toServer: 3, toClient: 0 },
+      interfaces: { toServer: ['eth1'], toClient: [] },
+      state: 'syn-sent',
+      synRetransmits: 2,
+    });
+    // The reply file saw only server→client packets and oriented the flow the other way round.
+    const rep = half('node1/tcp/0', {
+      client: { ip: '192.0.2.240', port: 443 },
+      server: { ip: '203.0.113.50', port: 40000 },
+      packets: { toServer: 3, toClient: 0 },
+      interfaces: { toServer: ['eth0'], toClient: [] },
+      first: '2024-05-01T10:00:00.001000000Z',
+    });
+    const m = mergeFlows([
+      { file: 'eth1.pcap', flow: req },
+      { file: 'eth0.pcap', flow: rep },
+    ]);
+    expect(m.flows).toHaveLength(1);
+    expect(m.flows[0]).toMatchObject({
+      client: { ip: '203.0.113.50', port: 40000 },
+      packets: { toServer: 3, toClient: 3 },
+      interfaces: { toServer: ['eth1'], toClient: ['eth0'] },
+      asymmetric: true,
+      synRetransmits: 2,
+    });
+    expect(m.sources.get(m.flows[0].id)).toHaveLength(2);
+    expect(m.idOf.get('eth0.pcap|node1/tcp/0')).toBe(m.flows[0].id);
+  });
+  it('keeps conversations apart when they are far apart in time or in the same file', () => {
+    const a = half('x/0', {});
+    const b = half('x/1', {
+      first: '2024-05-01T11:00:00.000000000Z',
+      last: '2024-05-01T11:00:01.000000000Z',
+    });
+    expect(
+      mergeFlows([
+        { file: 'a.pcap', flow: a },
+        { file: 'b.pcap', flow: b },
+      ]).flows,
+    ).toHaveLength(2);
+    expect(
+      mergeFlows([
+        { file: 'a.pcap', flow: a },
+        { file: 'a.pcap', flow: half('x/2', {}) },
+      ]).flows,
+    ).toHaveLength(2);
+  });
+});
+
+describe.skipIf(!tshark)('one capture per interface, end to end', () => {
+  it('gives the same diagnosis as tcpdump -i any', async () => {
+    const b = mkdtempSync(join(tmpdir(), 'forensic-split-'));
+    dirs.push(b);
+    cpSync(join(ROOT, 'samples/asymmetric-drop'), b, { recursive: true });
+    const any = join(b, 'node1/tcpdump-any.pcap');
+    const links = JSON.parse(readFileSync(join(b, 'node1/ip-addr.json'), 'utf8')) as Array<{
+      ifindex: number;
+      ifname: string;
+    }>;
+    for (const l of links.filter((x) => x.ifname !== 'lo')) {
+      mkdirSync(join(b, 'node1'), { recursive: true });
+      execFileSync(
+        'tshark',
+        ['-r', any, '-Y', `sll.ifindex == ${l.ifindex}`, '-w', join(b, `node1/${l.ifname}.pcap`)],
+        { stdio: 'ignore' },
+      );
+    }
+    rmSync(any);
+    const a = await analyzeBundle(b, { workers: 0 });
+    const asym = a.flows.filter((f) => f.asymmetric);
+    expect(asym.length).toBeGreaterThan(0);
+    expect(asym[0].interfaces).toEqual({ toServer: ['eth1'], toClient: ['eth0'] });
+    expect(a.rootCause?.finding).toMatch(/^default-route-mismatch#node1/);
+  });
+});
