@@ -231,6 +231,34 @@ export async function generateCapture(
     return { len, fill };
   };
 
+  /** TLS 1.3 ServerHello record (87 bytes): random, session id echo, cipher 0x1301, supported_versions. */
+  const SERVER_HELLO_LEN = 87;
+  const serverHello = (at: number) => {
+    let q = at;
+    out[q++] = 22;
+    out[q++] = 3;
+    out[q++] = 3;
+    out.writeUInt16BE(82, q); // record length
+    q += 2;
+    out[q++] = 2; // ServerHello
+    out[q++] = 0;
+    out.writeUInt16BE(78, q); // handshake length
+    q += 2;
+    out[q++] = 3;
+    out[q++] = 3;
+    out.fill(0x33, q, q + 32); // random
+    q += 32;
+    out[q++] = 32; // session id (echo)
+    out.fill(0x22, q, q + 32);
+    q += 32;
+    out.writeUInt16BE(0x1301, q); // cipher suite
+    out[q + 2] = 0; // compression
+    out.writeUInt16BE(6, q + 3); // extensions length
+    out.writeUInt16BE(0x002b, q + 5); // supported_versions: TLS 1.3
+    out.writeUInt16BE(2, q + 7);
+    out.writeUInt16BE(0x0304, q + 9);
+  };
+
   /** Emit the next packet of `f`; returns false when the flow is finished. */
   const advance = (f: GenFlow): boolean => {
     const step = f.step;
@@ -254,10 +282,9 @@ export async function generateCapture(
         // ServerHello + ChangeCipherSpec + encrypted handshake (one segment).
         const len = 900 + Math.floor(rnd() * 500);
         frame(f, false, PSH | ACK, len, (at) => {
-          record(22, 95)(at);
-          out[at + 5] = 2; // ServerHello
-          record(20, 6)(at + 95);
-          record(23, len - 101)(at + 101);
+          serverHello(at);
+          record(20, 6)(at + SERVER_HELLO_LEN);
+          record(23, len - SERVER_HELLO_LEN - 6)(at + SERVER_HELLO_LEN + 6);
         });
         return true;
       }
