@@ -7,6 +7,7 @@
 import type { ClientErrorRecord, CurlRecord, TlsCause } from '../../src/model/records/index.js';
 import { clip, displayText } from '../../src/util/sanitize.js';
 import type { LineParser, LineStatus, TextFormat, TextSink } from '../types.js';
+import { cleanDeep } from './client/clean.js';
 
 const TRACE_TIME = /^\d\d:\d\d:\d\d\.\d{6} /;
 const PROMPT = /^(?:\S*[$#%] |\+ )(?:\S+\/)?curl(?:\.exe)? (.*)$/;
@@ -110,8 +111,9 @@ function create(ctx: { file: string }): LineParser {
     const r = inv.rec;
     r.file = file;
     // A prompt followed only by a body (curl without -v) says nothing about the connection.
-    if (!r.tried.length && !r.target && !r.connected && r.httpStatus === undefined && !r.errors.length)
-      if (r.exitCode === undefined) return;
+    const empty = !r.tried.length && !r.target && !r.connected && !r.errors.length;
+    if (empty && r.httpStatus === undefined && r.exitCode === undefined) return;
+    cleanDeep(r);
     const inTls = !!(r.lastTls || r.tlsVersion || r.alerts.length);
     const causeText = [r.error ?? '', ...r.errors, ...r.alerts.map((a) => `alert ${a.desc}`)].join(' | ');
     const failed =
@@ -161,7 +163,7 @@ function create(ctx: { file: string }): LineParser {
       if (c === 0x2a /* * */) {
         m = TRYING.exec(l);
         if (m) {
-          const inv = open(lineNo, out, inv0Started(cur));
+          const inv = open(lineNo, out, attemptStartsNew(cur));
           const hp = hostPort(m[1]);
           const port = hp.port ?? lastPort;
           inv.rec.tried.push(port !== undefined ? `${hp.ip}:${port}` : hp.ip);
@@ -305,7 +307,7 @@ function afterProgress(line: string): string {
 }
 
 /** A `Trying` line opens a new invocation only when the previous one had got past connecting. */
-function inv0Started(inv: Inv | null): boolean {
+function attemptStartsNew(inv: Inv | null): boolean {
   return !!inv && (inv.done || inv.rec.httpStatus !== undefined);
 }
 

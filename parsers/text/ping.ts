@@ -8,6 +8,7 @@ import type { ClientErrorRecord, PingRecord } from '../../src/model/records/inde
 import { displayText } from '../../src/util/sanitize.js';
 import { isoFromEpoch } from '../../src/util/time.js';
 import type { LineParser, LineStatus, TextFormat, TextSink } from '../types.js';
+import { cleanDeep } from './client/clean.js';
 
 const LINUX_HEAD =
   /^PING (\S+?) ?\(([^)]+)\)(?: from \S+(?: \S+)?)? (?:\d+\(\d+\) bytes of data\.|\d+ data bytes)$/;
@@ -100,7 +101,7 @@ function finish(run: Run, file: string, out: TextSink): void {
   if (run.errors !== undefined) rec.errors = run.errors;
   if (run.from) rec.from = run.from;
   if (run.icmpError) rec.icmpError = run.icmpError;
-  out.record(rec);
+  out.record(cleanDeep(rec));
   if (transmitted === 0 || received >= transmitted) return;
   const code = run.unreachable > 0 ? 'unreachable' : received === 0 ? 'timeout' : 'loss';
   const why =
@@ -113,7 +114,7 @@ function finish(run: Run, file: string, out: TextSink): void {
     line: run.line,
     ts: run.ts,
     tool: 'ping',
-    target: run.target,
+    target: displayText(run.target),
     code,
     text: displayText(`${received}/${transmitted} echo replies from ${run.ip ?? run.target}; ${why}`),
   };
@@ -196,7 +197,7 @@ function create(ctx: { file: string }): LineParser {
           code,
           text: displayText(l),
         };
-        if (target) err.target = target;
+        if (target) err.target = displayText(target);
         out.record(err);
         return 'parsed';
       }

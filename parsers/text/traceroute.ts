@@ -7,6 +7,7 @@
 import type { ClientErrorRecord, TraceHopRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { LineParser, LineStatus, TextFormat, TextSink } from '../types.js';
+import { cleanDeep } from './client/clean.js';
 
 const UNIX_HEAD = /^traceroute6? to (\S+) \(([^)]+)\),? \d+ hops max/;
 const WIN_HEAD = /^Tracing route to (\S+)(?: \[([^\]]+)\])?(?: over a maximum of \d+ hops:?)?$/;
@@ -54,7 +55,7 @@ function finish(t: Trace | null, file: string, out: TextSink): void {
     code,
     text: displayText(text),
   };
-  if (t.target) err.target = t.target;
+  if (t.target) err.target = displayText(t.target);
   out.record(err);
 }
 
@@ -79,7 +80,7 @@ function create(ctx: { file: string }): LineParser {
   const emit = (r: TraceHopRecord, out: TextSink) => {
     r.timeout = r.ips.length === 0;
     if (r.ips.length) r.ip = r.ips[0];
-    out.record(r);
+    out.record(cleanDeep(r));
     if (t) t.last = r;
   };
   return {
@@ -116,7 +117,7 @@ function create(ctx: { file: string }): LineParser {
           line: lineNo,
           ts: null,
           tool: m[3] ? 'tracert' : 'traceroute',
-          target: m[1] ?? m[2] ?? m[3],
+          target: displayText(m[1] ?? m[2] ?? m[3]),
           code: 'unknown-host',
           text: displayText(l.trim()),
         });

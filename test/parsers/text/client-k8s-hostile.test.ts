@@ -31,6 +31,17 @@ const HOSTILE = [
   `  config.vm.network "private_network", ${'ip: '.repeat(N / 4)}`,
   `$ ${'curl '.repeat(N / 5)}`,
   `\u001b[31m* Connected to evil (192.0.2.1) port 443\u0007`,
+  // control characters inside fields each format captures
+  '* Host evil\u001b[2J.example:443 was resolved.',
+  '* Connected to evil\u001b[2J (192.0.2.1\u0007) port 443',
+  'PING evil\u001b[2J (192.0.2.1\u0007) 56(84) bytes of data.',
+  'From 192.0.2.1\u001b icmp_seq=1 Destination \u001b[2J Unreachable',
+  ' 2  evil\u001b[2J (192.0.2.1\u0007)  1.0 ms',
+  'traceroute to evil\u001b (192.0.2.9\u0007), 30 hops max, 60 byte packets',
+  ' 1  evil\u001b[2J (192.0.2.1\u0007)  1.0 ms',
+  'NAME   TYPE   CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE',
+  'ev\u001bil  LoadBalancer   10.0.0.1\u0007   <pending>   80/TCP   1d',
+  'certificate.cert-manager.io/ev\u001bil   True    x',
 ];
 
 describe('client/k8s formats on hostile input', () => {
