@@ -5,11 +5,14 @@
  * runTextFormat, and times `wc -l` and `grep -c 'TLS handshake error'` on the same
  * file in the same run. The file is deleted afterwards.
  *
- *   text bench: 200.0 MB, 1,160,427 lines (generated in 17.8 s)
- *                                         wall      lines/s     MB/s        cpu  MB/cpu-s   count
- *     forensic (traefik)                39.83 s       29,133      5.0    …
- *     wc -l                              0.12 s    9,467,739   1631.8    …
- *     grep -c 'TLS handshake error'      0.31 s    3,720,346    641.2    …
+ *   text bench: 1024.0 MB, 5,928,698 lines (generated in 231.6 s)
+ *                                        wall      lines/s     MB/s        cpu  MB/cpu-s   count
+ *     forensic (traefik)               339.23 s       17,477      3.0    33.27 s      30.8   5,928,698
+ *     wc -l                              6.87 s      862,722    149.0     0.31 s    3261.2   5,928,698
+ *     grep -c 'TLS handshake error'      9.96 s      595,294    102.8     0.57 s    1799.7   1,483,626
+ *     load average 25.1 23.1 21.3 on 2 CPUs
+ *
+ * (a shared 2-core machine under load 25: the CPU columns are the comparable figures).
  *
  * Run directly: `node dist/bench/text.js [sizeMB]`.
  */

@@ -288,8 +288,13 @@ function peel(s: string, p: number, st: LogState, pre: Prefix): number {
   return p;
 }
 
-/** True when s[i, j) is a container/task name (`[A-Za-z0-9_.@-]+`). */
+/**
+ * True when s[i, j) names a container or task the way docker prints it: a swarm
+ * task (`web_web.1.q6xk3x8c2x1p@node-1`, has `@`) or a compose replica (`web-1`,
+ * `web_1`: ends in a separator and digits). Plain words are not prefixes.
+ */
 function nameToken(s: string, i: number, j: number): boolean {
+  let at = false;
   for (let k = i; k < j; k++) {
     const c = s.charCodeAt(k);
     const ok =
@@ -301,8 +306,14 @@ function nameToken(s: string, i: number, j: number): boolean {
       c === 64 ||
       c === 45;
     if (!ok) return false;
+    if (c === 64) at = true;
   }
-  return j > i;
+  if (j <= i) return false;
+  if (at) return true;
+  let d = j;
+  while (d > i && isDigit(s.charCodeAt(d - 1))) d--;
+  const sep = s.charCodeAt(d - 1);
+  return d < j && d - 1 > i && (sep === 45 || sep === 95);
 }
 
 /** stern prefix `pod container ` at p: returns where the message starts, or -1. */

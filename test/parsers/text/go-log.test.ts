@@ -95,6 +95,11 @@ describe('go-log', () => {
     }
   });
 
+  it('does not take a plain `word | ` for a docker prefix', async () => {
+    const { records } = await parseString(goLog, 'status | ok');
+    expect(records[0]).toMatchObject({ type: 'log', message: 'status | ok', fields: {} });
+  });
+
   it('keeps stern pod and container in log fields', async () => {
     const { records } = await parseString(
       goLog,
