@@ -162,6 +162,8 @@ export class FlowTable implements TlsListener {
   private readonly alerts: number[] = [];
   private alertsN = 0;
   private readonly buckets = new Map<number, Flow>();
+  /** Flow of the previous TCP/UDP packet (lookup shortcut). */
+  private last: Flow | null = null;
   private live = 0;
   private lruHead: Flow | null = null;
   private lruTail: Flow | null = null;
@@ -346,26 +348,30 @@ export class FlowTable implements TlsListener {
   }
 
   private find(h: number, proto: number, ver: number): Flow | null {
+    // Consecutive packets usually belong to the same flow: try it before the Map.
+    const last = this.last;
+    if (last !== null && last.hash === h && this.same(last, proto, ver)) return last;
+    for (let f = this.buckets.get(h) ?? null; f; f = f.next) if (this.same(f, proto, ver)) return f;
+    return null;
+  }
+
+  private same(f: Flow, proto: number, ver: number): boolean {
     const ka = this.ka;
     const kb = this.kb;
-    for (let f = this.buckets.get(h) ?? null; f; f = f.next) {
-      if (
-        f.pa === this.kpa &&
-        f.pb === this.kpb &&
-        f.a0 === ka[0] &&
-        f.b0 === kb[0] &&
-        f.proto === proto &&
-        f.ipVersion === ver &&
-        f.a1 === ka[1] &&
-        f.a2 === ka[2] &&
-        f.a3 === ka[3] &&
-        f.b1 === kb[1] &&
-        f.b2 === kb[2] &&
-        f.b3 === kb[3]
-      )
-        return f;
-    }
-    return null;
+    return (
+      f.pa === this.kpa &&
+      f.pb === this.kpb &&
+      f.a0 === ka[0] &&
+      f.b0 === kb[0] &&
+      f.proto === proto &&
+      f.ipVersion === ver &&
+      f.a1 === ka[1] &&
+      f.a2 === ka[2] &&
+      f.a3 === ka[3] &&
+      f.b1 === kb[1] &&
+      f.b2 === kb[2] &&
+      f.b3 === kb[3]
+    );
   }
 
   private create(h: number, proto: number, ver: 4 | 6, packetNo: number): Flow {
@@ -424,6 +430,7 @@ export class FlowTable implements TlsListener {
       }
     }
     f.next = null;
+    if (this.last === f) this.last = null;
     if (f.lruPrev) f.lruPrev.lruNext = f.lruNext;
     else this.lruHead = f.lruNext;
     if (f.lruNext) f.lruNext.lruPrev = f.lruPrev;
@@ -496,6 +503,7 @@ export class FlowTable implements TlsListener {
     f.lastT = sec + nsec / 1e9;
     f.lastPacket = packetNo;
     this.flow = f;
+    this.last = f;
     this.flowDir = dir;
     const d = dir === 0 ? f.d0 : f.d1;
     d.packets++;

@@ -219,3 +219,34 @@ describe('TlsStream', () => {
     expect(recs).toEqual([]);
   });
 });
+
+describe('TlsStream fuzz', () => {
+  it('never throws and never reports more records than it could have seen', () => {
+    let seed = 12345;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const pieces = [CLIENT_HELLO, SERVER_HELLO_13, ALERT_BAD_RECORD_MAC, CCS, ENCRYPTED_ALERT, APPDATA_40];
+    let total = 0;
+    for (let iter = 0; iter < 300; iter++) {
+      // a plausible stream with random corruption, split at random points, with random gaps
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 8; i++) parts.push(pieces[Math.floor(rnd() * pieces.length)]);
+      const stream = Buffer.concat(parts);
+      for (let k = 0; k < 4; k++) stream[Math.floor(rnd() * stream.length)] = Math.floor(rnd() * 256);
+      const { s, recs } = setup();
+      let p = 0;
+      while (p < stream.length) {
+        const n = 1 + Math.floor(rnd() * 120);
+        if (rnd() < 0.1) s.gap(n);
+        else s.feed(stream, p, Math.min(n, stream.length - p));
+        p += n;
+      }
+      // every reported record needs at least its 5-byte header in the stream
+      expect(recs.length).toBeLessThanOrEqual(Math.floor(stream.length / 5));
+      total += recs.length;
+    }
+    expect(total).toBeGreaterThan(0);
+  });
+});
