@@ -219,8 +219,9 @@ export const goLog = defineLogFormat({
         '2024/05/01 10:00:00 http2: server: error reading preface from client 10.0.0.1:5000: read tcp 10.0.0.2:443->10.0.0.1:5000: i/o timeout',
         '2024/05/01 10:00:01 http: Accept error: accept tcp [::]:443: accept4: too many open files; retrying in 5ms',
         '2024/05/01 10:00:02 tls: failed to verify certificate: x509: certificate signed by unknown authority',
+        '2024/05/01 10:00:03 metrics: counted TLS handshake error from clients: 12',
       ].join('\n'),
-      records: [{ type: 'log' }, { type: 'log' }, { type: 'log' }],
+      records: [{ type: 'log' }, { type: 'log' }, { type: 'log' }, { type: 'log' }],
     },
   ],
 });

@@ -28,7 +28,7 @@ import { accessFromJson, isAccessJson, parseClf } from './access.js';
 import { beginLine, disp } from './display.js';
 import { MAX_FIELD, putField, scanLogfmt, trailingFields, unquote } from './kv.js';
 import { isDigit, isDigits, isoFromEpochNumber, type TsHit, TsReader } from './time.js';
-import { classifyTls, TLS_MARKER } from './tls.js';
+import { classifyTls, findTlsMarker, TLS_MARKER } from './tls.js';
 
 /** What a line turned out to be; sniffing weighs these per format. */
 export type LineKind =
@@ -231,7 +231,7 @@ export function parseLogLine(line: string, lineNo: number, st: LogState, out: Te
         return kind;
       }
     }
-    if (s.indexOf(TLS_MARKER, p) !== -1) return bareTls(s, p, lineNo, st, out, pre);
+    if (findTlsMarker(s, p) !== -1) return bareTls(s, p, lineNo, st, out, pre);
     return textLine(s, p, lineNo, st, out, pre);
   }
   return kind;
@@ -432,12 +432,12 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
     tsText = pre.tsText;
   }
   const m = e.message;
-  let at = m.indexOf(TLS_MARKER);
+  let at = findTlsMarker(m, 0);
   if (at !== -1) {
     // One record per handshake error; several in one message are joined entries.
     let n = 0;
     while (at !== -1) {
-      let next = m.indexOf(TLS_MARKER, at + TLS_MARKER.length);
+      let next = findTlsMarker(m, at + TLS_MARKER.length);
       if (++n >= MAX_ENTRIES) next = -1;
       let end = next === -1 ? m.length : next;
       if (next !== -1 && m.startsWith('http: ', next - 6)) end = next - 6;

@@ -12,6 +12,19 @@ import type { TlsCause } from '../../../src/model/records/logs.js';
 /** The text every entry contains (Go prefixes it with `http: `). */
 export const TLS_MARKER = 'TLS handshake error from ';
 
+/**
+ * Index of the next Go handshake-error marker in `s` from `from`: the marker right
+ * after `http: `, or at the very start of `s` (wrappers that drop the prefix); -1 if none.
+ */
+export function findTlsMarker(s: string, from: number): number {
+  let at = s.indexOf(TLS_MARKER, from);
+  while (at !== -1) {
+    if (at === 0 || (at >= 6 && s.startsWith('http: ', at - 6))) return at;
+    at = s.indexOf(TLS_MARKER, at + 1);
+  }
+  return -1;
+}
+
 /** What the Go error text says. */
 export interface TlsInfo {
   ip: string | null;
