@@ -95,13 +95,13 @@ describe.skipIf(!hasTmux)('TUI in tmux', () => {
       execFile('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }, () => res(null)),
     );
     expect(existsSync(join(ROOT, COMMAND[1]))).toBe(true);
-  });
+  }, 600_000);
   afterAll(() => {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('100x30: root cause → flow → search → filter → export → quit', async () => {
+  test('100x30: root cause → flow → search → filter → export → quit', { timeout: 300_000 }, async () => {
     const s = 'main';
     start(s, 100, 30);
     let pane = await waitFor(s, 'CHAIN', 'open');
@@ -172,7 +172,7 @@ describe.skipIf(!hasTmux)('TUI in tmux', () => {
     expect(pane).not.toContain('ROOT CAUSE');
   });
 
-  test('80x24 fits, follows a resize to 120x40 and back', async () => {
+  test('80x24 fits, follows a resize to 120x40 and back', { timeout: 300_000 }, async () => {
     const s = 'small';
     start(s, 80, 24);
     let pane = await waitFor(s, 'CHAIN', 'open-80x24');
@@ -200,7 +200,9 @@ describe.skipIf(!hasTmux)('TUI in tmux', () => {
     await waitFor(s, 'EXIT=0', 'quit-80x24');
   });
 
-  test('--no-color and NO_COLOR drop colours; SIGTERM restores the terminal', async () => {
+  test('--no-color and NO_COLOR drop colours; SIGTERM restores the terminal', {
+    timeout: 300_000,
+  }, async () => {
     start('colour', 100, 30);
     await waitFor('colour', 'CHAIN', 'colour');
     expect(hasColour(capture('colour', true))).toBe(true);
