@@ -80,6 +80,14 @@ export class FlowDir {
   /** Bytes skipped because they were not captured or lost (gaps). */
   gapBytes = 0;
   tls: TlsStream | null = null;
+  /** Previous packet of this direction (cross-interface duplicate detection). */
+  prevSeq = -1;
+  prevLen = -1;
+  prevFlags = -1;
+  prevIface: string | null = null;
+  prevT = 0;
+  /** Packets that were the previous one captured again on another interface. */
+  dupCaptures = 0;
 }
 
 /** One conversation (TCP stream in tshark's sense, or a UDP 5-tuple). */

@@ -537,6 +537,27 @@ export class FlowTable implements TlsListener {
 
   private tcp(f: Flow, d: FlowDir, dir: number, p: DecodedPacket, flags: number): void {
     const seq = p.seq >>> 0;
+    // The same segment seen again on another interface within 50 ms is one packet captured
+    // twice (`-i any` on a forwarding node, bridge + veth), not a retransmission.
+    const iface = this.cur.iface;
+    const wireLen = p.payloadWireLen;
+    const dup =
+      iface !== null &&
+      d.prevIface !== null &&
+      iface !== d.prevIface &&
+      d.prevSeq === seq &&
+      d.prevLen === wireLen &&
+      d.prevFlags === flags &&
+      f.lastT - d.prevT < 0.05;
+    d.prevSeq = seq;
+    d.prevLen = wireLen;
+    d.prevFlags = flags;
+    d.prevIface = iface;
+    d.prevT = f.lastT;
+    if (dup) {
+      d.dupCaptures++;
+      return;
+    }
     if (!d.baseSet) {
       d.baseSet = true;
       d.baseSeq = seq;

@@ -176,6 +176,26 @@ describe('FlowTable', () => {
     expect(done).toHaveLength(flows);
   });
 
+  it('does not count one packet captured on two interfaces as a retransmission', () => {
+    const { t, done } = doneFlows();
+    const p = new DecodedPacket();
+    const seen = (s: Seg, n: number, sec: number, nsec: number, iface: string) => {
+      fill(p, s);
+      t.packet(p, n, sec, nsec, 60, iface);
+    };
+    seen(c2s({ flags: SYN, seq: 100 }), 1, 1000, 0, 'eth1'); // in on eth1
+    seen(c2s({ flags: SYN, seq: 100 }), 2, 1000, 20_000, 'eth0'); // forwarded out eth0
+    seen(c2s({ flags: SYN, seq: 100 }), 3, 1001, 0, 'eth1'); // a real retransmission 1 s later
+    seen(c2s({ flags: SYN, seq: 100 }), 4, 1001, 20_000, 'eth0');
+    t.finish();
+    expect(done[0].d0.dupCaptures).toBe(2);
+    expect(done[0].d0.packets).toBe(4);
+    expect(toFlowSummary(done[0])).toMatchObject({
+      synRetransmits: 1,
+      interfaces: { toServer: ['eth1', 'eth0'] },
+    });
+  });
+
   it('counts data retransmissions (same seq and length again) and zero windows', () => {
     const { t, done } = doneFlows();
     const data = Buffer.alloc(100, 1);
