@@ -27,6 +27,7 @@ import type { Rule } from './engine/rule.js';
 import { buildTimeline } from './engine/timeline.js';
 import type { Analysis, FileCoverage, Finding, FlowSummary } from './model/analysis.js';
 import type { IssueRecord } from './model/records/index.js';
+import { type CaptureSource, type ExportedFlow, exportEvidence } from './report/evidence-export.js';
 import { isoShift } from './util/time.js';
 
 /** Options of `forensic analyze`. */
@@ -52,6 +53,10 @@ export interface AnalyzeOptions {
   }) => void;
   /** Rules to run (default: the rule table). */
   rules?: readonly Rule[];
+  /** Write the packets of the cited flows as one pcapng per flow into this directory. */
+  exportEvidence?: string;
+  /** Told what the evidence export wrote. */
+  onEvidenceExported?: (flows: ExportedFlow[]) => void;
 }
 
 /** Thrown for a bundle that cannot be analysed at all (exit code 2). */
@@ -343,33 +348,49 @@ async function analyzeDir(
   if (opts.since) timeline = timeline.filter((t) => (t.until ?? t.ts) >= (opts.since as string));
   if (opts.until) timeline = timeline.filter((t) => t.ts <= (opts.until as string));
 
-  const tsAll = [...captures.flatMap((c) => [c.firstTs, c.lastTs]), ...timeline.map((t) => t.ts)]
-    .filter((t): t is string => !!t)
-    .sort();
-  return {
-    schemaVersion: 1,
-    generatedBy: VERSION,
-    bundle: {
-      path: display,
-      nodes: buildNodes(nodeStates, records),
-      files: allResults.map(({ a, r }) => ({
-        path: a.file.rel,
-        format: r.format,
-        node: a.node,
-        records: r.counts.parsed,
-        issues: r.counts.issues,
-      })),
-      timeRange: tsAll.length ? { first: tsAll[0], last: tsAll[tsAll.length - 1] } : null,
-      clockSkew: skew,
-    },
-    findings: shownFindings,
-    rootCause,
-    timeline,
-    flows: [...flows]
-      .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.id.localeCompare(y.id)))
-      .filter((f) => !opts.node || f.node === opts.node),
-    coverage: { files: coverage },
-  };
+  const analysis = assemble();
+  if (opts.exportEvidence) {
+    const sources = new Map<string, CaptureSource>(
+      capTasks.map((t) => [
+        t.file.rel,
+        { abs: t.file.abs, rel: t.file.rel, node: t.node, iface: t.iface, ifindexNames: t.task.ifindexNames },
+      ]),
+    );
+    const out = await exportEvidence(analysis, merged.sources, sources, opts.exportEvidence);
+    opts.onEvidenceExported?.(out);
+  }
+  return analysis;
+
+  function assemble(): Analysis {
+    const tsAll = [...captures.flatMap((c) => [c.firstTs, c.lastTs]), ...timeline.map((t) => t.ts)]
+      .filter((t): t is string => !!t)
+      .sort();
+    return {
+      schemaVersion: 1,
+      generatedBy: VERSION,
+      bundle: {
+        path: display,
+        nodes: buildNodes(nodeStates, records),
+        files: allResults.map(({ a, r }) => ({
+          path: a.file.rel,
+          format: r.format,
+          node: a.node,
+          records: r.counts.parsed,
+          issues: r.counts.issues,
+        })),
+        timeRange: tsAll.length ? { first: tsAll[0], last: tsAll[tsAll.length - 1] } : null,
+        ...(manifest?.service ? { service: manifest.service } : {}),
+        clockSkew: skew,
+      },
+      findings: shownFindings,
+      rootCause,
+      timeline,
+      flows: [...flows]
+        .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.id.localeCompare(y.id)))
+        .filter((f) => !opts.node || f.node === opts.node),
+      coverage: { files: coverage },
+    };
+  }
 }
 
 function fileCoverage(path: string, node: string | undefined, r: ParseTaskResult): FileCoverage {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { analyzeBundle, BundleError } from '../analyze.js';
 import { type Analysis, SEVERITY_RANK, Severity } from '../model/analysis.js';
 import { reportRenderers } from '../report/index.js';
+import { redactAnalysis } from '../report/redact.js';
 import { parseIsoLike } from '../util/time.js';
 import { Progress } from './progress.js';
 
@@ -20,6 +21,11 @@ Options:
   --tz ZONE         time zone for timestamps without one (default: manifest, else UTC)
   --manifest FILE   use FILE instead of the bundle's forensic.yaml/forensic.json
   --fail-on SEV     exit 1 when a finding is at or above SEV (info|low|medium|high|critical)
+  --redact          replace IPs, MACs, host and SNI names with consistent pseudonyms in every output
+  --redact-map FILE where to write the pseudonym mapping (default: OUT.redaction.json or
+                    ./forensic-redaction.json); keep it out of the ticket
+  --export-evidence DIR
+                    write the packets of the flows the findings cite, one pcapng per flow
   --workers N       parser threads (default: one per core; 0 = in-process)
   --quiet           no progress bar on stderr
   --no-color        no colours (also honoured: NO_COLOR)
@@ -48,6 +54,9 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
       tz: { type: 'string' },
       manifest: { type: 'string' },
       'fail-on': { type: 'string' },
+      redact: { type: 'boolean' },
+      'redact-map': { type: 'string' },
+      'export-evidence': { type: 'string' },
       workers: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-color': { type: 'boolean' },
@@ -103,6 +112,11 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
       node: values.node,
       workers,
       onProgress: progress ? (p) => progress.update(p) : undefined,
+      exportEvidence: values['export-evidence'],
+      onEvidenceExported: (flows) =>
+        process.stderr.write(
+          `forensic: exported ${flows.length} flow(s), ${flows.reduce((n, f) => n + f.packets, 0)} packet(s) to ${values['export-evidence']}\n`,
+        ),
     });
   } catch (e) {
     progress?.done();
@@ -113,6 +127,14 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
     throw e;
   }
   progress?.done();
+  if (values.redact) {
+    const r = redactAnalysis(analysis);
+    analysis = r.analysis;
+    const mapFile =
+      values['redact-map'] ?? (values.out ? `${values.out}.redaction.json` : 'forensic-redaction.json');
+    await writeFile(mapFile, `${JSON.stringify(r.map, null, 2)}\n`, { mode: 0o600 });
+    process.stderr.write(`forensic: redacted; pseudonym mapping written to ${mapFile} (do not attach it)\n`);
+  }
   if (format === 'tui') {
     const { runTui } = await import('../tui/index.js');
     await runTui(analysis, {

@@ -200,6 +200,14 @@ export const Analysis = z.object({
       }),
     ),
     timeRange: z.object({ first: IsoTs, last: IsoTs }).nullable().optional(),
+    /** The service under investigation, from the manifest. */
+    service: z
+      .object({
+        vip: z.string().optional(),
+        port: z.number().int().optional(),
+        hostname: z.string().optional(),
+      })
+      .optional(),
     clockSkew: z
       .array(z.object({ node: z.string(), source: z.string(), offsetSeconds: z.number(), basis: z.string() }))
       .optional(),
