@@ -22,7 +22,9 @@ const tshark = (() => {
   }
 })();
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const half = (id: string, p: Partial<FlowSummary>): FlowSummary => ({
   id,

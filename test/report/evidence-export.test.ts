@@ -18,7 +18,9 @@ const tshark = (() => {
 })();
 if (!tshark) console.warn('evidence export: tshark missing, read-back checks skipped');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('evidence export', () => {
   it('writes the cited flows, with interface blocks, readable by tshark', async () => {
