@@ -103,7 +103,7 @@ export class FakeStdin extends EventEmitter {
     return d;
   };
   setEncoding() {}
-  setRawMode() {}
+  setRawMode(_raw?: boolean) {}
   resume() {}
   pause() {}
   ref() {}
