@@ -8,8 +8,12 @@ import { resolve } from 'node:path';
 export default function setup(): void {
   const root = resolve(import.meta.dirname, '..');
   if (process.env.FORENSIC_SKIP_BUILD) return;
-  execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
 }

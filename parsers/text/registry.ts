@@ -6,26 +6,26 @@ import type { TextFormat } from '../types.js';
 
 // -- logs (traefik, go-log, access-log) --
 import { accessLog } from './access-log.js';
-import { goLog } from './go-log.js';
-import { traefik } from './traefik.js';
 // -- network state (ip-route, ip-rule, ip-addr, ip-link, ip-neigh, route-n, arp, arping) --
 import { arp } from './arp.js';
 import { arping } from './arping.js';
+// -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
+import { certManager } from './cert-manager.js';
+// -- client output (ping, curl, traceroute) --
+import { curl } from './curl.js';
+import { goLog } from './go-log.js';
 import { ipAddr } from './ip-addr.js';
 import { ipJson } from './ip-json.js';
 import { ipLink } from './ip-link.js';
 import { ipNeigh } from './ip-neigh.js';
 import { ipRoute } from './ip-route.js';
 import { ipRule } from './ip-rule.js';
-import { routeN } from './route-n.js';
-// -- client output (ping, curl, traceroute) --
-import { curl } from './curl.js';
-import { ping } from './ping.js';
-import { traceroute } from './traceroute.js';
-// -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
-import { certManager } from './cert-manager.js';
 import { kubectl } from './kubectl.js';
 import { metallb } from './metallb.js';
+import { ping } from './ping.js';
+import { routeN } from './route-n.js';
+import { traceroute } from './traceroute.js';
+import { traefik } from './traefik.js';
 import { vagrantfile } from './vagrantfile.js';
 
 const formats: TextFormat[] = [

@@ -47,7 +47,7 @@ export function estimateClockSkew(
     )
       continue;
     const cands = flowsByClient.get(`${r.node}|${rec.client.ip}|${rec.client.port}`);
-    if (!cands || cands.length !== 1) continue; // ambiguous or absent: never guessed
+    if (cands?.length !== 1) continue; // ambiguous or absent: never guessed
     const k = `${r.node}|${r.file}`;
     const l = diffs.get(k) ?? [];
     l.push(isoDiffSeconds(cands[0].last, rec.ts));

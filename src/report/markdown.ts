@@ -66,7 +66,7 @@ export function renderMarkdown(a: Analysis): string {
     '',
   );
 
-  if (rc && rc.chain.length) {
+  if (rc?.chain.length) {
     L.push('## How we got there (symptom → cause)', '');
     rc.chain.forEach((id, i) => {
       const f = byId.get(id);

@@ -73,7 +73,7 @@ export class Redactor {
 
   private ipv6(text: string): string {
     const a = parseAddr(text);
-    if (!a || a.family !== 6) return text;
+    if (a?.family !== 6) return text;
     if (a.value <= 1n) return text; // :: and ::1
     const canon = formatAddr(a);
     const done = this.map.ips[canon];

@@ -84,7 +84,9 @@ describe.skipIf(!!skipReason)('route simulation vs the kernel', () => {
       ...(await parse(ip('-6', 'route', 'show', 'table', 'all'))),
     ].filter((r): r is RouteRecord => r.type === 'route');
     const rules = (await parse(ip('rule', 'show'))).filter((r): r is RuleRecord => r.type === 'rule');
-    const addresses = (await parse(ip('-j', 'addr', 'show'))).filter((r): r is AddressRecord => r.type === 'address');
+    const addresses = (await parse(ip('-j', 'addr', 'show'))).filter(
+      (r): r is AddressRecord => r.type === 'address',
+    );
     expect(routes.length).toBeGreaterThan(10);
     expect(rules.length).toBeGreaterThanOrEqual(5);
     expect(addresses.length).toBeGreaterThanOrEqual(5);
@@ -112,7 +114,9 @@ describe.skipIf(!!skipReason)('route simulation vs the kernel', () => {
     const ours = router.get({ dst: q.dst, src: q.src, fwmark: q.mark });
     if (kernelErr) {
       // The kernel refuses: prohibit → Permission denied, unreachable → No route to host/Network unreachable.
-      expect(['prohibit', 'unreachable', 'blackhole', 'none'], `${ours.type} vs ${kernelErr}`).toContain(ours.type);
+      expect(['prohibit', 'unreachable', 'blackhole', 'none'], `${ours.type} vs ${kernelErr}`).toContain(
+        ours.type,
+      );
       return;
     }
     expect(kernel).not.toBeNull();
