@@ -4,14 +4,10 @@
  */
 import type { TextFormat } from '../types.js';
 
-// -- logs (traefik, go-log, access-log) --
 import { accessLog } from './access-log.js';
-// -- network state (ip-route, ip-rule, ip-addr, ip-link, ip-neigh, route-n, arp, arping) --
 import { arp } from './arp.js';
 import { arping } from './arping.js';
-// -- kubernetes and friends (kubectl, metallb, cert-manager, vagrantfile) --
 import { certManager } from './cert-manager.js';
-// -- client output (ping, curl, traceroute) --
 import { curl } from './curl.js';
 import { goLog } from './go-log.js';
 import { ipAddr } from './ip-addr.js';
