@@ -124,8 +124,11 @@ if [ "$CAPTURE" = 1 ]; then
     log "reproduce the problem now (Ctrl-C ends the capture early)"
     # Background jobs of a non-interactive shell ignore SIGINT: stop the capture with TERM.
     trap 'kill -TERM "$pid" 2>/dev/null' INT
+    # dumpcap stops itself (-a duration); give it time to start and finish on its own.
+    limit=$DURATION
+    [ "$capture_tool" = dumpcap ] && limit=$((DURATION + 10))
     t=0
-    while [ "$t" -lt "$DURATION" ] && kill -0 "$pid" 2>/dev/null; do
+    while [ "$t" -lt "$limit" ] && kill -0 "$pid" 2>/dev/null; do
       sleep 1; t=$((t + 1))
       size=$(wc -c <"$dir/$capture_file" 2>/dev/null || echo 0)
       if [ "$size" -ge $((MAX_MB * 1000000)) ]; then log "size limit reached"; break; fi

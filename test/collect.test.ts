@@ -407,9 +407,15 @@ describe.skipIf(!avail.ok)('collect script in a lab namespace', () => {
         encoding: 'utf8',
       });
       expect([0, 1], r.stderr).toContain(r.status);
-      const a = JSON.parse(r.stdout) as { bundle: { files: Array<{ path: string; format: string | null }> } };
+      const a = JSON.parse(r.stdout) as {
+        bundle: { files: Array<{ path: string; format: string | null }> };
+        coverage?: unknown;
+      };
       const unknown = a.bundle.files.filter((f) => !f.format && !f.path.endsWith('forensic.json'));
-      expect(unknown).toEqual([]);
+      expect(
+        unknown.map((f) => JSON.stringify(f)),
+        JSON.stringify(a.coverage ?? null),
+      ).toEqual([]);
     },
   );
 });

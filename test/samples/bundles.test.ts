@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../samples/lab/scenarios.js';
 import { parseManifest } from '../../src/bundle/manifest.js';
 import {
@@ -44,6 +44,10 @@ const analyzer = analyzerCli();
 if (!analyzer.ok) console.warn(`sample bundles: analyzer checks skipped: ${analyzer.reason}`);
 
 describe('sample bundles', () => {
+  // These tests block on tshark/analyzer subprocesses; yield to the event loop between
+  // them so vitest's worker RPC is not starved.
+  beforeEach(() => new Promise<void>((r) => setImmediate(r)));
+
   it('there is one bundle per lab scenario and nothing else', () => {
     const dirs = readdirSync(SAMPLES, { withFileTypes: true })
       .filter((d) => d.isDirectory() && d.name !== 'lab')
