@@ -51,7 +51,7 @@ function tcp(
   dport: number,
   flags: number,
   seq: number,
-  payload = Buffer.alloc(0),
+  payload: Buffer = Buffer.alloc(0),
 ): Buffer {
   return Buffer.concat([
     hex(`
@@ -83,15 +83,14 @@ function write(name: string, packets: Pkt[]): string {
   const path = join(tmp, name);
   const w = PcapngWriter.toFile(path);
   const i = w.addInterface({ name: 'eth0', linktype: 1 });
-  packets.forEach((p, n) =>
+  for (const [n, p] of packets.entries())
     w.writePacket(
       i,
       1_700_000_000 + n,
       0,
       p.caplen ? p.frame.subarray(0, p.caplen) : p.frame,
       p.frame.length,
-    ),
-  );
+    );
   w.close();
   return path;
 }
