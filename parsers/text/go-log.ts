@@ -139,11 +139,12 @@ export const goLog = defineLogFormat({
       ],
     },
     {
-      note: 'klog (kube-apiserver style); year from an earlier absolute timestamp',
+      note: 'klog (kube-apiserver style), klog structured and logr pairs; year from an earlier absolute timestamp',
       input: [
         '2024/05/01 09:59:59 starting',
         'I0501 10:00:00.123456       1 log.go:184] http: TLS handshake error from 10.0.2.15:36000: remote error: tls: bad certificate',
         'E0501 10:00:01.000001   12345 controller.go:114] "Failed to sync" err="timeout" key="default/web"',
+        'I0501 10:00:02.000000       1 sync.go:42] "msg"="syncing item" "key"="default/web" "attempt"=2',
       ].join('\n'),
       records: [
         { type: 'log', message: 'starting' },
@@ -160,6 +161,12 @@ export const goLog = defineLogFormat({
           level: 'error',
           message: 'Failed to sync',
           fields: { caller: 'controller.go:114', err: 'timeout', key: 'default/web' },
+        },
+        {
+          type: 'log',
+          level: 'info',
+          message: 'syncing item',
+          fields: { caller: 'sync.go:42', key: 'default/web', attempt: '2' },
         },
       ],
     },

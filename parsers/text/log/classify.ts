@@ -617,10 +617,12 @@ function klogLine(
   putField(fields, 'caller', k.caller);
   let message: string;
   if (s.charCodeAt(k.msg) === 34) {
-    let q = k.msg + 1;
-    while (q < s.length && s.charCodeAt(q) !== 34) q += s.charCodeAt(q) === 92 ? 2 : 1;
-    message = unquote(s.slice(k.msg + 1, Math.min(q, s.length)));
-    if (q + 1 < s.length) trailingFields(s, q + 1, s.length, fields);
+    const q = quotedEnd(s, k.msg);
+    if (s.charCodeAt(q + 1) === 61 /* = */) message = logrPairs(s, k.msg, fields);
+    else {
+      message = unquote(s.slice(k.msg + 1, Math.min(q, s.length)));
+      if (q + 1 < s.length) trailingFields(s, q + 1, s.length, fields);
+    }
   } else message = s.slice(k.msg);
   emit(
     {
@@ -638,6 +640,41 @@ function klogLine(
     pre,
   );
   return 'klog';
+}
+
+/** Index of the quote closing the `"…"` string at `i` (backslash escapes honoured), or s.length. */
+function quotedEnd(s: string, i: number): number {
+  let q = i + 1;
+  while (q < s.length && s.charCodeAt(q) !== 34) q += s.charCodeAt(q) === 92 ? 2 : 1;
+  return Math.min(q, s.length);
+}
+
+/** logr via klog: `"msg"="syncing item" "key"="default/web" "n"=3`; returns msg, the rest go to fields. */
+function logrPairs(s: string, i: number, fields: Record<string, unknown>): string {
+  let message = '';
+  let p = i;
+  while (p < s.length && s.charCodeAt(p) === 34) {
+    const kq = quotedEnd(s, p);
+    if (s.charCodeAt(kq + 1) !== 61) break;
+    const key = unquote(s.slice(p + 1, kq));
+    let v = kq + 2;
+    let value: string;
+    if (s.charCodeAt(v) === 34) {
+      const vq = quotedEnd(s, v);
+      value = unquote(s.slice(v + 1, vq));
+      v = vq + 1;
+    } else {
+      let e = s.indexOf(' ', v);
+      if (e === -1) e = s.length;
+      value = s.slice(v, e);
+      v = e;
+    }
+    if (key === 'msg' && message === '') message = value;
+    else putField(fields, key, value);
+    p = v;
+    while (s.charCodeAt(p) === 32) p++;
+  }
+  return message;
 }
 
 /** logrus text (Traefik v1/v2): `time="…" level=debug msg="…" key=value`; a repeated `time=` starts a new entry. */

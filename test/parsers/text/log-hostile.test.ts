@@ -40,6 +40,8 @@ const ADVERSARIAL: Array<[string, string]> = [
   ['carriage returns', fill('', 'x\r')],
   ['ANSI soup', fill('', '\x1b[31m\x1b]0;t\x07')],
   ['klog headers', fill('', 'I0501 10:00:00.000000 1 a.go:1] ')],
+  ['logr pairs', fill('I0501 10:00:00.000000 1 a.go:1] ', '"k"="v" ')],
+  ['logr open quote', fill('I0501 10:00:00.000000 1 a.go:1] "msg"="', '\\"')],
   ['spaces', ' '.repeat(MiB - 1)],
 ];
 
