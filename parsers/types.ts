@@ -72,6 +72,8 @@ export interface TextFormat {
   sniff(lines: readonly string[], name: string): number;
   /** Start parsing one file. */
   create(ctx: ParseContext): LineParser;
+  /** Longest line kept whole, in bytes (default 1 MiB); document formats (compact JSON) raise it. */
+  maxLineBytes?: number;
   /** Samples run by test/parsers/text/samples.test.ts. Every format has some. */
   samples: readonly FormatSample[];
 }

@@ -595,5 +595,6 @@ export const ipJson: TextFormat = {
   title: 'iproute2 JSON (`ip -j route|addr|link|neigh|rule`, also `-p`)',
   sniff: (lines) => sniffJson(lines),
   create: (ctx) => new IpJsonParser(ctx),
+  maxLineBytes: 64 << 20,
   samples,
 };

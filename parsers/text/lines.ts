@@ -42,9 +42,13 @@ export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readab
  * Call `onLine` for every line of the stream. `\n` and `\r\n` end lines; a final
  * line without newline is delivered too. Returns the number of lines.
  */
-export async function forEachLine(stream: Readable, onLine: (l: Line) => void): Promise<number> {
+export async function forEachLine(
+  stream: Readable,
+  onLine: (l: Line) => void,
+  maxLine: number = MAX_LINE_BYTES,
+): Promise<number> {
   const decoder = new TextDecoder('utf-8');
-  let carry: Buffer | null = null; // kept bytes of an unfinished line (at most MAX_LINE_BYTES)
+  let carry: Buffer | null = null; // kept bytes of an unfinished line (at most maxLine)
   let carryTotal = 0; // bytes the unfinished line has so far, kept or not
   let lineNo = 0;
   let offset = 0; // offset of the current line start
@@ -55,16 +59,15 @@ export async function forEachLine(stream: Readable, onLine: (l: Line) => void): 
     onLine({
       text: decoder.decode(bytes.subarray(0, end)),
       lineNo,
-      truncated: total > MAX_LINE_BYTES,
+      truncated: total > maxLine,
       offset,
     });
     offset += total + 1;
   };
   const append = (part: Buffer) => {
     carryTotal += part.length;
-    if (!carry) carry = Buffer.from(part.subarray(0, MAX_LINE_BYTES));
-    else if (carry.length < MAX_LINE_BYTES)
-      carry = Buffer.concat([carry, part.subarray(0, MAX_LINE_BYTES - carry.length)]);
+    if (!carry) carry = Buffer.from(part.subarray(0, maxLine));
+    else if (carry.length < maxLine) carry = Buffer.concat([carry, part.subarray(0, maxLine - carry.length)]);
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let start = 0;
@@ -77,7 +80,7 @@ export async function forEachLine(stream: Readable, onLine: (l: Line) => void): 
         carryTotal = 0;
       } else {
         const len = nl - start;
-        emit(chunk.subarray(start, Math.min(nl, start + MAX_LINE_BYTES)), len);
+        emit(chunk.subarray(start, Math.min(nl, start + maxLine)), len);
       }
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);

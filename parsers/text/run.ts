@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { AnyRecord, IssueRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { Counts, ParseContext, TextFormat, TextSink } from '../types.js';
-import { forEachLine } from './lines.js';
+import { forEachLine, MAX_LINE_BYTES } from './lines.js';
 
 /** Result of parsing one text file. */
 export interface TextParseResult extends Counts {
@@ -34,24 +34,28 @@ export async function runTextFormat(
   const parser = format.create(ctx);
   let lines = 0;
   try {
-    lines = await forEachLine(stream, (l) => {
-      if (l.truncated) {
-        sink.issue(
-          l.lineNo,
-          'line-too-long',
-          `line longer than 1 MiB at byte ${l.offset}; only the first 1 MiB was read`,
-        );
-      }
-      let status: ReturnType<typeof parser.line>;
-      try {
-        status = parser.line(l.text, l.lineNo, sink);
-      } catch (e) {
-        // A parser bug must not lose the rest of the file; it is reported like bad input.
-        sink.issue(l.lineNo, 'parser-error', `${format.id} parser failed: ${(e as Error).message}`);
-        status = 'issue';
-      }
-      counts[status === 'parsed' ? 'parsed' : status === 'skipped' ? 'skipped' : 'issues']++;
-    });
+    lines = await forEachLine(
+      stream,
+      (l) => {
+        if (l.truncated) {
+          sink.issue(
+            l.lineNo,
+            'line-too-long',
+            `line longer than 1 MiB at byte ${l.offset}; only the first 1 MiB was read`,
+          );
+        }
+        let status: ReturnType<typeof parser.line>;
+        try {
+          status = parser.line(l.text, l.lineNo, sink);
+        } catch (e) {
+          // A parser bug must not lose the rest of the file; it is reported like bad input.
+          sink.issue(l.lineNo, 'parser-error', `${format.id} parser failed: ${(e as Error).message}`);
+          status = 'issue';
+        }
+        counts[status === 'parsed' ? 'parsed' : status === 'skipped' ? 'skipped' : 'issues']++;
+      },
+      format.maxLineBytes,
+    );
     const fix = parser.end?.(sink);
     if (fix) Object.assign(counts, fix);
   } catch (e) {

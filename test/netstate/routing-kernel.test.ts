@@ -1,6 +1,6 @@
 /**
  * Route simulation checked against a real kernel: a throwaway network namespace
- * gets dummy interfaces, policy rules, metrics, multipath, blackhole/unreachable
+ * gets veth interfaces (peers kept inside it), policy rules, metrics, multipath, blackhole/unreachable
  * routes and a second table; its dumps are parsed with our own parsers and every
  * query is compared with `ip -j route get` answered by the kernel.
  * No packet is sent. Skipped when not root or `ip netns` is unavailable.
@@ -29,16 +29,18 @@ if (skipReason) console.warn(`routing-kernel tests skipped: ${skipReason}`);
 const ip = (...args: string[]) => execFileSync('ip', ['-n', NS, ...args], { encoding: 'utf8' });
 
 const SETUP = [
-  'link add eth0 type dummy',
-  'link add eth1 type dummy',
+  'link add eth0 type veth peer name eth0p',
+  'link add eth1 type veth peer name eth1p',
   'link set lo up',
+  'link set eth0p up',
+  'link set eth1p up',
   'link set eth0 up',
   'link set eth1 up',
   'addr add 198.51.100.15/24 dev eth0',
   'addr add 192.0.2.10/24 dev eth1',
   'addr add 192.0.2.240/32 dev eth1',
-  'addr add 2001:db8:1::10/64 dev eth1',
-  'addr add 2001:db8:2::15/64 dev eth0',
+  'addr add 2001:db8:1::10/64 dev eth1 nodad',
+  'addr add 2001:db8:2::15/64 dev eth0 nodad',
   'route add default via 198.51.100.1 dev eth0 metric 100',
   'route add default via 192.0.2.1 dev eth1 metric 200',
   'route add 203.0.113.0/25 via 192.0.2.1 dev eth1',
@@ -63,6 +65,9 @@ const QUERIES: Array<{ dst: string; src?: string; mark?: number }> = [
   { dst: '192.0.2.77' },
   { dst: '198.51.100.20', src: '192.0.2.240' },
   { dst: '203.0.113.130' },
+  { dst: '203.0.113.200' },
+  { dst: '100.64.1.1' },
+  { dst: '198.51.100.77' },
   { dst: '192.0.2.240' },
   { dst: '2001:db8:99::5' },
   { dst: '2001:db8:1::77' },

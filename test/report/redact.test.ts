@@ -18,7 +18,7 @@ describe('redaction', () => {
     const a = r.text(
       'from 192.0.2.10 via 192.0.2.1 to 203.0.113.50; again 192.0.2.10 lladdr 02:00:00:00:0a:01',
     );
-    const [x, gw, other, again] = a.match(IPV4) ?? [];
+    const [x, gw, other, again] = (a.match(IPV4) ?? []) as string[];
     expect(x).toBe(again);
     expect(x.split('.').slice(0, 3)).toEqual(gw.split('.').slice(0, 3));
     expect(gw.endsWith('.1')).toBe(true);
