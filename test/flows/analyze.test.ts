@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, notable } from '../../src/flows/analyze.js';
 import { FlowSummary } from '../../src/model/analysis.js';
-import { CORPUS_SKIP, corpusAvailable, corpusFile } from '../helpers/corpus.js';
+import { IsoTs } from '../../src/model/records/base.js';
+import { CORPUS_SKIP, corpusAvailable, corpusFile, manifest } from '../helpers/corpus.js';
 
 describe.skipIf(!corpusAvailable)('analyzeCapture', () => {
   it('summarises TLS flows with SNI, version and alerts, and valid FlowSummary objects', async () => {
@@ -74,6 +75,20 @@ describe.skipIf(!corpusAvailable)('analyzeCapture', () => {
     expect(all.summary.flowsEvicted).toBe(0);
     // evicted flows come back as new flows when they send again
     expect(r.summary.flows).toBeGreaterThanOrEqual(all.summary.flows);
+  });
+});
+
+describe.skipIf(!corpusAvailable)('analyzeCapture on every corpus file', () => {
+  it.each(manifest().map((r) => r.file))('%s: valid FlowSummary objects and events', async (file) => {
+    const r = await analyzeCapture(corpusFile(file), { file });
+    for (const f of r.flows) {
+      const res = FlowSummary.safeParse(f);
+      expect(res.success, `${f.id}: ${res.error?.message}`).toBe(true);
+    }
+    for (const e of r.events) expect(IsoTs.safeParse(e.ts).success, e.ts).toBe(true);
+    expect(r.summary.tcp + r.summary.udp + r.summary.icmp + r.summary.arp + r.summary.other).toBe(
+      r.summary.packets,
+    );
   });
 });
 
