@@ -76,8 +76,8 @@ describe('HTML report', () => {
             /Root cause: node1 routes replies from 192\.0\.2\.240/,
           );
           // Nothing overflows the viewport horizontally.
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - window.innerWidth,
+          const overflow = Number(
+            await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
           );
           expect(overflow).toBeLessThanOrEqual(0);
           // Filters work offline: unticking L7 hides the L7 findings.
