@@ -124,7 +124,10 @@ function Header({ s, sources }: { s: TuiState; sources: Sources }) {
   const verdict = rc
     ? `ROOT CAUSE ${root?.rule ?? rc.finding}${root?.node ? ` on ${root.node}` : ''} · ${Math.round(rc.confidence * 100)}%${root ? ` · ${root.layer} ${root.severity}` : ''} │ ${root?.title ?? rc.summary}`
     : `NO ROOT CAUSE · ${m.a.findings.length} finding(s)`;
-  const bar = cell(` forensic │ ${safe(verdict)}`, w - 1);
+  // Drop the finding title rather than show a stub of it.
+  const full = ` forensic │ ${safe(verdict)}`;
+  const cut = full.lastIndexOf(' │ ');
+  const bar = cell(full.length > w - 1 && cut > 0 && w - 1 - cut < 16 ? full.slice(0, cut) : full, w - 1);
   const tabs: Seg[] = [{ t: ' ' }];
   for (const t of TABS) {
     const on = s.view === t.id || (s.view === 'flow' && t.id === 'flows');

@@ -14,7 +14,7 @@ import { type Filter, matcher } from '../filter.js';
 import type { TuiModel } from '../model.js';
 import { arraySource, type Row, type RowSource } from '../rows.js';
 import { findingDetail, heading, type ViewEnv } from './common.js';
-import { findingLine } from './root-cause.js';
+import { findingLine, ruleWidth } from './root-cause.js';
 
 const ORDER: { layer: Layer; name: string }[] = [
   { layer: 'L7', name: 'application' },
@@ -35,6 +35,7 @@ export function findingsView(
   const rows: Row[] = [];
   const rootId = m.a.rootCause?.finding;
   const inChain = new Set(m.a.rootCause?.chain ?? []);
+  const ruleW = ruleWidth(m);
   for (const g of ORDER) {
     const fs = m.a.findings
       .filter((f) => f.layer === g.layer && match({ ...f, text: `${f.rule} ${f.title} ${f.summary}` }))
@@ -44,7 +45,13 @@ export function findingsView(
     for (const f of fs) {
       const open = expanded.has(`link:${f.id}`);
       rows.push(
-        findingLine(f, open, env, f.id === rootId ? ' ◀ root cause' : inChain.has(f.id) ? ' ◀ chain' : ''),
+        findingLine(
+          f,
+          open,
+          env,
+          f.id === rootId ? ' ◀ root cause' : inChain.has(f.id) ? ' ◀ chain' : '',
+          ruleW,
+        ),
       );
       if (open) rows.push(...findingDetail(f, 7, env));
     }

@@ -33,8 +33,7 @@ import {
 export const linkKey = (f: Finding): string => `link:${f.id}`;
 
 /** One finding as a table line: `▸ L3    CRIT  rule  title`. */
-export function findingLine(f: Finding, open: boolean, env: ViewEnv, suffix = ''): Row {
-  const ruleW = Math.min(26, Math.max(14, Math.floor(env.width / 4)));
+export function findingLine(f: Finding, open: boolean, env: ViewEnv, suffix = '', ruleW = 24): Row {
   const titleW = env.width - 3 - 7 - 6 - ruleW - 1 - suffix.length - 1;
   return {
     segs: [
@@ -50,6 +49,11 @@ export function findingLine(f: Finding, open: boolean, env: ViewEnv, suffix = ''
     toggle: `link:${f.id}`,
     jump: f.evidence[0] ? { ts: f.evidence[0].ts, ref: refOf(f.evidence[0]) } : undefined,
   };
+}
+
+/** Width of the rule column: the longest rule id, 12..26. */
+export function ruleWidth(m: TuiModel): number {
+  return Math.min(26, Math.max(12, ...m.a.findings.map((f) => f.rule.length))) + 1;
 }
 
 /** Build the root-cause rows. */
@@ -89,9 +93,10 @@ export function rootCauseView(m: TuiModel, expanded: ReadonlySet<string>, env: V
   rows.push(BLANK);
   rows.push(heading('CHAIN', env, 'symptom → cause · Enter expands a link into its evidence'));
   const chain = m.chain();
+  const ruleW = ruleWidth(m);
   chain.forEach((f, i) => {
     const open = expanded.has(linkKey(f));
-    rows.push(findingLine(f, open, env, f.id === rc.finding ? ' ◀ root cause' : ''));
+    rows.push(findingLine(f, open, env, f.id === rc.finding ? ' ◀ root cause' : '', ruleW));
     if (open) rows.push(...findingDetail(f, 7, env));
     if (i < chain.length - 1) rows.push({ segs: [{ t: '   │ ' }, { t: 'explained by', c: env.pal.muted }] });
   });
