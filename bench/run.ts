@@ -8,6 +8,7 @@
  * Environment: FORENSIC_BENCH_MB (input size, default 1000 — use 50 for a quick
  * run), FORENSIC_BENCH_ONLY (same as --only). Add a section by adding a row.
  */
+import { bundleSection } from './bundle.js';
 import { captureSection } from './capture.js';
 import { runTextBench } from './text.js';
 import type { BenchOptions } from './types.js';
@@ -32,6 +33,11 @@ const sections: readonly Section[] = [
     run: async (o) => {
       await runTextBench({ sizeMB: o.mb });
     },
+  },
+  {
+    id: 'bundle',
+    title: 'bundle: 4 captures analysed by the CLI with 1 vs 2 workers (wall time, peak RSS)',
+    run: bundleSection,
   },
 ];
 
