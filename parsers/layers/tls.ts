@@ -227,7 +227,12 @@ export class TlsStream {
   /** A record header was accepted once: the session is TLS; from now on only the content type is checked. */
   private synced = false;
   private probes = TLS_PROBE_SEGMENTS;
-  private readonly hdr = new Uint8Array(5);
+  /** Record header bytes collected so far (plain fields: no per-stream typed arrays). */
+  private h0 = 0;
+  private h1 = 0;
+  private h2 = 0;
+  private h3 = 0;
+  private h4 = 0;
   private hdrHave = 0;
   private ct = 0;
   private recLen = 0;
@@ -241,7 +246,8 @@ export class TlsStream {
   /** First handshake type starting in the current record (-2 none yet). */
   private recFirstHs = -2;
   /** Handshake message reassembly (plaintext only). */
-  private readonly hsHdr = new Uint8Array(4);
+  private hsT = 0;
+  private hsL = 0;
   private hsHdrHave = 0;
   private hsType = -1;
   private hsRem = 0;
@@ -298,23 +304,30 @@ export class TlsStream {
     let p = off;
     while (p < end) {
       if (this.st === St.Header) {
-        while (this.hdrHave < 5 && p < end) this.hdr[this.hdrHave++] = buf[p++];
+        while (this.hdrHave < 5 && p < end) {
+          const b = buf[p++];
+          const i = this.hdrHave++;
+          if (i === 0) this.h0 = b;
+          else if (i === 1) this.h1 = b;
+          else if (i === 2) this.h2 = b;
+          else if (i === 3) this.h3 = b;
+          else this.h4 = b;
+        }
         if (this.hdrHave < 5) return;
-        const h = this.hdr;
-        const ct = h[0];
-        const rl = (h[3] << 8) | h[4];
+        const ct = this.h0;
+        const rl = (this.h3 << 8) | this.h4;
         // Once in sync on a known pre-1.3 session only the content type is checked (as
         // tshark does); otherwise the whole header.
         if (
           this.loose()
             ? ct < 20 || ct > 25
-            : ct < 20 || ct > 24 || h[1] !== 3 || h[2] > 4 || rl > TLS_MAX_RECORD
+            : ct < 20 || ct > 24 || this.h1 !== 3 || this.h2 > 4 || rl > TLS_MAX_RECORD
         ) {
           this.lostSync();
           return;
         }
         this.synced = true;
-        this.recVersion = (h[1] << 8) | h[2];
+        this.recVersion = (this.h1 << 8) | this.h2;
         this.ct = ct;
         this.recLen = this.rem = rl;
         this.alertHave = 0;
@@ -411,11 +424,16 @@ export class TlsStream {
       if (this.hsRem === 0 && this.hsType < 0) {
         // Header of the next message.
         if (this.hsHdrHave === 0 && this.recFirstHs === -2) this.recFirstHs = buf[p];
-        while (this.hsHdrHave < 4 && p < end) this.hsHdr[this.hsHdrHave++] = buf[p++];
+        while (this.hsHdrHave < 4 && p < end) {
+          const b = buf[p++];
+          if (this.hsHdrHave++ === 0) {
+            this.hsT = b;
+            this.hsL = 0;
+          } else this.hsL = (this.hsL << 8) | b;
+        }
         if (this.hsHdrHave < 4) return;
-        const h = this.hsHdr;
-        this.hsType = h[0];
-        this.hsRem = (h[1] << 16) | (h[2] << 8) | h[3];
+        this.hsType = this.hsT;
+        this.hsRem = this.hsL;
         this.hsHdrHave = 0;
         this.hsHave = 0;
         this.hsBuf =

@@ -34,7 +34,7 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   /** Called for every reader issue (default: collected, first 100 kept). */
   onIssue?: (issue: IssueRecord) => void;
   /**
-   * Flow summaries kept (default 100 000). Beyond it only flows with something
+   * Flow summaries kept (default 50 000; plain flows after the first 1 000 keep no ladder). Beyond it only flows with something
    * notable (resets, retransmissions, TLS alerts, ICMP errors, asymmetry,
    * unfinished handshakes) are kept, up to as many again; the rest are counted.
    */
@@ -156,6 +156,9 @@ export class InterfaceNamer {
   }
 }
 
+/** Plain flows that keep their ladder in the summary; later ones drop it to save memory. */
+const LADDERS_ALWAYS = 1000;
+
 /** True when a flow shows a symptom worth keeping over plain ones. */
 export function notable(f: FlowSummary): boolean {
   return (
@@ -179,12 +182,15 @@ export async function analyzeCapture(
   const file = opts.file ?? path;
   const own = !opts.table;
   const flows: FlowSummary[] = [];
-  const maxKeep = opts.maxFlowSummaries ?? 100_000;
+  const maxKeep = opts.maxFlowSummaries ?? 50_000;
   let dropped = 0;
   const keep = (f: Flow) => {
     // Summarise at once so finished flows do not keep their state alive.
     const sum = toFlowSummary(f, opts.node);
-    if (flows.length < maxKeep || (flows.length < 2 * maxKeep && notable(sum))) flows.push(sum);
+    const interesting = notable(sum);
+    // Ladders are for diagrams of interesting flows: plain flows beyond the first ones drop theirs.
+    if (!interesting && flows.length >= LADDERS_ALWAYS) delete sum.ladder;
+    if (flows.length < maxKeep || (flows.length < 2 * maxKeep && interesting)) flows.push(sum);
     else dropped++;
   };
   const table =

@@ -38,9 +38,9 @@ export interface FlowTableOptions {
   idPrefix?: string;
   /** Evict a flow after this many seconds of capture time without packets (default 900; Infinity disables). */
   idleTimeout?: number;
-  /** Maximum live flows; the least recently used is evicted beyond it (default 100 000). */
+  /** Maximum live flows; the least recently used is evicted beyond it (default 50 000). */
   maxFlows?: number;
-  /** First packets of each flow kept for the ladder diagram (default 12). */
+  /** First packets of each flow kept for the ladder diagram (default 10). */
   ladderSize?: number;
   /** Notable events kept per flow (default 48). */
   notesPerFlow?: number;
@@ -190,8 +190,8 @@ export class FlowTable implements TlsListener {
     this.node = opts.node;
     this.idPrefix = opts.idPrefix ?? (opts.node ? `${opts.node}/` : '');
     this.idle = opts.idleTimeout ?? 900;
-    this.maxFlows = opts.maxFlows ?? 100_000;
-    this.ladderSize = opts.ladderSize ?? 12;
+    this.maxFlows = opts.maxFlows ?? 50_000;
+    this.ladderSize = opts.ladderSize ?? 10;
     this.notesPerFlow = opts.notesPerFlow ?? 48;
     this.maxEvents = opts.maxEvents ?? 20_000;
     this.onFlowDone = opts.onFlowDone;
