@@ -13,8 +13,10 @@
  *   r[0].pairs[0].toServer.firstDiff    // { seq, streamOffset: 517, a: { byte: 0x17, packet: 4 }, b: { byte: 0x97, packet: 9 } }
  *
  * Matching is by the exact 5-tuple: a conversation seen through NAT (addresses
- * or ports rewritten) or through a hop that randomises sequence numbers does not
- * match across the captures ('not-found' / 'no-overlap'). Only captured bytes are
+ * or ports rewritten) does not match across the captures ('single-capture' /
+ * 'not-found'). Bytes are aligned by sequence number; when both captures hold the
+ * SYN and the ISNs differ (a hop that randomises sequence numbers) they are
+ * aligned by offset from the ISN instead ('alignedBy'). Only captured bytes are
  * compared (a snaplen-truncated segment contributes what was captured). Memory is
  * bounded: at most `maxBytesPerDirection` payload bytes per flow, direction and
  * file are copied (default 256 KiB); bytes beyond it are not compared.
@@ -55,6 +57,8 @@ export interface CompareOptions {
 /** One side of a byte position: its value and where it was captured. */
 export interface ByteAt {
   byte: number;
+  /** Raw 32-bit sequence number of the byte in this file. */
+  seq: number;
   /** 1-based packet number in that side's file. */
   packet: number;
   interface: string | null;
@@ -85,6 +89,10 @@ export interface RetransmissionMismatch {
 export interface DirectionComparison {
   /** 'identical': bytes compared and all equal; 'differs'; 'no-overlap': nothing in common to compare. */
   status: 'identical' | 'differs' | 'no-overlap';
+  /** 'seq': same sequence numbers; 'isn': ISNs differ, aligned by offset from each ISN; null: a side has no data. */
+  alignedBy: 'seq' | 'isn' | null;
+  /** ISN of the direction in each file (null when its SYN was not captured). */
+  isn: { a: number | null; b: number | null };
   /** Bytes present in both captures and compared. */
   compared: number;
   /** Of those, bytes that differ. */
@@ -289,7 +297,8 @@ export async function compareFlowPayloads(
         }
         const d = hit.toServer ? st[0] : st[1];
         if (pkt.tcpFlags & TCP.SYN) d.syn(pkt.seq >>> 0);
-        if (pkt.payloadLen > 0) {
+        // RST payload is diagnostic text, not stream data.
+        if (pkt.payloadLen > 0 && !(pkt.tcpFlags & TCP.RST)) {
           if (pkt.payloadWireLen > pkt.payloadLen) d.truncated++;
           const seq = pkt.tcpFlags & TCP.SYN ? (pkt.seq + 1) >>> 0 : pkt.seq >>> 0;
           d.add(seq, pkt.buf, pkt.payloadOff, pkt.payloadLen, fr.packet, iface);
@@ -340,6 +349,8 @@ function pointRef(p: CapturePoint): { file: string; node?: string; iface?: strin
 function compareDir(a: DirStore, b: DirStore, maxRanges: number): DirectionComparison {
   const out: DirectionComparison = {
     status: 'no-overlap',
+    alignedBy: null,
+    isn: { a: a.isn === -1 ? null : a.isn, b: b.isn === -1 ? null : b.isn },
     compared: 0,
     differing: 0,
     firstDiff: null,
@@ -350,7 +361,10 @@ function compareDir(a: DirStore, b: DirStore, maxRanges: number): DirectionCompa
     retransmissionMismatches: [...a.mismatches, ...b.mismatches],
   };
   if (a.ref === -1 || b.ref === -1) return out;
-  const shift = signed32(b.ref - a.ref);
+  // Both SYNs captured with different ISNs: a hop rewrote sequence numbers; align by ISN.
+  const byIsn = a.isn !== -1 && b.isn !== -1 && a.isn !== b.isn;
+  out.alignedBy = byIsn ? 'isn' : 'seq';
+  const shift = byIsn ? 0 : signed32(b.ref - a.ref);
   // ISN + 1 in a's frame, from whichever side captured the SYN.
   const base = a.isn !== -1 ? 0 : b.isn !== -1 ? shift : null;
   let run: DiffRange | null = null;
@@ -374,8 +388,8 @@ function compareDir(a: DirStore, b: DirStore, maxRanges: number): DirectionCompa
         out.firstDiff = {
           seq: (a.ref + k) >>> 0,
           streamOffset: base === null ? null : k - base,
-          a: { byte: va, packet: sa.packet, interface: sa.iface },
-          b: { byte: vb, packet: sb.packet, interface: sb.iface },
+          a: { byte: va, seq: (a.ref + k) >>> 0, packet: sa.packet, interface: sa.iface },
+          b: { byte: vb, seq: (b.ref + k - shift) >>> 0, packet: sb.packet, interface: sb.iface },
         };
       if (run && runEnd === k) {
         run.length++;

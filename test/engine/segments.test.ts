@@ -73,8 +73,9 @@ const ISN_S = 0x10000000;
 const stream = (from: number, to: number) =>
   Buffer.from(Array.from({ length: to - from }, (_, k) => ((from + k) * 7 + 3) & 0xff));
 const server = Buffer.from(Array.from({ length: 50 }, (_, k) => (k * 13 + 1) & 0xff));
-const up = (off: number, data: Buffer, cip = C, cport = 40000) =>
-  tcp(cip, cport, S, 443, PSH_ACK, (ISN_C + 1 + off) >>> 0, data);
+/** Client segment at stream offset `off`; `dc` shifts the client ISN (a hop rewriting sequence numbers). */
+const up = (off: number, data: Buffer, cip = C, cport = 40000, dc = 0) =>
+  tcp(cip, cport, S, 443, PSH_ACK, (ISN_C + dc + 1 + off) >>> 0, data);
 
 /** A packet to write: frame and, when cut by snaplen, the captured length. */
 type Pkt = { frame: Buffer; caplen?: number };
@@ -95,16 +96,16 @@ function write(name: string, packets: Pkt[]): string {
   return path;
 }
 
-function handshake(cip = C, cport = 40000): Pkt[] {
+function handshake(cip = C, cport = 40000, dc = 0, ds = 0): Pkt[] {
   return [
-    { frame: tcp(cip, cport, S, 443, SYN, ISN_C) },
-    { frame: tcp(S, 443, cip, cport, SYN_ACK, ISN_S) },
-    { frame: tcp(cip, cport, S, 443, ACK, (ISN_C + 1) >>> 0) },
+    { frame: tcp(cip, cport, S, 443, SYN, (ISN_C + dc) >>> 0) },
+    { frame: tcp(S, 443, cip, cport, SYN_ACK, ISN_S + ds) },
+    { frame: tcp(cip, cport, S, 443, ACK, (ISN_C + dc + 1) >>> 0) },
   ];
 }
 
-const serverData = (cip = C, cport = 40000) => ({
-  frame: tcp(S, 443, cip, cport, PSH_ACK, ISN_S + 1, server),
+const serverData = (cip = C, cport = 40000, ds = 0) => ({
+  frame: tcp(S, 443, cip, cport, PSH_ACK, ISN_S + ds + 1, server),
 });
 
 const A = write('a.pcapng', [
@@ -152,9 +153,11 @@ describe('compareFlowPayloads', () => {
     expect(d.firstDiff).toEqual({
       seq: (0xffffff01 + 260) % 2 ** 32, // 5: after the wrap
       streamOffset: 260,
-      a: { byte: (260 * 7 + 3) & 0xff, packet: 7, interface: 'eth0' },
-      b: { byte: ((260 * 7 + 3) & 0xff) ^ 0xff, packet: 8, interface: 'eth1' },
+      a: { byte: (260 * 7 + 3) & 0xff, seq: 5, packet: 7, interface: 'eth0' },
+      b: { byte: ((260 * 7 + 3) & 0xff) ^ 0xff, seq: 5, packet: 8, interface: 'eth1' },
     });
+    expect(d.alignedBy).toBe('seq');
+    expect(d.isn).toEqual({ a: ISN_C, b: ISN_C });
     expect(d.ranges).toEqual([{ seq: 5, streamOffset: 260, length: 1, packets: { a: 7, b: 8 } }]);
     expect(d.bytes).toEqual({ a: 400, b: 260 });
     expect(d.truncatedSegments).toEqual({ a: 0, b: 1 });
@@ -249,6 +252,29 @@ describe('compareFlowPayloads', () => {
       [flow],
     );
     expect(x.pairs[0].toServer).toMatchObject({ status: 'identical', compared: 100, firstDiff: null });
+  });
+
+  it('aligns by ISN when a hop rewrote sequence numbers and both sides saw the SYN', async () => {
+    const dc = 0x12345;
+    const ds = 0x777;
+    const R = write('rewritten.pcapng', [
+      ...handshake(C, 40000, dc, ds),
+      { frame: up(0, stream(0, 100), C, 40000, dc) },
+      { frame: up(100, stream(100, 200), C, 40000, dc) },
+      { frame: up(200, seg3Altered, C, 40000, dc) },
+      serverData(C, 40000, ds),
+    ]);
+    const [r] = await compareFlowPayloads([pa, { file: 'rewritten', abs: R }], [flow]);
+    const d = r.pairs[0].toServer;
+    expect(d).toMatchObject({ status: 'differs', alignedBy: 'isn', compared: 300, differing: 1 });
+    expect(d.isn).toEqual({ a: ISN_C, b: (ISN_C + dc) >>> 0 });
+    expect(d.firstDiff).toMatchObject({
+      seq: 5,
+      streamOffset: 260,
+      a: { seq: 5, packet: 7 },
+      b: { seq: (ISN_C + dc + 1 + 260) >>> 0, packet: 6 },
+    });
+    expect(r.pairs[0].toClient).toMatchObject({ status: 'identical', alignedBy: 'isn', compared: 50 });
   });
 
   it('keeps at most maxBytesPerDirection bytes per side and says so', async () => {
