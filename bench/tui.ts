@@ -5,10 +5,13 @@
  * (mean / p95 / max) for `j`, PgDn, `G`/`g`, search `n` and the filter prompt.
  *
  *   tui: 1,000,000 timeline events, 120x40, NODE_ENV=production
- *   model (sort check + lookups)        12.3 ms
- *   first frame (root cause)            85.0 ms
- *   key            n     mean    p95     max   (ms, key press → frame written)
- *   j            120      2.1    3.0     6.2
+ *   model (sort check + lookups)      530.5 ms
+ *   first frame (root cause)          819.7 ms
+ *   key                         n     mean      p95      max  cpu mean  cpu p95
+ *   j                         120    79.84   138.13   241.78     41.92    65.79
+ *   PgDn                       50    82.80   141.96   193.27     43.33    52.58
+ *   n (scan 1M, wraps)         10   374.84   559.32   559.32    247.28   308.66
+ *   (measured on 2 shared CPUs at load average ~10; navigation cost does not depend on the event count)
  *
  * Run: `node dist/bench/tui.js` (after `npx tsc -p tsconfig.build.json`).
  */
