@@ -286,3 +286,38 @@ describe('compareFlowPayloads', () => {
     expect(d).toMatchObject({ status: 'identical', compared: 150, differing: 0 });
   });
 });
+
+describe('compareFlowPayloads on samples/lan-corruption (client-side and node-side captures)', () => {
+  // A switch rewrote 2 bytes at payload offset 20 of the client's ChangeCipherSpec
+  // segment. Oracle (tshark 4.0): `tshark -r FILE -Y 'tcp.srcport==55256 && tcp.len>0'
+  // -T fields -e frame.number -e tcp.seq_raw -e tcp.seq -e tcp.payload` → frame 22 in
+  // both files, raw seq 3682016642, relative seq 518, payload …951c6cfa… vs …95beeffa….
+  const dir = 'samples/lan-corruption';
+  const points = [
+    { file: 'client-lan/laptop.pcapng', abs: `${dir}/client-lan/laptop.pcapng`, node: 'client-lan' },
+    { file: 'node1/eth0.pcap', abs: `${dir}/node1/eth0.pcap`, node: 'node1' },
+    { file: 'node1/eth1.pcap', abs: `${dir}/node1/eth1.pcap`, node: 'node1' },
+  ];
+  const vip = { ip: '192.0.2.240', port: 443 };
+
+  it('names the rewritten bytes, their sequence number and the frames on both sides', async () => {
+    const [r, other] = await compareFlowPayloads(points, [
+      { client: { ip: '192.0.2.50', port: 55256 }, server: vip },
+      { client: { ip: '203.0.113.50', port: 33322 }, server: vip },
+    ]);
+    expect(r.status).toBe('differs');
+    expect(r.seenIn).toEqual(['client-lan/laptop.pcapng', 'node1/eth1.pcap']);
+    const d = r.pairs[0].toServer;
+    expect(d).toMatchObject({ alignedBy: 'seq', differing: 2, compared: 517 + 80 + 102 });
+    expect(d.firstDiff).toMatchObject({
+      seq: 3682016642 + 20,
+      streamOffset: 517 + 20,
+      a: { byte: 0x1c, packet: 22 },
+      b: { byte: 0xbe, packet: 22 },
+    });
+    expect(d.ranges).toEqual([{ seq: 3682016662, streamOffset: 537, length: 2, packets: { a: 22, b: 22 } }]);
+    expect(r.pairs[0].toClient.status).toBe('identical');
+    // The remote client was not captured on its side.
+    expect(other).toMatchObject({ status: 'single-capture', seenIn: ['node1/eth1.pcap'] });
+  });
+});
