@@ -3,6 +3,7 @@
  * without holding the file, with a hard bound on line length so a 1 GB line
  * cannot exhaust memory. Invalid UTF-8 decodes to U+FFFD.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -52,17 +53,15 @@ export async function forEachLine(
   let carryTotal = 0; // bytes the unfinished line has so far, kept or not
   let lineNo = 0;
   let offset = 0; // offset of the current line start
-  const emit = (bytes: Buffer, total: number) => {
+  const emit = (text: string, total: number) => {
+    lineNo++;
+    onLine({ text, lineNo, truncated: total > maxLine, offset });
+    offset += total + 1;
+  };
+  const decode = (bytes: Buffer) => {
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
-    lineNo++;
-    onLine({
-      text: decoder.decode(bytes.subarray(0, end)),
-      lineNo,
-      truncated: total > maxLine,
-      offset,
-    });
-    offset += total + 1;
+    return decoder.decode(bytes.subarray(0, end));
   };
   const append = (part: Buffer) => {
     carryTotal += part.length;
@@ -72,22 +71,27 @@ export async function forEachLine(
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let start = 0;
     let nl = chunk.indexOf(0x0a, 0);
+    // Fast path: an all-ASCII chunk is decoded once; lines are substrings at byte offsets.
+    const ascii = nl !== -1 && isAscii(chunk) ? chunk.toString('latin1') : null;
     while (nl !== -1) {
       if (carry) {
         append(chunk.subarray(start, nl));
-        emit(carry, carryTotal);
+        emit(decode(carry), carryTotal);
         carry = null;
         carryTotal = 0;
       } else {
         const len = nl - start;
-        emit(chunk.subarray(start, Math.min(nl, start + maxLine)), len);
+        if (ascii !== null && len <= maxLine) {
+          const end = len > 0 && chunk[nl - 1] === 0x0d ? nl - 1 : nl;
+          emit(ascii.substring(start, end), len);
+        } else emit(decode(chunk.subarray(start, Math.min(nl, start + maxLine))), len);
       }
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);
     }
     if (start < chunk.length) append(chunk.subarray(start));
   }
-  if (carry && carryTotal > 0) emit(carry, carryTotal);
+  if (carry && carryTotal > 0) emit(decode(carry), carryTotal);
   return lineNo;
 }
 

@@ -2,7 +2,8 @@
  * The unified timeline: notable packets, log records and client errors from every
  * source, merged by time, each with node, layer and a reference back to file +
  * line or packet. Repeats of the same event within a window are aggregated
- * (`42× SYN-ACK retransmitted …`) so a 1 GB capture yields a readable timeline.
+ * into one entry with `count` and `until` (renderers show `42× SYN-ACK retransmitted …`)
+ * so a 1 GB capture yields a readable timeline.
  */
 import type { Layer, Severity, TimelineEntry } from '../model/analysis.js';
 import { clip, displayText } from '../util/sanitize.js';
@@ -106,7 +107,6 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
     open.set(k, clean);
     out.push(clean);
   }
-  for (const e of out) if (e.count && e.count > 1) e.text = `${e.count}× ${e.text}`;
   return out;
 }
 
@@ -129,7 +129,8 @@ export function buildTimeline(ev: Evidence): TimelineEntry[] {
       ref: `${p.file}#${p.packet}`,
       flow: p.flow,
       interface: p.iface,
-      key: `${p.kind}|${p.flow ?? p.text.replace(/\d+/g, '#')}`,
+      // Repeats of one kind of event towards one server on one interface fold together.
+      key: `${p.kind}|${p.text.replace(/:\d+ →/, ': →').replace(/→ [^ ]+:\d+/, (m) => m)}`,
     });
   }
   return aggregate(raw);

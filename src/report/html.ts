@@ -101,7 +101,7 @@ export function timelineSvg(a: Analysis, width = 1100): string {
     const y = 20 + lanes.indexOf(`${t.node ?? '—'} · ${t.layer}`) * laneH + 12;
     const c = SEV_COLOR[t.severity ?? 'info'];
     const r = Math.min(9, 3 + Math.log2(t.count ?? 1));
-    const title = `<title>${esc(`${t.ts} ${t.node ?? ''} ${t.text} (${t.ref})`)}</title>`;
+    const title = `<title>${esc(`${t.ts} ${t.node ?? ''} ${t.count && t.count > 1 ? `${t.count}× ` : ''}${t.text} (${t.ref})`)}</title>`;
     if (t.until && t.until !== t.ts)
       out.push(
         `<line x1="${x(secs(t.ts))}" x2="${x(secs(t.until))}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="4" opacity="0.5">${title}</line>`,

@@ -158,7 +158,7 @@ export function renderMarkdown(a: Analysis): string {
   const notable = a.timeline.filter((t) => t.severity && SEVERITY_RANK[t.severity] >= SEVERITY_RANK.medium);
   L.push('## Timeline', '');
   const tlRow = (t: Analysis['timeline'][number]) =>
-    `| ${t.ts} | ${mdText(t.node ?? '—')} | ${t.layer} | ${mdText(clip(t.text, 200))} | ${mdCode(t.ref)} |`;
+    `| ${t.ts} | ${mdText(t.node ?? '—')} | ${t.layer} | ${t.count && t.count > 1 ? `${t.count}× ` : ''}${mdText(clip(t.text, 200))} | ${mdCode(t.ref)} |`;
   const head = ['| Time (UTC) | Node | Layer | Event | Source |', '| --- | --- | --- | --- | --- |'];
   if (notable.length) L.push(...head, ...notable.slice(0, 40).map(tlRow), '');
   else L.push('No event at or above medium severity.', '');

@@ -62,7 +62,7 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
   out.push(`TIMELINE HIGHLIGHTS (${highlights.length} of ${a.timeline.length} entries)`);
   for (const t of highlights.slice(0, max))
     out.push(
-      `  ${t.ts}  ${(t.node ?? '-').padEnd(12)} ${t.layer.padEnd(6)} ${clip(displayText(t.text), 120)}  (${displayText(t.ref)})`,
+      `  ${t.ts}  ${(t.node ?? '-').padEnd(12)} ${t.layer.padEnd(6)} ${t.count && t.count > 1 ? `${t.count}× ` : ''}${clip(displayText(t.text), 120)}  (${displayText(t.ref)})`,
     );
   if (highlights.length > max) out.push(`  … ${highlights.length - max} more`);
   out.push('');
