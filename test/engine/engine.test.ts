@@ -165,7 +165,7 @@ describe('timeline aggregation', () => {
     expect(t[0]).toMatchObject({
       count: 42,
       until: '2024-05-01T10:00:41.000000000Z',
-      text: '42× SYN-ACK retransmitted',
+      text: 'SYN-ACK retransmitted',
     });
   });
 });
