@@ -87,6 +87,7 @@ function hasColour(pane: string): boolean {
 describe.skipIf(!hasTmux)('TUI in tmux', () => {
   let tmp = '';
   beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'forensic-tui-e2e-'));
     // Build asynchronously (a blocking build starves the test worker); type errors elsewhere in the
