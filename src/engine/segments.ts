@@ -24,6 +24,7 @@
 import { ipString } from '../../parsers/layers/format.js';
 import { IPPROTO, TCP } from '../../parsers/layers/packet.js';
 import { analyzeCapture } from '../flows/analyze.js';
+import type { FlowSummary } from '../model/analysis.js';
 
 /** A capture file taken at one point of the path (the shape of the analyzer's capture tasks). */
 export interface CapturePoint {
@@ -410,4 +411,75 @@ function compareDir(a: DirStore, b: DirStore, maxRanges: number): DirectionCompa
   }
   if (out.compared > 0) out.status = out.differing > 0 ? 'differs' : 'identical';
   return out;
+}
+
+/** A conversation seen in two or more capture files, ready for compareFlowPayloads. */
+export interface ComparisonCandidate {
+  endpoints: FlowEndpoints;
+  /** Ids of the (merged) flows with this 5-tuple, e.g. one per node. */
+  flowIds: string[];
+  /** Capture files that saw it (sorted). */
+  files: string[];
+}
+
+/**
+ * TCP conversations of `flows` (merged, from several nodes) whose exact 5-tuple
+ * was captured in at least two files; `only` restricts to flows with those ids
+ * (e.g. the flows joined to bad-record-MAC errors). At most `max`, in `flows` order.
+ */
+export function comparisonCandidates(
+  flows: readonly FlowSummary[],
+  only?: ReadonlySet<string>,
+  max = 32,
+): ComparisonCandidate[] {
+  const by = new Map<string, ComparisonCandidate & { wanted: boolean }>();
+  for (const f of flows) {
+    if (f.proto !== 'tcp') continue;
+    const a = `${f.client.ip}|${f.client.port}`;
+    const b = `${f.server.ip}|${f.server.port}`;
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let c = by.get(key);
+    if (!c) {
+      c = {
+        endpoints: { client: { ...f.client }, server: { ...f.server } },
+        flowIds: [],
+        files: [],
+        wanted: false,
+      };
+      by.set(key, c);
+    }
+    c.flowIds.push(f.id);
+    for (const file of f.files ?? []) if (!c.files.includes(file)) c.files.push(file);
+    if (!only || only.has(f.id)) c.wanted = true;
+  }
+  const out: ComparisonCandidate[] = [];
+  for (const c of by.values()) {
+    if (out.length >= max) break;
+    if (!c.wanted || c.files.length < 2) continue;
+    out.push({ endpoints: c.endpoints, flowIds: c.flowIds, files: c.files.sort() });
+  }
+  return out;
+}
+
+/**
+ * One line for a finding: where the payload first differs, e.g.
+ * `client→server payload differs from stream offset 537 (seq 3682016662): 0x1c in
+ * client-lan/laptop.pcapng #22, 0xbe in node1/eth1.pcap #22; 2 of 699 bytes compared differ`.
+ * Null when no direction of any pair differs.
+ */
+export function describeDivergence(r: FlowPayloadComparison): string | null {
+  for (const p of r.pairs)
+    for (const [name, d] of [
+      ['client→server', p.toServer],
+      ['server→client', p.toClient],
+    ] as const) {
+      const x = d.firstDiff;
+      if (!x) continue;
+      const hex = (v: number) => `0x${v.toString(16).padStart(2, '0')}`;
+      const at = x.streamOffset === null ? `seq ${x.seq}` : `stream offset ${x.streamOffset} (seq ${x.seq})`;
+      const aligned =
+        d.alignedBy === 'isn' ? ' (sequence numbers rewritten on the path; aligned by ISN)' : '';
+      return `${name} payload differs from ${at}: ${hex(x.a.byte)} in ${p.a.file} #${x.a.packet}, ${hex(x.b.byte)} in ${p.b.file} #${x.b.packet}; ${d.differing} of ${d.compared} bytes compared differ${aligned}`;
+    }
+  return null;
 }

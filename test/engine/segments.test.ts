@@ -24,7 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PcapngWriter } from '../../parsers/capture/write.js';
-import { compareFlowPayloads } from '../../src/engine/segments.js';
+import { compareFlowPayloads, comparisonCandidates, describeDivergence } from '../../src/engine/segments.js';
+import type { FlowSummary } from '../../src/model/analysis.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'forensic-segments-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -319,5 +320,43 @@ describe('compareFlowPayloads on samples/lan-corruption (client-side and node-si
     expect(r.pairs[0].toClient.status).toBe('identical');
     // The remote client was not captured on its side.
     expect(other).toMatchObject({ status: 'single-capture', seenIn: ['node1/eth1.pcap'] });
+    expect(describeDivergence(r)).toBe(
+      'client→server payload differs from stream offset 537 (seq 3682016662): 0x1c in client-lan/laptop.pcapng #22, 0xbe in node1/eth1.pcap #22; 2 of 699 bytes compared differ',
+    );
+    expect(describeDivergence(other)).toBeNull();
+  });
+});
+
+describe('comparisonCandidates', () => {
+  const f = (id: string, node: string, cport: number, files: string[], proto: 'tcp' | 'udp' = 'tcp') =>
+    ({
+      id,
+      proto,
+      node,
+      client: { ip: C, port: cport },
+      server: { ip: S, port: 443 },
+      files,
+    }) as unknown as FlowSummary;
+  const flows = [
+    f('client/tcp/0', 'client', 40000, ['client/a.pcapng']),
+    f('node1/tcp/0', 'node1', 40000, ['node1/eth1.pcap', 'node1/eth0.pcap']),
+    f('node1/tcp/1', 'node1', 40001, ['node1/eth1.pcap']),
+    f('node1/udp/0', 'node1', 40002, ['node1/eth1.pcap', 'client/a.pcapng'], 'udp'),
+  ];
+
+  it('joins a 5-tuple across nodes and keeps those seen in two or more files', () => {
+    expect(comparisonCandidates(flows)).toEqual([
+      {
+        endpoints: { client: { ip: C, port: 40000 }, server: { ip: S, port: 443 } },
+        flowIds: ['client/tcp/0', 'node1/tcp/0'],
+        files: ['client/a.pcapng', 'node1/eth0.pcap', 'node1/eth1.pcap'],
+      },
+    ]);
+  });
+
+  it('restricts to the given flow ids and caps the count', () => {
+    expect(comparisonCandidates(flows, new Set(['node1/tcp/1']))).toEqual([]);
+    expect(comparisonCandidates(flows, new Set(['node1/tcp/0']))).toHaveLength(1);
+    expect(comparisonCandidates(flows, undefined, 0)).toEqual([]);
   });
 });
