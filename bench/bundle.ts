@@ -7,10 +7,10 @@
  * worker threads included) and the speed-up. The two JSON outputs must be
  * byte-identical (same bundle → same Analysis, whatever the pool size).
  *
- *   bundle: 4 captures, 500 MB total, + node1/ip-route.txt
+ *   bundle: 4 captures, 539 MB, 688989 packets, + node1/ip-route.txt   (2 vCPUs shared, load 2-3)
  *   workers       time       cpu     MB/s  cpu/wall   peak RSS  speed-up
- *   1           8.68 s    3.51 s     12.4      0.40     185 MB     1.00x
- *   2          10.75 s    4.24 s     10.0      0.39     264 MB     0.81x
+ *   1           4.72 s    5.20 s    114.2      1.10     304 MB     1.00x
+ *   2           6.71 s    6.79 s     80.3      1.01     453 MB     0.70x
  *
  * Size: FORENSIC_BENCH_BUNDLE_MB (total), else min(500, --mb / FORENSIC_BENCH_MB).
  * Each pool size runs `--repeat` times; the fastest run is kept.
