@@ -232,6 +232,15 @@ export const rule: Rule = {
               `reply captured leaving ${replyIf}: ${f.client.ip}:${f.client.port} ← ${svc}:${f.server.port}`,
             ),
           );
+        const asymIds = new Set(asym.flatMap((f) => (f.facts?.flows as string[]) ?? []));
+        for (const c of ev.comparisons
+          .filter((x) => x.result.status === 'differs' && x.text && x.flowIds.some((id) => asymIds.has(id)))
+          .slice(0, 2))
+          evidence.push({
+            file: c.result.pairs[0]?.a.file ?? '(captures)',
+            flow: c.flowIds[0],
+            text: `altered on the reply path: ${c.text}`,
+          });
         const gwIp = gw?.ip ?? '<LAN gateway>';
         const provisioners = (ev.byType.get('vagrant-provisioner') ?? []) as unknown as Array<{
           run?: string;

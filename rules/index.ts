@@ -4,6 +4,7 @@
  * lower layer can explain (cert-manager egress failures) sit with the L7 rules.
  */
 import { type Rule, ruleTable } from '../src/engine/rule.js';
+import { rule as accessSummary } from './access-summary.js';
 import { rule as arpConflict } from './arp-conflict.js';
 import { rule as asymmetricRouting } from './asymmetric-routing.js';
 import { rule as certAcmeEgress } from './cert-acme-egress.js';
@@ -23,6 +24,7 @@ export const rules: readonly Rule[] = ruleTable([
   tlsBadRecordMac,
   tlsHandshakeFailure,
   clientFailures,
+  accessSummary,
   certAcmeEgress, // a config finding, evaluated with the symptoms so routing can explain it
   // L4: transport
   tcpHandshakeIncomplete,

@@ -39,6 +39,25 @@ export const rule: Rule = {
       if (symmetric.length === 0 || symmetric.length < flows.length) continue;
       const ifaces = [...new Set(symmetric.flatMap((f) => f.interfaces.toServer))].sort();
       const node = m.node;
+      // Two capture points of the same conversations: where exactly the bytes change.
+      const ids = new Set(symmetric.map((f) => f.id));
+      const diverging = ev.comparisons.filter(
+        (c) => c.result.status === 'differs' && c.text && c.flowIds.some((id) => ids.has(id)),
+      );
+      const identical = ev.comparisons.filter(
+        (c) => c.result.status === 'identical' && c.flowIds.some((id) => ids.has(id)),
+      );
+      const divergenceRefs = diverging.slice(0, 6).map((c) => {
+        const p = c.result.pairs.find((x) => x.toServer.firstDiff || x.toClient.firstDiff);
+        const d = p?.toServer.firstDiff ?? p?.toClient.firstDiff;
+        return {
+          file: p?.a.file ?? '(captures)',
+          ...(d?.a.packet ? { packet: d.a.packet } : {}),
+          ...(d?.a.interface ? { interface: d.a.interface } : {}),
+          text: c.text ?? '',
+          flow: c.flowIds[0],
+        };
+      });
       out.push({
         id: findingId('payload-corruption', node),
         rule: 'payload-corruption',
@@ -46,8 +65,8 @@ export const rule: Rule = {
         layer: 'L4',
         severity: 'high',
         ...(node ? { node } : {}),
-        summary: `All ${symmetric.length} conversation(s) with bad record MAC errors entered and left ${node ?? 'the node'} on the same interface (${ifaces.join(', ')}): the path is symmetric, checksums are valid, yet the TLS records do not verify — something on the path alters the payload.`,
-        evidence: cap(symmetric.map((f) => flowRef(f))),
+        summary: `All ${symmetric.length} conversation(s) with bad record MAC errors entered and left ${node ?? 'the node'} on the same interface (${ifaces.join(', ')}): the path is symmetric, checksums are valid, yet the TLS records do not verify — something on the path alters the payload.${diverging.length ? ` Captured at two points, ${diverging.length} of them differ: ${diverging[0].text}` : ''}`,
+        evidence: cap([...divergenceRefs, ...symmetric.map((f) => flowRef(f))], 16),
         causes: [m.id],
         facts: {
           flows: symmetric.map((f) => f.id),

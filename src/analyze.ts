@@ -20,10 +20,12 @@ import {
   type NodeRecord,
   type NodeState,
   type PacketEvent,
+  type PayloadComparison,
 } from './engine/evidence.js';
 import { type FileFlow, mergeFlows, repointEvents } from './engine/merge-flows.js';
 import { buildRootCause } from './engine/rootcause.js';
 import type { Rule } from './engine/rule.js';
+import { compareFlowPayloads, comparisonCandidates, describeDivergence } from './engine/segments.js';
 import { buildTimeline } from './engine/timeline.js';
 import type { Analysis, FileCoverage, Finding, FlowSummary } from './model/analysis.js';
 import type { IssueRecord } from './model/records/index.js';
@@ -311,7 +313,9 @@ async function analyzeDir(
   }
 
   coverage.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const comparisons = await comparePaths(flows, capTasks);
   const evidence = makeEvidence({
+    comparisons,
     bundle: display,
     manifest,
     nodes: nodeStates,
@@ -391,6 +395,40 @@ async function analyzeDir(
       coverage: { files: coverage },
     };
   }
+}
+
+/**
+ * Conversations captured at two points of the path (e.g. a client capture and the
+ * node's) whose TLS failed or were reset: compare their bytes segment by segment.
+ */
+async function comparePaths(
+  flows: readonly FlowSummary[],
+  capTasks: ReadonlyArray<{ file: SourceFile; node?: string; iface?: string; task: ParseTask }>,
+): Promise<PayloadComparison[]> {
+  const suspect = new Set(
+    flows.filter((f) => (f.tls?.alerts.length ?? 0) > 0 || (f.resets ?? 0) > 0).map((f) => f.id),
+  );
+  const cands = comparisonCandidates(flows, suspect, 32);
+  if (cands.length === 0) return [];
+  const files = new Set(cands.flatMap((c) => c.files));
+  const points = capTasks
+    .filter((t) => files.has(t.file.rel))
+    .map((t) => ({
+      file: t.file.rel,
+      abs: t.file.abs,
+      node: t.node,
+      iface: t.iface,
+      ifindexNames: t.task.ifindexNames,
+    }));
+  const results = await compareFlowPayloads(
+    points,
+    cands.map((c) => c.endpoints),
+  );
+  return results.map((result, i) => ({
+    flowIds: cands[i].flowIds,
+    result,
+    text: describeDivergence(result),
+  }));
 }
 
 function fileCoverage(path: string, node: string | undefined, r: ParseTaskResult): FileCoverage {

@@ -37,6 +37,9 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   collect: cmdCollect,
 };
 
+// React's development build is several times slower; the TUI is loaded lazily, after this.
+process.env.NODE_ENV ??= 'production';
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {

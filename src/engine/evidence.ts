@@ -5,6 +5,7 @@
 import type { Manifest } from '../bundle/manifest.js';
 import type { FileCoverage, FlowSummary, Layer, Severity } from '../model/analysis.js';
 import type { AnyRecord } from '../model/records/index.js';
+import type { FlowPayloadComparison } from './segments.js';
 
 /** A record with the node it was attributed to. */
 export type NodeRecord = AnyRecord & { node?: string };
@@ -73,6 +74,17 @@ export interface Evidence {
   arp: readonly ArpObservation[];
   captures: readonly CaptureEvidence[];
   coverage: readonly FileCoverage[];
+  /** Two-point payload comparisons of conversations captured in several files. */
+  comparisons: readonly PayloadComparison[];
+}
+
+/** A conversation compared between capture points (see src/engine/segments.ts). */
+export interface PayloadComparison {
+  /** Merged flow ids of this 5-tuple (one per node that captured it). */
+  flowIds: string[];
+  result: FlowPayloadComparison;
+  /** One-line description of the first divergence, or null when identical/not comparable. */
+  text: string | null;
 }
 
 /** Records of one type, typed by the caller. */
@@ -94,6 +106,7 @@ export function makeEvidence(parts: {
   arp?: ArpObservation[];
   captures?: CaptureEvidence[];
   coverage?: FileCoverage[];
+  comparisons?: PayloadComparison[];
 }): Evidence {
   const records = parts.records ?? [];
   const byType = new Map<string, NodeRecord[]>();
@@ -116,5 +129,6 @@ export function makeEvidence(parts: {
     arp: parts.arp ?? [],
     captures: parts.captures ?? [],
     coverage: parts.coverage ?? [],
+    comparisons: parts.comparisons ?? [],
   };
 }

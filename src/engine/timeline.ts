@@ -16,6 +16,8 @@ export const AGGREGATE_WINDOW_S = 60;
 /** A timeline entry before aggregation, with the key repeats are grouped by. */
 export interface RawEntry extends TimelineEntry {
   key: string;
+  /** Text for an aggregate whose members differ in detail (e.g. the client port as `*`). */
+  groupText?: string;
 }
 
 const NOTABLE_LOG_LEVEL = /^(warn|warning|error|err|fatal|panic|crit|critical|e|w|f)$/i;
@@ -92,21 +94,25 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
       (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
       (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0),
   );
-  const open = new Map<string, TimelineEntry>();
+  const open = new Map<string, { entry: TimelineEntry; text: string; groupText?: string; mixed: boolean }>();
   const out: TimelineEntry[] = [];
   for (const e of entries) {
     const k = `${e.node ?? ''}|${e.source}|${e.layer}|${e.kind ?? ''}|${e.key}`;
     const cur = open.get(k);
-    if (cur && isoDiffSeconds(e.ts, cur.until ?? cur.ts) <= AGGREGATE_WINDOW_S) {
-      cur.count = (cur.count ?? 1) + 1;
-      cur.until = e.ts;
+    if (cur && isoDiffSeconds(e.ts, cur.entry.until ?? cur.entry.ts) <= AGGREGATE_WINDOW_S) {
+      cur.entry.count = (cur.entry.count ?? 1) + 1;
+      cur.entry.until = e.ts;
+      if (e.text !== cur.text) cur.mixed = true;
       continue;
     }
-    const { key: _key, ...entry } = e;
+    const { key: _key, groupText, ...entry } = e;
     const clean: TimelineEntry = { ...entry, text: clip(displayText(entry.text), 400) };
-    open.set(k, clean);
+    open.set(k, { entry: clean, text: e.text, groupText, mixed: false });
     out.push(clean);
   }
+  // An aggregate of events that differ in detail shows the shared form.
+  for (const o of open.values())
+    if (o.mixed && o.groupText) o.entry.text = clip(displayText(o.groupText), 400);
   return out;
 }
 
@@ -117,7 +123,13 @@ export function buildTimeline(ev: Evidence): TimelineEntry[] {
     const e = recordEntry(r);
     if (e) raw.push(e);
   }
+  const flows = new Map(ev.flows.map((f) => [f.id, f]));
   for (const p of ev.events) {
+    const f = p.flow ? flows.get(p.flow) : undefined;
+    // Repeats of one kind of event between one client and one service on one interface fold together.
+    const key = f
+      ? `${p.kind}|${f.client.ip}|${f.server.ip}:${f.server.port}|${p.iface ?? ''}`
+      : `${p.kind}|${p.text.replace(/\d+/g, '#')}`;
     raw.push({
       ts: p.ts,
       node: p.node,
@@ -129,8 +141,8 @@ export function buildTimeline(ev: Evidence): TimelineEntry[] {
       ref: `${p.file}#${p.packet}`,
       flow: p.flow,
       interface: p.iface,
-      // Repeats of one kind of event towards one server on one interface fold together.
-      key: `${p.kind}|${p.text.replace(/:\d+ →/, ': →').replace(/→ [^ ]+:\d+/, (m) => m)}`,
+      key,
+      ...(f ? { groupText: p.text.split(`${f.client.ip}:${f.client.port}`).join(`${f.client.ip}:*`) } : {}),
     });
   }
   return aggregate(raw);

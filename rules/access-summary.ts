@@ -1,0 +1,85 @@
+/**
+ * access-summary (L7): request success and error rates per client network from
+ * the access logs — which networks get answers and which do not. A network whose
+ * requests mostly fail is a finding; the table is always in the facts.
+ */
+import { recordsOf } from '../src/engine/evidence.js';
+import { recordRef } from '../src/engine/facts.js';
+import { cap, findingId } from '../src/engine/finding.js';
+import type { Rule } from '../src/engine/rule.js';
+import type { Finding } from '../src/model/analysis.js';
+
+/** The /24 (IPv4) or /64 (IPv6) a client address belongs to. */
+export function clientNetwork(ip: string): string {
+  if (ip.includes(':')) return `${ip.split(':').slice(0, 4).join(':')}::/64`;
+  const p = ip.split('.');
+  return p.length === 4 ? `${p[0]}.${p[1]}.${p[2]}.0/24` : ip;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'access-summary',
+    title: 'Request outcomes per client network',
+    layer: 'L7',
+    severity: 'info',
+    needs: ['access'],
+    description:
+      'Counts access-log requests per client network (/24 or /64) and node with their status classes and median ' +
+      'duration. A network whose requests mostly end in 5xx or status 0 is reported at medium severity; a healthy table ' +
+      'is evidence too (for instance: LAN clients succeed while remote ones never reach the proxy).',
+  },
+  evaluate(ev) {
+    const acc = recordsOf(ev, 'access');
+    if (acc.length === 0) return [];
+    const groups = new Map<string, typeof acc>();
+    for (const r of acc) {
+      const k = `${r.node ?? ''}|${r.client.ip ? clientNetwork(r.client.ip) : 'unknown'}`;
+      groups.set(k, [...(groups.get(k) ?? []), r]);
+    }
+    const table: Array<Record<string, unknown>> = [];
+    const out: Finding[] = [];
+    for (const [k, list] of [...groups.entries()].sort()) {
+      const [node, net] = k.split('|');
+      const failed = list.filter((r) => r.status === null || r.status === 0 || r.status >= 500);
+      const ok = list.filter((r) => r.status !== null && r.status >= 200 && r.status < 400);
+      const d = list
+        .map((r) => r.durationMs)
+        .filter((x): x is number => x !== null)
+        .sort((a, b) => a - b);
+      const row = {
+        node,
+        network: net,
+        requests: list.length,
+        ok: ok.length,
+        failed: failed.length,
+        medianMs: d.length ? d[Math.floor(d.length / 2)] : null,
+      };
+      table.push(row);
+      if (list.length >= 3 && failed.length / list.length >= 0.5)
+        out.push({
+          id: findingId('access-summary', node || undefined, net),
+          rule: 'access-summary',
+          title: `Requests from ${net} mostly fail`,
+          layer: 'L7',
+          severity: 'medium',
+          ...(node ? { node } : {}),
+          summary: `${failed.length} of ${list.length} requests from ${net}${node ? ` to ${node}` : ''} failed (5xx or no status).`,
+          evidence: cap(failed.map((r) => recordRef(r, r.text ?? `${r.method} ${r.path} → ${r.status}`))),
+          facts: row,
+        });
+    }
+    const total = acc.length;
+    const okAll = table.reduce((n, r) => n + Number(r.ok), 0);
+    out.unshift({
+      id: findingId('access-summary', undefined, 'table'),
+      rule: 'access-summary',
+      title: 'Request outcomes per client network',
+      layer: 'L7',
+      severity: 'info',
+      summary: `${total} request(s) in access logs, ${okAll} answered 2xx/3xx: ${table.map((r) => `${r.network}${r.node ? `@${r.node}` : ''} ${r.ok}/${r.requests} ok`).join('; ')}.`,
+      evidence: [],
+      facts: { table },
+    });
+    return out;
+  },
+};

@@ -1,0 +1,158 @@
+/**
+ * End-to-end on a real bundle: `forensic analyze samples/asymmetric-mangle` in a
+ * detached tmux session, driven like a person would — open, root cause, drill
+ * into a flow, search, filter, export a Markdown report, quit — asserting what is
+ * on screen at each step (panes saved under test-artifacts/tui-cli/).
+ */
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+/** The command under test: the real binary on the reference sample bundle. */
+const COMMAND = ['node', 'dist/src/cli.js', 'analyze', 'samples/asymmetric-mangle', '--format', 'tui'];
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SOCKET = `forensic-tui-cli-${process.pid}`;
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'tui-cli');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux)
+  console.warn('test/e2e/tui-cli.test.ts: tmux is not installed — skipping the TUI end-to-end test');
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+
+/** Start COMMAND (plus args) in a new session; the shell prints EXIT=<code> after it and stays. */
+function start(session: string, cols: number, rows: number, extra: string[] = [], env = ''): void {
+  const cmd = [...COMMAND, ...extra].map((a) => `'${a}'`).join(' ');
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(cols),
+    '-y',
+    String(rows),
+    '-c',
+    ROOT,
+    `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${cmd}; echo "EXIT=$?"; sleep 120`,
+  );
+}
+
+function capture(session: string, escapes = false): string {
+  return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
+}
+
+let step = 0;
+/** Wait until the pane shows `text` (string or pattern); save the capture as an artifact and return it. */
+async function waitFor(session: string, text: string | RegExp, name: string, ms = 30_000): Promise<string> {
+  const t0 = Date.now();
+  let pane = '';
+  for (;;) {
+    pane = capture(session);
+    if (typeof text === 'string' ? pane.includes(text) : text.test(pane)) break;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${text} (${name}); pane:\n${pane}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  writeFileSync(join(ARTIFACTS, `${String(++step).padStart(2, '0')}-${session}-${name}.txt`), pane);
+  return pane;
+}
+
+function keys(session: string, ...k: string[]): void {
+  for (const key of k) tmux('send-keys', '-t', session, key);
+}
+
+/** Type text literally (no key-name lookup). */
+function type(session: string, text: string): void {
+  tmux('send-keys', '-t', session, '-l', text);
+}
+
+const lines = (pane: string) => pane.split('\n');
+
+/** Whether a pane capture (with -e) sets a foreground colour: SGR parameters 30–37, 90–97 or 38;…. */
+function hasColour(pane: string): boolean {
+  for (const m of pane.matchAll(/\u001b\[([0-9;]*)m/g)) {
+    const ps = m[1].split(';').map(Number);
+    if (ps.some((p) => (p >= 30 && p <= 37) || (p >= 90 && p <= 97) || p === 38)) return true;
+  }
+  return false;
+}
+
+describe.skipIf(!hasTmux)('forensic analyze in tmux', () => {
+  let tmp = '';
+  beforeAll(() => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    tmp = mkdtempSync(join(tmpdir(), 'forensic-tui-cli-'));
+    expect(existsSync(join(ROOT, COMMAND[1]))).toBe(true);
+  });
+  afterAll(() => {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('opens on the verdict, drills into a flow, searches, filters, exports, quits', {
+    timeout: 300_000,
+  }, async () => {
+    const s = 'cli';
+    start(s, 110, 32);
+    let pane = await waitFor(s, 'CHAIN', 'open', 120_000);
+    expect(lines(pane)[0]).toMatch(/ROOT CAUSE default-route-mismatch on node1 · 9\d% · L3 critical/);
+    expect(pane).toMatch(/VERDICT\s+node1 routes replies from 192\.0\.2\.240/);
+    expect(pane).toMatch(/tls-bad-record-mac/);
+    expect(pane).toMatch(/asymmetric-routing/);
+    expect(pane).toMatch(/default-route-mismatch .*◀ root cause/);
+    expect(pane).toContain('ip route replace default via 192.0.2.1 dev eth1');
+
+    // The symptom expands into the server log lines that prove it.
+    keys(s, 'Enter');
+    pane = await waitFor(s, 'node1/traefik.log:', 'symptom-evidence');
+    expect(pane).toMatch(/TLS handshake error from 203\.0\.113\.50:\d+/);
+
+    // Flows: asymmetric conversations marked, entering on eth1 and leaving on eth0.
+    keys(s, '3');
+    pane = await waitFor(s, 'ASYM', 'flows');
+    expect(pane).toMatch(/ASYM tcp\s+203\.0\.113\.50:\d+\s+192\.0\.2\.240:443 eth1 eth0/);
+    keys(s, 'Enter');
+    pane = await waitFor(s, 'ASYMMETRIC: requests in eth1, replies out eth0', 'flow-detail');
+    expect(pane).toMatch(/SYN/);
+    expect(pane).toMatch(/eth0/);
+    keys(s, 'Escape');
+    await waitFor(s, 'ASYM', 'flows-again');
+
+    // Timeline search.
+    keys(s, '2', 'g', '/');
+    type(s, 'bad_record_mac');
+    keys(s, 'Enter');
+    pane = await waitFor(s, /\/bad_record_mac: row \d+ of \d+/, 'search');
+    const first = /row (\d+) of/.exec(pane)?.[1];
+    keys(s, 'n');
+    pane = await waitFor(s, new RegExp(`/bad_record_mac: row (?!${first} )\\d+ of`), 'search-next');
+
+    // Filter to high severity.
+    keys(s, 'f');
+    type(s, 'sev:high');
+    keys(s, 'Enter');
+    pane = await waitFor(s, 'filter: sev:high', 'filter');
+    expect(pane).toMatch(/HIGH/);
+    expect(pane).not.toMatch(/ low /);
+
+    // Export a Markdown report from inside.
+    const out = join(tmp, 'incident.md');
+    keys(s, 'x');
+    await waitFor(s, 'forensic-report', 'export-prompt');
+    keys(s, 'C-u');
+    type(s, out);
+    keys(s, 'Enter');
+    await waitFor(s, out, 'exported');
+    for (let i = 0; i < 50 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(out, 'utf8')).toMatch(/^# Incident analysis/);
+
+    keys(s, 'q');
+    pane = await waitFor(s, 'EXIT=0', 'quit');
+    expect(pane).not.toContain('ROOT CAUSE');
+  });
+});
