@@ -104,7 +104,21 @@ export function remediationRows(f: Finding, indent: number, env: ViewEnv): Row[]
         { t: cell(`$ ${safe(c)}`, env.width - indent - 3), c: env.pal.good, b: true },
       ],
     });
-  if (r.persistent) rows.push(...paragraph(`persistent: ${r.persistent}`, indent + 2, env.width, {}, 12));
+  if (r.persistent) {
+    // One paragraph per line: the text holds config snippets whose line breaks matter.
+    r.persistent.split('\n').forEach((line, i) => {
+      const lead = line.match(/^ */)?.[0].length ?? 0;
+      rows.push(
+        ...paragraph(
+          `${i === 0 ? 'persistent: ' : ''}${line.trimStart()}`,
+          indent + 2 + (i ? 12 + lead : 0),
+          env.width,
+          {},
+          i ? 0 : 12,
+        ),
+      );
+    });
+  }
   for (const a of r.assumptions ?? [])
     rows.push(...paragraph(`assumes: ${a}`, indent + 2, env.width, { c: env.pal.muted }, 9));
   for (const alt of r.alternatives ?? []) {
