@@ -191,9 +191,11 @@ export async function runTuiBench(
     const t = performance.now();
     inp.write(bytes);
     await Promise.race([next, new Promise((res) => setTimeout(res, 5000))]);
-    (times[name] ??= []).push(performance.now() - t);
+    times[name] = times[name] ?? [];
+    times[name].push(performance.now() - t);
     const d = process.cpuUsage(c);
-    (cpu[name] ??= []).push((d.user + d.system) / 1000);
+    cpu[name] = cpu[name] ?? [];
+    cpu[name].push((d.user + d.system) / 1000);
   };
   await press('open timeline (2)', '2');
   for (let i = 0; i < 120; i++) await press('j', 'j');

@@ -71,11 +71,20 @@ export const rule: Rule = {
         facts: {
           flows: symmetric.map((f) => f.id),
           interfaces: ifaces,
-          confidence: 0.8,
+          confidence: diverging.length ? 0.95 : 0.8,
           confidenceReasons: [
             `${symmetric.length} joined flow(s), all symmetric`,
             'no asymmetric conversation among them',
+            ...(diverging.length
+              ? [`the same segments differ between two capture points in ${diverging.length} conversation(s)`]
+              : []),
+            ...(identical.length
+              ? [
+                  `${identical.length} conversation(s) identical at both capture points (altered elsewhere on the path)`,
+                ]
+              : []),
           ],
+          divergence: diverging.map((c) => c.text),
           ruledOut: [
             {
               hypothesis: 'asymmetric routing on the node',

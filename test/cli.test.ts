@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/src/cli.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 
 describe('forensic CLI', () => {
   it('prints usage and examples', () => {
@@ -22,7 +23,9 @@ describe('forensic CLI', () => {
   it('prints a plain-text summary when stdout is not a terminal, root cause first', () => {
     const r = run('analyze', 'samples/asymmetric-drop', '--quiet');
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n').find((l) => l.startsWith('ROOT CAUSE'))).toMatch(/default-route-mismatch|routes replies/);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('ROOT CAUSE'))).toMatch(
+      /default-route-mismatch|routes replies/,
+    );
     expect(r.stdout.indexOf('ROOT CAUSE')).toBeLessThan(r.stdout.indexOf('FINDINGS'));
     expect(r.stdout.indexOf('FINDINGS')).toBeLessThan(r.stdout.indexOf('TIMELINE'));
     expect(r.stderr).toBe('');
@@ -50,7 +53,10 @@ describe('forensic CLI', () => {
   it('parse: one record per line, exit 1 on a rejected file', () => {
     const ok = run('parse', 'samples/asymmetric-mangle/node1/traefik.log');
     expect(ok.status).toBe(0);
-    const recs = ok.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const recs = ok.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(recs.some((x) => x.type === 'tls-handshake-error' && x.cause === 'bad-record-mac')).toBe(true);
     const bad = run('parse', 'README.md');
     expect(bad.status).toBe(1);
@@ -58,7 +64,16 @@ describe('forensic CLI', () => {
   });
   it('rules and explain', () => {
     const r = run('rules');
-    for (const id of ['tls-bad-record-mac', 'tls-handshake-failure', 'tcp-handshake-incomplete', 'asymmetric-routing', 'default-route-mismatch', 'payload-corruption', 'vip-unresolved', 'arp-conflict'])
+    for (const id of [
+      'tls-bad-record-mac',
+      'tls-handshake-failure',
+      'tcp-handshake-incomplete',
+      'asymmetric-routing',
+      'default-route-mismatch',
+      'payload-corruption',
+      'vip-unresolved',
+      'arp-conflict',
+    ])
       expect(r.stdout).toContain(id);
     const e = run('explain', 'default-route-mismatch');
     expect(e.status).toBe(0);

@@ -38,10 +38,11 @@ export async function runTextFormat(
       stream,
       (l) => {
         if (l.truncated) {
+          const mib = (format.maxLineBytes ?? MAX_LINE_BYTES) / 1048576;
           sink.issue(
             l.lineNo,
             'line-too-long',
-            `line longer than 1 MiB at byte ${l.offset}; only the first 1 MiB was read`,
+            `line longer than ${mib} MiB at byte ${l.offset}; only the first ${mib} MiB was read`,
           );
         }
         let status: ReturnType<typeof parser.line>;

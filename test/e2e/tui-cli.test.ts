@@ -4,7 +4,7 @@
  * into a flow, search, filter, export a Markdown report, quit — asserting what is
  * on screen at each step (panes saved under test-artifacts/tui-cli/).
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,15 +71,6 @@ function type(session: string, text: string): void {
 }
 
 const lines = (pane: string) => pane.split('\n');
-
-/** Whether a pane capture (with -e) sets a foreground colour: SGR parameters 30–37, 90–97 or 38;…. */
-function hasColour(pane: string): boolean {
-  for (const m of pane.matchAll(/\u001b\[([0-9;]*)m/g)) {
-    const ps = m[1].split(';').map(Number);
-    if (ps.some((p) => (p >= 30 && p <= 37) || (p >= 90 && p <= 97) || p === 38)) return true;
-  }
-  return false;
-}
 
 describe.skipIf(!hasTmux)('forensic analyze in tmux', () => {
   let tmp = '';
