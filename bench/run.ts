@@ -8,6 +8,9 @@
  * Environment: FORENSIC_BENCH_MB (input size, default 1000 — use 50 for a quick
  * run), FORENSIC_BENCH_ONLY (same as --only). Add a section by adding a row.
  */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bundleSection } from './bundle.js';
 import { captureSection } from './capture.js';
 import { runTextBench } from './text.js';
@@ -38,6 +41,16 @@ const sections: readonly Section[] = [
     id: 'bundle',
     title: 'bundle: 4 captures analysed by the CLI with 1 vs 2 workers (wall time, peak RSS)',
     run: bundleSection,
+  },
+  {
+    id: 'tui',
+    title: 'tui: time to first frame and per-keystroke render time, 1,000,000-event timeline',
+    // In a child process: ink keeps the event loop alive and React must load in production mode.
+    run: async () => {
+      spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'tui.js')], {
+        stdio: 'inherit',
+      });
+    },
   },
 ];
 
