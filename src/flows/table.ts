@@ -116,6 +116,9 @@ const MAX_ALERTS = 32;
 const MAX_ASKED_BY = 16;
 
 /** Conversation table for one node. */
+/** Seconds of capture time a closed conversation stays in the table (late retransmissions). */
+export const CLOSED_LINGER = 120;
+
 export class FlowTable implements TlsListener {
   readonly node: string | undefined;
   readonly events: TableEvent[] = [];
@@ -457,6 +460,14 @@ export class FlowTable implements TlsListener {
     while (f && now - f.lastT > this.idle) {
       const n = f.lruNext;
       this.evict(f);
+      f = n;
+    }
+    // Closed conversations (RST, or FIN both ways) quiet for CLOSED_LINGER seconds leave early, so
+    // memory follows the live connections, not the capture length. Bounded scan from the LRU head.
+    const linger = Math.min(this.idle, CLOSED_LINGER);
+    for (let scanned = 0; f && now - f.lastT > linger && scanned < 256; scanned++) {
+      const n = f.lruNext;
+      if (f.d0.rst + f.d1.rst > 0 || (f.d0.fin > 0 && f.d1.fin > 0)) this.evict(f);
       f = n;
     }
   }

@@ -4,13 +4,21 @@
  * (`2024-05-01T10:00:00.123456789Z`), which sorts lexicographically in time order.
  */
 
+let cachedSec = Number.NaN;
+let cachedPrefix = '';
+
 /** Format epoch seconds + nanoseconds as ISO-8601 UTC with nanoseconds. */
 export function isoFromEpoch(sec: number, nsec = 0): string {
-  const ms = Math.floor(sec) * 1000;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return `@${sec}.${String(nsec).padStart(9, '0')}`;
-  const base = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z (or ±YYYYYY for far years)
-  return `${base.slice(0, base.length - 5)}.${String(nsec).padStart(9, '0')}Z`;
+  const whole = Math.floor(sec);
+  // Timestamps arrive mostly in order: the date-time part is formatted once per second.
+  if (whole !== cachedSec) {
+    const d = new Date(whole * 1000);
+    if (Number.isNaN(d.getTime())) return `@${sec}.${String(nsec).padStart(9, '0')}`;
+    const base = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z (or ±YYYYYY for far years)
+    cachedSec = whole;
+    cachedPrefix = base.slice(0, base.length - 5);
+  }
+  return `${cachedPrefix}.${String(nsec).padStart(9, '0')}Z`;
 }
 
 /** Epoch string `sec.nnnnnnnnn` as tshark prints frame.time_epoch. */
