@@ -66,6 +66,9 @@ export class BundleError extends Error {}
 
 const VERSION = 'forensic 0.1.0';
 
+/** Below this many bytes a batch of files is parsed in-process: a worker would cost more than it saves. */
+const SMALL_BATCH_BYTES = 16 << 20;
+
 /** Analyse a bundle directory, archive, or single file. */
 export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Promise<Analysis> {
   let st: Awaited<ReturnType<typeof stat>>;
@@ -232,9 +235,11 @@ async function analyzeDir(
     });
   };
   const workers = opts.workers ?? defaultPoolSize();
+  // Starting a worker costs ~0.3 s of module loading: small batches run in-process (unless --workers says).
+  const textBytes = textTasks.reduce((n, a) => n + a.file.size, 0);
   const textResults = await runPool(
     textTasks.map((a) => a.task),
-    workers,
+    opts.workers === undefined && textBytes < SMALL_BATCH_BYTES ? 0 : workers,
     (i) => progress(i, textTasks),
   );
   const ifindexByNode = new Map<string, Record<string, string>>();
@@ -253,9 +258,10 @@ async function analyzeDir(
     const fromManifest = a.node ? manifest?.nodes?.[a.node]?.interfaces : undefined;
     a.task.ifindexNames = { ...(ifindexByNode.get(a.node ?? '') ?? {}), ...(fromManifest ?? {}) };
   }
+  const capBytes = capTasks.reduce((n, a) => n + a.file.size, 0);
   const capResults = await runPool(
     capTasks.map((a) => a.task),
-    workers,
+    opts.workers === undefined && capBytes < SMALL_BATCH_BYTES ? 0 : workers,
     (i) => progress(i, capTasks),
   );
 
