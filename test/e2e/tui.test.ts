@@ -6,74 +6,20 @@
  * live resize, NO_COLOR / --no-color, and terminal restore on SIGTERM.
  * Skips with a message when tmux is not installed.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Analysis } from '../../src/model/analysis.js';
+import { hasTmux, lines, ROOT, tmuxDriver } from '../helpers/tmux.js';
 
 /** The command under test. Once `forensic analyze` opens the TUI, switch to:
  *  ['node', 'dist/src/cli.js', 'analyze', 'samples/asymmetric-mangle', '--format', 'tui'] */
 const COMMAND = ['node', 'dist/src/tui/demo.js', 'test/tui/fixtures/reference-analysis.json'];
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SOCKET = `forensic-tui-e2e-${process.pid}`;
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'tui-e2e');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('test/e2e/tui.test.ts: tmux is not installed — skipping the TUI end-to-end test');
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
-
-/** Start COMMAND (plus args) in a new session; the shell prints EXIT=<code> after it and stays. */
-function start(session: string, cols: number, rows: number, extra: string[] = [], env = ''): void {
-  const cmd = [...COMMAND, ...extra].map((a) => `'${a}'`).join(' ');
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    String(cols),
-    '-y',
-    String(rows),
-    '-c',
-    ROOT,
-    `env -u CI -u CONTINUOUS_INTEGRATION ${env} ${cmd}; echo "EXIT=$?"; sleep 120`,
-  );
-}
-
-function capture(session: string, escapes = false): string {
-  return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', session);
-}
-
-let step = 0;
-/** Wait until the pane shows `text` (string or pattern); save the capture as an artifact and return it. */
-async function waitFor(session: string, text: string | RegExp, name: string, ms = 30_000): Promise<string> {
-  const t0 = Date.now();
-  let pane = '';
-  for (;;) {
-    pane = capture(session);
-    if (typeof text === 'string' ? pane.includes(text) : text.test(pane)) break;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${text} (${name}); pane:\n${pane}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  writeFileSync(join(ARTIFACTS, `${String(++step).padStart(2, '0')}-${session}-${name}.txt`), pane);
-  return pane;
-}
-
-function keys(session: string, ...k: string[]): void {
-  for (const key of k) tmux('send-keys', '-t', session, key);
-}
-
-/** Type text literally (no key-name lookup). */
-function type(session: string, text: string): void {
-  tmux('send-keys', '-t', session, '-l', text);
-}
-
-const lines = (pane: string) => pane.split('\n');
+const { tmux, start, capture, waitFor, keys, type, resetArtifacts, kill } = tmuxDriver('tui-e2e', COMMAND);
 
 /** Whether a pane capture (with -e) sets a foreground colour: SGR parameters 30–37, 90–97 or 38;…. */
 function hasColour(pane: string): boolean {
@@ -87,8 +33,7 @@ function hasColour(pane: string): boolean {
 describe.skipIf(!hasTmux)('TUI in tmux', () => {
   let tmp = '';
   beforeAll(async () => {
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    resetArtifacts();
     tmp = mkdtempSync(join(tmpdir(), 'forensic-tui-e2e-'));
     // Build asynchronously (a blocking build starves the test worker); type errors elsewhere in the
     // tree do not stop emission, so the check is that the entry point exists afterwards.
@@ -98,7 +43,7 @@ describe.skipIf(!hasTmux)('TUI in tmux', () => {
     expect(existsSync(join(ROOT, COMMAND[1]))).toBe(true);
   }, 600_000);
   afterAll(() => {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    kill();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
