@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { sniffCapture } from './capture/read.js';
 import { textFormats } from './text/registry.js';
 import type { TextFormat } from './types.js';
 
@@ -16,17 +17,6 @@ export type Sniffed =
   | { kind: 'capture'; format: 'pcap' | 'pcapng'; gzip: boolean }
   | { kind: 'text'; format: TextFormat; confidence: number; gzip: boolean }
   | { kind: 'unknown'; gzip: boolean; reason: string };
-
-const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0xa1b2cd34, 0x34cdb2a1]);
-
-/** Recognise a capture from its first bytes (already decompressed). */
-export function captureMagic(head: Uint8Array): 'pcap' | 'pcapng' | null {
-  if (head.length < 4) return null;
-  const v = ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0;
-  if (v === 0x0a0d0d0a) return 'pcapng';
-  if (PCAP_MAGICS.has(v)) return 'pcap';
-  return null;
-}
 
 /** True when the bytes look like text (no NULs, mostly printable). */
 export function looksLikeText(head: Uint8Array): boolean {
@@ -94,7 +84,7 @@ export function rankTextFormats(
 /** Classify a file by content. `name` (base name) is only a weak hint for text formats. */
 export async function sniffFile(path: string, name: string): Promise<Sniffed> {
   const { head, gzip } = await readHead(path);
-  const cap = captureMagic(head);
+  const cap = sniffCapture(head);
   if (cap) return { kind: 'capture', format: cap, gzip };
   if (!looksLikeText(head))
     return { kind: 'unknown', gzip, reason: 'binary content that is not a pcap/pcapng capture' };

@@ -4,7 +4,7 @@
  * Same bundle, same options → identical Analysis, byte for byte.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { rules as ruleList } from '../rules/index.js';
 import { archiveKind, extractArchive } from './bundle/archive.js';
 import { attributeFile, hostDir, NodeNames } from './bundle/attribute.js';
@@ -477,9 +477,4 @@ function buildNodes(states: Map<string, NodeState>, records: NodeRecord[]): Anal
     out.push({ name: s.name, ...(s.role ? { role: s.role } : {}), interfaces: [...ifaces.values()] });
   }
   return out;
-}
-
-/** Join used by tests: the bundle path of a sample. */
-export function samplePath(name: string): string {
-  return join('samples', name);
 }

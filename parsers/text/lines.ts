@@ -94,30 +94,3 @@ export async function forEachLine(
   if (carry && carryTotal > 0) emit(decode(carry), carryTotal);
   return lineNo;
 }
-
-/** Read the first `max` lines (for sniffing) from a file, gzip transparent. */
-export async function headLines(path: string, max = 200, maxBytes = 256 * 1024): Promise<string[]> {
-  const stream = await openMaybeGzip(path);
-  const out: string[] = [];
-  let bytes = 0;
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      const text =
-        carry + decoder.decode(chunk.subarray(0, Math.min(chunk.length, maxBytes)), { stream: true });
-      const parts = text.split('\n');
-      carry = parts.pop() ?? '';
-      for (const p of parts) {
-        out.push(p.endsWith('\r') ? p.slice(0, -1) : p);
-        if (out.length >= max) return out;
-      }
-      if (bytes >= maxBytes) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  if (carry) out.push(carry.slice(0, 64 * 1024));
-  return out;
-}
