@@ -3,9 +3,15 @@ import type { WriteStream } from 'node:tty';
 
 /** Progress state shown while a bundle is parsed. */
 export class Progress {
-  private readonly started = Date.now();
+  private readonly started: number;
   private last = 0;
-  constructor(private readonly stream: WriteStream) {}
+  /** `now` is injectable for tests. */
+  constructor(
+    private readonly stream: WriteStream,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.started = now();
+  }
 
   /** Redraw (at most 10 times a second). */
   update(p: {
@@ -15,7 +21,7 @@ export class Progress {
     bytesTotal: number;
     current?: string;
   }): void {
-    const now = Date.now();
+    const now = this.now();
     if (now - this.last < 100 && p.filesDone < p.filesTotal) return;
     this.last = now;
     const secs = Math.max(0.001, (now - this.started) / 1000);

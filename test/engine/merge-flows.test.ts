@@ -3,7 +3,7 @@
  * Merged per node, the conversation shows both interfaces and the diagnosis is the
  * same as from one `tcpdump -i any` capture.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,14 +13,7 @@ import { mergeFlows } from '../../src/engine/merge-flows.js';
 import type { FlowSummary } from '../../src/model/analysis.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const tshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const tshark = spawnSync('tshark', ['--version']).status === 0;
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /** Evidence export: one pcapng per cited flow, read back by tshark with the right packets and interface names. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,14 +8,7 @@ import { analyzeBundle } from '../../src/analyze.js';
 import type { ExportedFlow } from '../../src/report/evidence-export.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const tshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const tshark = spawnSync('tshark', ['--version']).status === 0;
 if (!tshark) console.warn('evidence export: tshark missing, read-back checks skipped');
 const dirs: string[] = [];
 afterAll(() => {
