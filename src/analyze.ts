@@ -25,11 +25,16 @@ import {
 import { type FileFlow, mergeFlows, repointEvents } from './engine/merge-flows.js';
 import { buildRootCause } from './engine/rootcause.js';
 import type { Rule } from './engine/rule.js';
-import { compareFlowPayloads, comparisonCandidates, describeDivergence } from './engine/segments.js';
+import {
+  type CapturePoint,
+  compareFlowPayloads,
+  comparisonCandidates,
+  describeDivergence,
+} from './engine/segments.js';
 import { buildTimeline } from './engine/timeline.js';
 import type { Analysis, FileCoverage, Finding, FlowSummary } from './model/analysis.js';
 import type { IssueRecord } from './model/records/index.js';
-import { type CaptureSource, type ExportedFlow, exportEvidence } from './report/evidence-export.js';
+import { type ExportedFlow, exportEvidence } from './report/evidence-export.js';
 import { isoShift } from './util/time.js';
 
 /** Options of `forensic analyze`. */
@@ -319,7 +324,15 @@ async function analyzeDir(
   }
 
   coverage.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  const comparisons = await comparePaths(flows, capTasks);
+  // How to re-read each capture (for payload comparison and evidence export), as it was read above.
+  const capturePoints: CapturePoint[] = capTasks.map((t) => ({
+    file: t.file.rel,
+    abs: t.file.abs,
+    node: t.node,
+    iface: t.iface,
+    ifindexNames: t.task.ifindexNames,
+  }));
+  const comparisons = await comparePaths(flows, capturePoints);
   const evidence = makeEvidence({
     comparisons,
     bundle: display,
@@ -358,49 +371,44 @@ async function analyzeDir(
   if (opts.since) timeline = timeline.filter((t) => (t.until ?? t.ts) >= (opts.since as string));
   if (opts.until) timeline = timeline.filter((t) => t.ts <= (opts.until as string));
 
-  const analysis = assemble();
+  const tsAll = [...captures.flatMap((c) => [c.firstTs, c.lastTs]), ...timeline.map((t) => t.ts)]
+    .filter((t): t is string => !!t)
+    .sort();
+  const analysis: Analysis = {
+    schemaVersion: 1,
+    generatedBy: VERSION,
+    bundle: {
+      path: display,
+      nodes: buildNodes(nodeStates, records),
+      files: allResults.map(({ a, r }) => ({
+        path: a.file.rel,
+        format: r.format,
+        node: a.node,
+        records: r.counts.parsed,
+        issues: r.counts.issues,
+      })),
+      timeRange: tsAll.length ? { first: tsAll[0], last: tsAll[tsAll.length - 1] } : null,
+      ...(manifest?.service ? { service: manifest.service } : {}),
+      clockSkew: skew,
+    },
+    findings: shownFindings,
+    rootCause,
+    timeline,
+    flows: [...flows]
+      .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.id.localeCompare(y.id)))
+      .filter((f) => !opts.node || f.node === opts.node),
+    coverage: { files: coverage },
+  };
   if (opts.exportEvidence) {
-    const sources = new Map<string, CaptureSource>(
-      capTasks.map((t) => [
-        t.file.rel,
-        { abs: t.file.abs, rel: t.file.rel, node: t.node, iface: t.iface, ifindexNames: t.task.ifindexNames },
-      ]),
+    const out = await exportEvidence(
+      analysis,
+      merged.sources,
+      new Map(capturePoints.map((p) => [p.file, p])),
+      opts.exportEvidence,
     );
-    const out = await exportEvidence(analysis, merged.sources, sources, opts.exportEvidence);
     opts.onEvidenceExported?.(out);
   }
   return analysis;
-
-  function assemble(): Analysis {
-    const tsAll = [...captures.flatMap((c) => [c.firstTs, c.lastTs]), ...timeline.map((t) => t.ts)]
-      .filter((t): t is string => !!t)
-      .sort();
-    return {
-      schemaVersion: 1,
-      generatedBy: VERSION,
-      bundle: {
-        path: display,
-        nodes: buildNodes(nodeStates, records),
-        files: allResults.map(({ a, r }) => ({
-          path: a.file.rel,
-          format: r.format,
-          node: a.node,
-          records: r.counts.parsed,
-          issues: r.counts.issues,
-        })),
-        timeRange: tsAll.length ? { first: tsAll[0], last: tsAll[tsAll.length - 1] } : null,
-        ...(manifest?.service ? { service: manifest.service } : {}),
-        clockSkew: skew,
-      },
-      findings: shownFindings,
-      rootCause,
-      timeline,
-      flows: [...flows]
-        .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.id.localeCompare(y.id)))
-        .filter((f) => !opts.node || f.node === opts.node),
-      coverage: { files: coverage },
-    };
-  }
 }
 
 /**
@@ -409,7 +417,7 @@ async function analyzeDir(
  */
 async function comparePaths(
   flows: readonly FlowSummary[],
-  capTasks: ReadonlyArray<{ file: SourceFile; node?: string; iface?: string; task: ParseTask }>,
+  captures: readonly CapturePoint[],
 ): Promise<PayloadComparison[]> {
   const suspect = new Set(
     flows.filter((f) => (f.tls?.alerts.length ?? 0) > 0 || (f.resets ?? 0) > 0).map((f) => f.id),
@@ -417,15 +425,7 @@ async function comparePaths(
   const cands = comparisonCandidates(flows, suspect, 32);
   if (cands.length === 0) return [];
   const files = new Set(cands.flatMap((c) => c.files));
-  const points = capTasks
-    .filter((t) => files.has(t.file.rel))
-    .map((t) => ({
-      file: t.file.rel,
-      abs: t.file.abs,
-      node: t.node,
-      iface: t.iface,
-      ifindexNames: t.task.ifindexNames,
-    }));
+  const points = captures.filter((p) => files.has(p.file));
   const results = await compareFlowPayloads(
     points,
     cands.map((c) => c.endpoints),
@@ -458,23 +458,31 @@ function fileCoverage(path: string, node: string | undefined, r: ParseTaskResult
 }
 
 function buildNodes(states: Map<string, NodeState>, records: NodeRecord[]): Analysis['bundle']['nodes'] {
-  const out: Analysis['bundle']['nodes'] = [];
-  for (const s of [...states.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    const ifaces = new Map<string, { name: string; addresses: string[]; mac?: string }>();
-    for (const r of records) {
-      if (r.node !== s.name) continue;
-      const rec = r as { type: string; ifname?: string; ip?: string; prefix?: number; mac?: string };
-      if ((rec.type === 'address' || rec.type === 'link') && rec.ifname) {
-        const i = ifaces.get(rec.ifname) ?? { name: rec.ifname, addresses: [] };
-        if (rec.type === 'address' && rec.ip) {
-          const a = `${rec.ip}/${rec.prefix}`;
-          if (!i.addresses.includes(a)) i.addresses.push(a);
-        }
-        if (rec.mac && !i.mac) i.mac = rec.mac;
-        ifaces.set(rec.ifname, i);
-      }
+  type Iface = { name: string; addresses: string[]; mac?: string };
+  // One pass over the records, grouping interfaces by node in order of first appearance.
+  const byNode = new Map<string, Map<string, Iface>>();
+  for (const r of records) {
+    if (!r.node || (r.type !== 'address' && r.type !== 'link')) continue;
+    const rec = r as { type: string; ifname?: string; ip?: string; prefix?: number; mac?: string };
+    if (!rec.ifname) continue;
+    let ifaces = byNode.get(r.node);
+    if (!ifaces) {
+      ifaces = new Map();
+      byNode.set(r.node, ifaces);
     }
-    out.push({ name: s.name, ...(s.role ? { role: s.role } : {}), interfaces: [...ifaces.values()] });
+    const i = ifaces.get(rec.ifname) ?? { name: rec.ifname, addresses: [] };
+    if (rec.type === 'address' && rec.ip) {
+      const a = `${rec.ip}/${rec.prefix}`;
+      if (!i.addresses.includes(a)) i.addresses.push(a);
+    }
+    if (rec.mac && !i.mac) i.mac = rec.mac;
+    ifaces.set(rec.ifname, i);
   }
-  return out;
+  return [...states.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((s) => ({
+      name: s.name,
+      ...(s.role ? { role: s.role } : {}),
+      interfaces: [...(byNode.get(s.name)?.values() ?? [])],
+    }));
 }

@@ -7,17 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PcapngWriter } from '../../parsers/capture/write.js';
+import type { CapturePoint } from '../engine/segments.js';
 import { analyzeCapture } from '../flows/analyze.js';
 import type { Analysis } from '../model/analysis.js';
-
-/** Where a capture file is and how its interfaces are named (as during analysis). */
-export interface CaptureSource {
-  abs: string;
-  rel: string;
-  node?: string;
-  iface?: string;
-  ifindexNames?: Record<string, string>;
-}
 
 /** One exported flow. */
 export interface ExportedFlow {
@@ -51,12 +43,12 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 /**
  * Write one pcapng per cited flow into `dir`. `sources` maps a merged flow id to
- * the per-file flow ids it combines; `captures` says how to re-read each file.
+ * the per-file flow ids it combines; `captures` says how to re-read each file (by bundle path).
  */
 export async function exportEvidence(
   a: Analysis,
   sources: ReadonlyMap<string, ReadonlyArray<{ file: string; id: string }>>,
-  captures: ReadonlyMap<string, CaptureSource>,
+  captures: ReadonlyMap<string, CapturePoint>,
   dir: string,
 ): Promise<ExportedFlow[]> {
   mkdirSync(dir, { recursive: true });
@@ -90,7 +82,7 @@ export async function exportEvidence(
       if (!src) continue;
       const names = src.ifindexNames ?? {};
       await analyzeCapture(src.abs, {
-        file: src.rel,
+        file: src.file,
         node: src.node,
         interfaceName: src.iface,
         ifindexName: (i) => names[String(i)],
