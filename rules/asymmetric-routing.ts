@@ -4,7 +4,7 @@
  * by node, service and interface pair, with example packets. Explains the L7/L4
  * symptoms of the same clients.
  */
-import { cap, findingId, flowRef, priorOf } from '../src/engine/finding.js';
+import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
@@ -61,9 +61,7 @@ export const rule: Rule = {
         if (Array.isArray(facts.clients) && facts.clients.some((c) => clientIps.has(String(c)))) return true;
         if (s.rule === 'client-failures') {
           const t = facts.targets;
-          return (
-            Array.isArray(t) && t.some((x) => services.some((svc) => String(x).includes(svc.split(':')[0])))
-          );
+          return services.some((svc) => targetsName(t, svc.slice(0, svc.lastIndexOf(':'))));
         }
         return false;
       });

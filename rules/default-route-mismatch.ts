@@ -8,7 +8,7 @@
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { type Facts, factsOf, recordRef } from '../src/engine/facts.js';
-import { cap, findingId, flowRef, priorOf } from '../src/engine/finding.js';
+import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding, RuledOut } from '../src/model/analysis.js';
 import type { RouteRecord } from '../src/model/records/index.js';
@@ -193,7 +193,7 @@ export const rule: Rule = {
           ),
           ...priorOf(prior, 'client-failures').filter((f) => {
             const t = f.facts?.targets;
-            return Array.isArray(t) && t.some((x) => String(x).includes(svc));
+            return targetsName(t, svc);
           }),
         ];
         const acme = priorOf(prior, 'cert-acme-egress').filter((f) => !f.node || f.node === node);

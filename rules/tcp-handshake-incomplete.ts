@@ -3,7 +3,7 @@
  * retransmitted with no SYN-ACK, or SYN-ACK retransmitted with no final ACK —
  * grouped per node, server and the interfaces each direction was seen on.
  */
-import { cap, findingId, flowRef, priorOf } from '../src/engine/finding.js';
+import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
@@ -12,14 +12,6 @@ export function isIncomplete(f: FlowSummary): boolean {
   if (f.proto !== 'tcp') return false;
   const retried = (f.synRetransmits ?? 0) > 0 || (f.synAckRetransmits ?? 0) > 0;
   return retried && (f.state === 'syn-sent' || f.state === 'syn-received' || f.state === 'incomplete');
-}
-
-/** True when a symptom's targets name `ip` (or it names none, so it cannot be told apart). */
-export function targetsMatch(targets: unknown, ip: string): boolean {
-  if (!Array.isArray(targets) || targets.length === 0) return true;
-  return targets.some(
-    (t) => typeof t === 'string' && (t === ip || t.includes(`//${ip}`) || t.includes(`${ip}:`)),
-  );
 }
 
 export const rule: Rule = {
@@ -63,7 +55,13 @@ export const rule: Rule = {
         ...(node ? { node } : {}),
         summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it); ${where}.`,
         evidence: cap(list.map((f) => flowRef(f))),
-        causes: symptoms.filter((s) => targetsMatch(s.facts?.targets, f0.server.ip)).map((s) => s.id),
+        // A symptom that names no target cannot be told apart from this one, so it is linked too.
+        causes: symptoms
+          .filter((s) => {
+            const t = s.facts?.targets;
+            return !Array.isArray(t) || t.length === 0 || targetsName(t, f0.server.ip);
+          })
+          .map((s) => s.id),
         facts: {
           flows: list.map((f) => f.id),
           clients,

@@ -4,7 +4,7 @@
  * entries, and no node holds the address in its `ip addr`.
  */
 import { factsOf, recordRef } from '../src/engine/facts.js';
-import { cap, findingId, priorOf } from '../src/engine/finding.js';
+import { cap, findingId, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
 import { parseAddr } from '../src/netstate/ip.js';
@@ -53,10 +53,7 @@ export const rule: Rule = {
       const explains = symptoms.filter((s) => {
         const t = s.facts?.targets;
         const srv = s.facts?.server;
-        return (
-          (Array.isArray(t) && t.some((x) => String(x).includes(ip))) ||
-          (typeof srv === 'string' && srv.startsWith(`${ip}:`))
-        );
+        return targetsName(t, ip) || (typeof srv === 'string' && srv.startsWith(`${ip}:`));
       });
       const evidence: EvidenceRef[] = [
         ...failed.map((n) =>

@@ -1,5 +1,6 @@
 /** Helpers rules use to build findings and evidence references. */
 import type { EvidenceRef, Finding, FlowSummary } from '../model/analysis.js';
+import { sameAddr } from '../netstate/ip.js';
 import type { PacketEvent } from './evidence.js';
 
 /** Finding id: `rule#node` (or `rule#bundle`), with an optional qualifier. */
@@ -49,4 +50,20 @@ export function cap<T>(list: T[], n = 12): T[] {
 /** Findings of given rules among the prior ones. */
 export function priorOf(prior: readonly Finding[], ...rules: string[]): Finding[] {
   return prior.filter((f) => rules.includes(f.rule));
+}
+
+/** The host part of a client target: a bare address, `host:port`, `[v6]:port` or a URL. */
+export function targetHost(target: string): string {
+  let h = target.trim();
+  const scheme = h.indexOf('://');
+  if (scheme >= 0) h = h.slice(scheme + 3);
+  h = h.split('/')[0];
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') >>> 0);
+  const parts = h.split(':');
+  return parts.length === 2 ? parts[0] : h;
+}
+
+/** True when a symptom's `targets` name `ip` as a whole address (not as a prefix of a longer one). */
+export function targetsName(targets: unknown, ip: string): boolean {
+  return Array.isArray(targets) && targets.some((t) => typeof t === 'string' && sameAddr(targetHost(t), ip));
 }

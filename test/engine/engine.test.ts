@@ -169,3 +169,17 @@ describe('timeline aggregation', () => {
     });
   });
 });
+
+describe('targetsName', () => {
+  it('matches whole addresses in bare, host:port, URL and bracketed forms', async () => {
+    const { targetsName } = await import('../../src/engine/finding.js');
+    expect(targetsName(['192.0.2.240'], '192.0.2.240')).toBe(true);
+    expect(targetsName(['192.0.2.240:443'], '192.0.2.240')).toBe(true);
+    expect(targetsName(['https://192.0.2.240/health'], '192.0.2.240')).toBe(true);
+    expect(targetsName(['[2001:db8::1]:443'], '2001:db8:0::1')).toBe(true);
+    expect(targetsName(['192.0.2.240'], '192.0.2.24')).toBe(false);
+    expect(targetsName(['https://192.0.2.240/'], '192.0.2.2')).toBe(false);
+    expect(targetsName(['app.example.test'], '192.0.2.240')).toBe(false);
+    expect(targetsName(undefined, '192.0.2.240')).toBe(false);
+  });
+});
