@@ -25,6 +25,7 @@ import type {
 } from '../types.js';
 import { bannerText, isIP, normDst, normMac, stripZone } from './netstate/common.js';
 import { defaultTable, NUD_STATES, neighbor, routeFamily } from './netstate/emit.js';
+import { ADDR_FLAGS } from './netstate/iface.js';
 
 /** Upper bound on buffered JSON text. */
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -365,23 +366,10 @@ class IpJsonParser implements LineParser {
   }
 }
 
-/** Address flags kept from `addr_info` booleans. */
+/** Address flags kept from `addr_info` booleans (the same set the text reader keeps). */
 function addrFlags(a: Obj): string[] | undefined {
   const f: string[] = [];
-  for (const k of [
-    'dynamic',
-    'noprefixroute',
-    'deprecated',
-    'tentative',
-    'dadfailed',
-    'nodad',
-    'mngtmpaddr',
-    'temporary',
-    'home',
-    'optimistic',
-    'stable-privacy',
-  ])
-    if (a[k] === true) f.push(k);
+  for (const k of ADDR_FLAGS) if (a[k] === true) f.push(k);
   return f.length ? f : undefined;
 }
 

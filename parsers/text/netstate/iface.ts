@@ -28,8 +28,8 @@ const ONELINE_ADDR = /^(\d+):\s+([^\s:@]+)(?:@\S+)?\s+(inet6?\s.*)$/;
 export const BRIEF =
   /^([^\s@]+)(?:@(\S+))?\s+(UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|TESTING)\b\s*(.*)$/;
 
-/** Address flags printed after the scope (kept in `flags`). */
-const ADDR_FLAGS = new Set([
+/** Address flags: printed after the scope in text, booleans in `ip -j` (kept in `flags`). */
+export const ADDR_FLAGS: ReadonlySet<string> = new Set([
   'dynamic',
   'noprefixroute',
   'deprecated',
