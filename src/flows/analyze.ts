@@ -16,7 +16,7 @@ import type { FlowSummary } from '../model/analysis.js';
 import type { IssueRecord } from '../model/records/index.js';
 import { isoFromEpoch } from '../util/time.js';
 import type { Flow } from './flow.js';
-import { noteDir, toFlowSummary } from './summary.js';
+import { flowLadder, noteDir, toFlowSummary } from './summary.js';
 import { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';
 
 /** Options of analyzeCapture. */
@@ -34,7 +34,7 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   /** Called for every reader issue (default: collected, first 100 kept). */
   onIssue?: (issue: IssueRecord) => void;
   /**
-   * Flow summaries kept (default 50 000; plain flows after the first 1 000 keep no ladder). Beyond it only flows with something
+   * Flow summaries kept (default 20 000; plain flows after the first 1 000 keep no ladder). Beyond it only flows with something
    * notable (resets, retransmissions, TLS alerts, ICMP errors, asymmetry,
    * unfinished handshakes) are kept, up to as many again; the rest are counted.
    */
@@ -182,14 +182,14 @@ export async function analyzeCapture(
   const file = opts.file ?? path;
   const own = !opts.table;
   const flows: FlowSummary[] = [];
-  const maxKeep = opts.maxFlowSummaries ?? 50_000;
+  const maxKeep = opts.maxFlowSummaries ?? 20_000;
   let dropped = 0;
   const keep = (f: Flow) => {
     // Summarise at once so finished flows do not keep their state alive.
-    const sum = toFlowSummary(f, opts.node);
+    const sum = toFlowSummary(f, opts.node, false);
     const interesting = notable(sum);
-    // Ladders are for diagrams of interesting flows: plain flows beyond the first ones drop theirs.
-    if (!interesting && flows.length >= LADDERS_ALWAYS) delete sum.ladder;
+    // Ladders are for diagrams of interesting flows: plain flows beyond the first ones get none.
+    if (interesting || flows.length < LADDERS_ALWAYS) sum.ladder = flowLadder(f);
     if (flows.length < maxKeep || (flows.length < 2 * maxKeep && interesting)) flows.push(sum);
     else dropped++;
   };

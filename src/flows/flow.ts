@@ -6,6 +6,9 @@
  */
 import type { TlsSession, TlsStream } from '../../parsers/layers/tls.js';
 
+/** Numbers stored per ladder step: packet, sec, nsec, dir, flags, seq, ack, payload. */
+const LADDER_NUMS = 8;
+
 /** One entry of a flow's first-N packet ladder (raw numbers, formatted at summary time). */
 export interface LadderStep {
   packet: number;
@@ -23,7 +26,7 @@ export interface LadderStep {
   file: string;
 }
 
-/** A notable packet of a flow (handshake, retransmission, reset, TLS alert, ICMP error, …). */
+/** A notable packet (retransmission, reset, zero window, TLS alert, ICMP error). */
 export interface FlowNote {
   kind: string;
   packet: number;
@@ -108,11 +111,12 @@ export class Flow {
   readonly b3: number;
   readonly pa: number;
   readonly pb: number;
-  /** Hash bucket chain and LRU list links (owned by the table). */
-  next: Flow | null = null;
+  /** Activity list links (owned by the table). */
   lruPrev: Flow | null = null;
   lruNext: Flow | null = null;
   hash = 0;
+  /** RST, or FIN both ways, was seen: the table keeps it only CLOSED_LINGER seconds more. */
+  closed = false;
 
   readonly d0 = new FlowDir();
   readonly d1 = new FlowDir();
@@ -134,10 +138,18 @@ export class Flow {
   alerts: FlowAlert[] = [];
   alertsDropped = 0;
   icmpErrors = 0;
-  notes: FlowNote[] = [];
-  notesDropped = 0;
-  ladder: LadderStep[] = [];
+  /** Ladder steps recorded (see addStep). */
+  ladderN = 0;
+  /**
+   * First packets, packed: LADDER_NUMS numbers per step in an array of unboxed doubles
+   * (a step object with boxed seq/ack/sec costs about twice as much), sized on first use.
+   */
+  private ladderNums: number[] | null = null;
+  /** Interface and file of each step (2 per step). */
+  private ladderWhere: Array<string | null> | null = null;
   files: string[] = [];
+  /** File of the previous packet (saves a look into `files` per packet). */
+  lastFile = '';
   /** Text of the address of A and B, made lazily. */
   aText: string | null = null;
   bText: string | null = null;
@@ -166,6 +178,65 @@ export class Flow {
     this.b3 = b[3];
     this.pa = pa;
     this.pb = pb;
+  }
+
+  /** Record one of the first `size` packets for the ladder. */
+  addStep(
+    size: number,
+    packet: number,
+    sec: number,
+    nsec: number,
+    dir: number,
+    flags: number,
+    seq: number,
+    ack: number,
+    payload: number,
+    iface: string | null,
+    file: string,
+  ): void {
+    if (this.ladderNums === null) {
+      // Seeded with a double so the backing store is unboxed from the start.
+      this.ladderNums = new Array<number>(size * LADDER_NUMS).fill(0.5);
+      this.ladderWhere = new Array<string | null>(size * 2).fill(null);
+    }
+    const n = this.ladderNums;
+    const i = this.ladderN * LADDER_NUMS;
+    n[i] = packet;
+    n[i + 1] = sec;
+    n[i + 2] = nsec;
+    n[i + 3] = dir;
+    n[i + 4] = flags;
+    n[i + 5] = seq;
+    n[i + 6] = ack;
+    n[i + 7] = payload;
+    const w = this.ladderWhere as Array<string | null>;
+    w[this.ladderN * 2] = iface;
+    w[this.ladderN * 2 + 1] = file;
+    this.ladderN++;
+  }
+
+  /** The recorded ladder steps, in packet order. */
+  ladder(): LadderStep[] {
+    const out: LadderStep[] = [];
+    const n = this.ladderNums;
+    const w = this.ladderWhere;
+    if (n === null || w === null) return out;
+    for (let k = 0; k < this.ladderN; k++) {
+      const i = k * LADDER_NUMS;
+      out.push({
+        packet: n[i],
+        sec: n[i + 1],
+        nsec: n[i + 2],
+        dir: n[i + 3],
+        flags: n[i + 4],
+        seq: n[i + 5],
+        ack: n[i + 6],
+        payload: n[i + 7],
+        iface: w[k * 2],
+        file: w[k * 2 + 1] ?? '',
+      });
+    }
+    return out;
   }
 
   /** The direction object for 0 (A→B) or 1 (B→A). */

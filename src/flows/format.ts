@@ -14,9 +14,21 @@ export function formatIp(buf: Uint8Array, off: number, ver: number): string {
   return formatIpv6Groups(g);
 }
 
+/** IPv4 texts made so far: thousands of flows share a few hundred addresses (bounded). */
+const v4Text = new Map<number, string>();
+const V4_TEXT_MAX = 65536;
+
 /** Text of an address given as four 32-bit words (IPv4 uses the first word only). */
 export function formatIpWords(ver: number, w0: number, w1: number, w2: number, w3: number): string {
-  if (ver === 4) return `${w0 >>> 24}.${(w0 >>> 16) & 255}.${(w0 >>> 8) & 255}.${w0 & 255}`;
+  if (ver === 4) {
+    let t = v4Text.get(w0);
+    if (t === undefined) {
+      t = `${w0 >>> 24}.${(w0 >>> 16) & 255}.${(w0 >>> 8) & 255}.${w0 & 255}`;
+      if (v4Text.size >= V4_TEXT_MAX) v4Text.clear();
+      v4Text.set(w0, t);
+    }
+    return t;
+  }
   const g: number[] = [];
   for (const w of [w0, w1, w2, w3]) g.push(w >>> 16, w & 0xffff);
   return formatIpv6Groups(g);

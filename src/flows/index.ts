@@ -26,5 +26,5 @@ export {
   portHeuristicAIsClient,
 } from './flow.js';
 export { formatIp, formatMac } from './format.js';
-export { addrA, addrB, flagsText, flowState, noteDir, toFlowSummary } from './summary.js';
+export { addrA, addrB, flagsText, flowLadder, flowState, noteDir, toFlowSummary } from './summary.js';
 export { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';

@@ -64,8 +64,19 @@ function dirName(f: Flow, dir: number): 'toServer' | 'toClient' {
   return (dir === 0) === f.aIsClient() ? 'toServer' : 'toClient';
 }
 
-/** Summarise one flow in the Analysis vocabulary. */
-export function toFlowSummary(f: Flow, node?: string): FlowSummary {
+/** The flow's first packets as ladder steps (for the flow diagram). */
+export function flowLadder(f: Flow): NonNullable<FlowSummary['ladder']> {
+  return f.ladder().map((s) => ({
+    ts: isoFromEpoch(s.sec, s.nsec),
+    dir: dirName(f, s.dir),
+    interface: s.iface,
+    summary: ladderSummary(s),
+    ref: `${s.file}#${s.packet}`,
+  }));
+}
+
+/** Summarise one flow in the Analysis vocabulary (`ladder: false` leaves the ladder out). */
+export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummary {
   const aClient = f.aIsClient();
   const cd: FlowDir = aClient ? f.d0 : f.d1;
   const sd: FlowDir = aClient ? f.d1 : f.d0;
@@ -110,13 +121,7 @@ export function toFlowSummary(f: Flow, node?: string): FlowSummary {
       distinct.size > 1 &&
       !(cd.ifaces.length === sd.ifaces.length && cd.ifaces.every((i) => sd.ifaces.includes(i)));
   }
-  out.ladder = f.ladder.map((s) => ({
-    ts: isoFromEpoch(s.sec, s.nsec),
-    dir: dirName(f, s.dir),
-    interface: s.iface,
-    summary: ladderSummary(s),
-    ref: `${s.file}#${s.packet}`,
-  }));
+  if (ladder) out.ladder = flowLadder(f);
   return out;
 }
 

@@ -9,7 +9,7 @@
  * direction starts a new conversation on the same 5-tuple (port reuse).
  *
  * Hot path: no per-packet allocation except the first-N ladder entries and
- * notable events of a flow; keys are numbers (address words and ports), looked
+ * notable events; keys are numbers (address words and ports), looked
  * up in a Map by a 32-bit hash with collision chains.
  */
 import { DecodedPacket, IPPROTO, TCP } from '../../parsers/layers/packet.js';
@@ -18,7 +18,6 @@ import {
   alertName,
   isTls13,
   TLS_CT,
-  TLS_HANDSHAKE_NAMES,
   type TlsListener,
   TlsSession,
   TlsStream,
@@ -42,8 +41,6 @@ export interface FlowTableOptions {
   maxFlows?: number;
   /** First packets of each flow kept for the ladder diagram (default 10). */
   ladderSize?: number;
-  /** Notable events kept per flow (default 48). */
-  notesPerFlow?: number;
   /** Notable events kept in the table-wide event list (default 20 000). */
   maxEvents?: number;
   /** Called when a flow leaves the table (evicted, superseded by port reuse, or at `finish()`). */
@@ -52,7 +49,11 @@ export interface FlowTableOptions {
   tls?: boolean;
 }
 
-/** A notable event with its flow (for the timeline). */
+/**
+ * A notable event with its flow (for the timeline): retransmissions, resets, zero
+ * windows, TLS alerts, ICMP errors. Routine steps (SYN, FIN, hellos) are not events:
+ * the flow's counters and ladder describe them, and they would crowd the bounded list.
+ */
 export interface TableEvent extends FlowNote {
   /** The flow, or null for events outside any flow (ICMP error without a known flow). */
   flow: Flow | null;
@@ -115,10 +116,21 @@ export interface TableStats {
 const MAX_ALERTS = 32;
 const MAX_ASKED_BY = 16;
 
-/** Conversation table for one node. */
-/** Seconds of capture time a closed conversation stays in the table (late retransmissions). */
-export const CLOSED_LINGER = 120;
+/**
+ * Seconds of capture time a closed conversation (RST, or FIN both ways) stays in the
+ * table for late packets (a retransmitted FIN, the last ACK) before it is summarised.
+ * Zeek's tcp_close_delay and tcp_reset_delay are the same 5 s. A packet after that
+ * starts a new (midstream) conversation, as in Zeek.
+ */
+export const CLOSED_LINGER = 5;
 
+/** Flows by last activity, least recent at the head (intrusive list through lruPrev/lruNext). */
+interface FlowList {
+  head: Flow | null;
+  tail: Flow | null;
+}
+
+/** Conversation table for one node. */
 export class FlowTable implements TlsListener {
   readonly node: string | undefined;
   readonly events: TableEvent[] = [];
@@ -141,7 +153,7 @@ export class FlowTable implements TlsListener {
     lastSec: 0,
     lastNsec: 0,
   };
-  /** File name stamped on notes and ladder steps (set by the caller per capture). */
+  /** File name stamped on events and ladder steps (set by the caller per capture). */
   file = '';
 
   // --- per-packet outputs (valid until the next packet) ---
@@ -164,18 +176,23 @@ export class FlowTable implements TlsListener {
   private typesN = 0;
   private readonly alerts: number[] = [];
   private alertsN = 0;
-  private readonly buckets = new Map<number, Flow>();
+  /**
+   * Open-addressing hash table of live flows (linear probing, backward-shift deletion):
+   * one array load per probe instead of a Map's bucket and entry lookups.
+   */
+  private slots: Array<Flow | null> = new Array<Flow | null>(1024).fill(null);
+  private mask = 1023;
   /** Flow of the previous TCP/UDP packet (lookup shortcut). */
   private last: Flow | null = null;
   private live = 0;
-  private lruHead: Flow | null = null;
-  private lruTail: Flow | null = null;
+  /** Open conversations, and closed ones waiting out CLOSED_LINGER: each list ordered by last activity. */
+  private readonly open: FlowList = { head: null, tail: null };
+  private readonly closed: FlowList = { head: null, tail: null };
   private nextIndex = { tcp: 0, udp: 0 };
   private readonly idPrefix: string;
   private readonly idle: number;
   private readonly maxFlows: number;
   private readonly ladderSize: number;
-  private readonly notesPerFlow: number;
   private readonly maxEvents: number;
   private readonly onFlowDone: ((f: Flow) => void) | undefined;
   private readonly doTls: boolean;
@@ -195,7 +212,6 @@ export class FlowTable implements TlsListener {
     this.idle = opts.idleTimeout ?? 900;
     this.maxFlows = opts.maxFlows ?? 50_000;
     this.ladderSize = opts.ladderSize ?? 10;
-    this.notesPerFlow = opts.notesPerFlow ?? 48;
     this.maxEvents = opts.maxEvents ?? 20_000;
     this.onFlowDone = opts.onFlowDone;
     this.doTls = opts.tls ?? true;
@@ -284,17 +300,19 @@ export class FlowTable implements TlsListener {
 
   /** Move every remaining flow out of the table (call at end of input). */
   finish(): void {
-    let f = this.lruHead;
-    while (f) {
-      const n = f.lruNext;
-      this.remove(f);
-      f = n;
+    for (const list of [this.closed, this.open]) {
+      let f = list.head;
+      while (f) {
+        const n = f.lruNext;
+        this.remove(f);
+        f = n;
+      }
     }
   }
 
-  /** Live flows (for inspection and tests). */
+  /** Live flows (for inspection and tests): closed ones first, each list least recent first. */
   *liveFlows(): IterableIterator<Flow> {
-    for (let f = this.lruHead; f; f = f.lruNext) yield f;
+    for (const list of [this.closed, this.open]) for (let f = list.head; f; f = f.lruNext) yield f;
   }
 
   // ------------------------------------------------------------------ keys
@@ -354,8 +372,13 @@ export class FlowTable implements TlsListener {
     // Consecutive packets usually belong to the same flow: try it before the Map.
     const last = this.last;
     if (last !== null && last.hash === h && this.same(last, proto, ver)) return last;
-    for (let f = this.buckets.get(h) ?? null; f; f = f.next) if (this.same(f, proto, ver)) return f;
-    return null;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const f = slots[i];
+      if (f === null) return null;
+      if (f.hash === h && this.same(f, proto, ver)) return f;
+    }
   }
 
   private same(f: Flow, proto: number, ver: number): boolean {
@@ -392,53 +415,77 @@ export class FlowTable implements TlsListener {
     );
     f.hash = h;
     f.firstPacket = packetNo;
-    f.next = this.buckets.get(h) ?? null;
-    this.buckets.set(h, f);
     this.live++;
+    // Keep the load factor at most 1/2.
+    if (this.live * 2 > this.slots.length) this.grow();
+    this.insert(f);
     this.stats.flowsCreated++;
-    // append to LRU
-    f.lruPrev = this.lruTail;
-    if (this.lruTail) this.lruTail.lruNext = f;
-    else this.lruHead = f;
-    this.lruTail = f;
-    if (this.live > this.maxFlows && this.lruHead && this.lruHead !== f) this.evict(this.lruHead);
+    append(this.open, f);
+    if (this.live > this.maxFlows) {
+      // Beyond the bound the least recently active flow goes, closed ones first.
+      const old = this.closed.head ?? this.open.head;
+      if (old && old !== f) this.evict(old);
+    }
     return f;
   }
 
+  private insert(f: Flow): void {
+    const slots = this.slots;
+    let i = f.hash & this.mask;
+    while (slots[i] !== null) i = (i + 1) & this.mask;
+    slots[i] = f;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Array<Flow | null>(old.length * 2).fill(null);
+    this.mask = this.slots.length - 1;
+    for (const f of old) if (f !== null) this.insert(f);
+  }
+
+  /** Delete a flow from the hash table, shifting later members of its probe run back. */
+  private unslot(f: Flow): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = f.hash & mask;
+    while (slots[i] !== f) {
+      if (slots[i] === null) return;
+      i = (i + 1) & mask;
+    }
+    slots[i] = null;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const g = slots[j];
+      if (g === null) return;
+      const home = g.hash & mask;
+      // g may move into the hole at i when its home slot is not in the run (i, j].
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = g;
+        slots[j] = null;
+        i = j;
+      }
+    }
+  }
+
+  /** Move a flow to the tail of its list (it just saw a packet). */
   private touch(f: Flow): void {
-    if (this.lruTail === f) return;
-    // unlink
-    if (f.lruPrev) f.lruPrev.lruNext = f.lruNext;
-    else this.lruHead = f.lruNext;
-    if (f.lruNext) f.lruNext.lruPrev = f.lruPrev;
-    // append
-    f.lruPrev = this.lruTail;
-    f.lruNext = null;
-    if (this.lruTail) this.lruTail.lruNext = f;
-    this.lruTail = f;
+    const list = f.closed ? this.closed : this.open;
+    if (list.tail === f) return;
+    unlink(list, f);
+    append(list, f);
+  }
+
+  /** Move a conversation that just closed (RST, or FIN both ways) to the closed list. */
+  private markClosed(f: Flow): void {
+    unlink(this.open, f);
+    f.closed = true;
+    append(this.closed, f);
   }
 
   /** Unlink a flow from the hash and LRU list and hand it out. */
   private remove(f: Flow): void {
-    const head = this.buckets.get(f.hash) ?? null;
-    if (head === f) {
-      if (f.next) this.buckets.set(f.hash, f.next);
-      else this.buckets.delete(f.hash);
-    } else {
-      for (let g = head; g; g = g.next) {
-        if (g.next === f) {
-          g.next = f.next;
-          break;
-        }
-      }
-    }
-    f.next = null;
+    this.unslot(f);
     if (this.last === f) this.last = null;
-    if (f.lruPrev) f.lruPrev.lruNext = f.lruNext;
-    else this.lruHead = f.lruNext;
-    if (f.lruNext) f.lruNext.lruPrev = f.lruPrev;
-    else this.lruTail = f.lruPrev;
-    f.lruPrev = f.lruNext = null;
+    unlink(f.closed ? this.closed : this.open, f);
     this.live--;
     if (this.onFlowDone) this.onFlowDone(f);
     else this.done.push(f);
@@ -456,20 +503,11 @@ export class FlowTable implements TlsListener {
 
   private evictIdle(now: number): void {
     if (!(this.idle < Number.POSITIVE_INFINITY)) return;
-    let f = this.lruHead;
-    while (f && now - f.lastT > this.idle) {
-      const n = f.lruNext;
-      this.evict(f);
-      f = n;
-    }
-    // Closed conversations (RST, or FIN both ways) quiet for CLOSED_LINGER seconds leave early, so
-    // memory follows the live connections, not the capture length. Bounded scan from the LRU head.
+    // Closed conversations leave after CLOSED_LINGER, so memory follows the open connections,
+    // not the capture length; open ones after the idle timeout. Each list is in activity order.
     const linger = Math.min(this.idle, CLOSED_LINGER);
-    for (let scanned = 0; f && now - f.lastT > linger && scanned < 256; scanned++) {
-      const n = f.lruNext;
-      if (f.d0.rst + f.d1.rst > 0 || (f.d0.fin > 0 && f.d1.fin > 0)) this.evict(f);
-      f = n;
-    }
+    for (let f = this.closed.head; f && now - f.lastT > linger; f = this.closed.head) this.evict(f);
+    for (let f = this.open.head; f && now - f.lastT > this.idle; f = this.open.head) this.evict(f);
   }
 
   // ------------------------------------------------------------ transport
@@ -503,11 +541,16 @@ export class FlowTable implements TlsListener {
       f.firstDir = dir;
       f.firstSec = sec;
       f.firstNsec = nsec;
-      if (this.file) f.files.push(this.file);
+      if (this.file) {
+        f.files.push(this.file);
+        f.lastFile = this.file;
+      }
     } else {
       this.touch(f);
-      if (this.file && f.files[f.files.length - 1] !== this.file && !f.files.includes(this.file))
-        f.files.push(this.file);
+      if (f.lastFile !== this.file && this.file) {
+        f.lastFile = this.file;
+        if (!f.files.includes(this.file)) f.files.push(this.file);
+      }
     }
     f.lastSec = sec;
     f.lastNsec = nsec;
@@ -529,21 +572,24 @@ export class FlowTable implements TlsListener {
     this.cur.sec = sec;
     this.cur.nsec = nsec;
     this.cur.iface = iface;
-    if (f.ladder.length < this.ladderSize) {
-      f.ladder.push({
-        packet: packetNo,
+    if (f.ladderN < this.ladderSize)
+      f.addStep(
+        this.ladderSize,
+        packetNo,
         sec,
         nsec,
         dir,
+        isTcp ? flags : -1,
+        p.seq,
+        p.ack,
+        p.payloadWireLen,
         iface,
-        flags: isTcp ? flags : -1,
-        seq: p.seq,
-        ack: p.ack,
-        payload: p.payloadWireLen,
-        file: this.file,
-      });
+        this.file,
+      );
+    if (isTcp) {
+      this.tcp(f, d, dir, p, flags);
+      if (!f.closed && (f.d0.rst + f.d1.rst > 0 || (f.d0.fin > 0 && f.d1.fin > 0))) this.markClosed(f);
     }
-    if (isTcp) this.tcp(f, d, dir, p, flags);
   }
 
   private tcp(f: Flow, d: FlowDir, dir: number, p: DecodedPacket, flags: number): void {
@@ -579,7 +625,6 @@ export class FlowTable implements TlsListener {
           d.synAckRetrans++;
           this.note(f, 'syn-ack-retransmit', dir, 'SYN-ACK retransmitted');
         } else {
-          if (d.synAck === 0) this.note(f, 'syn-ack', dir, 'SYN-ACK');
           d.synAckSeq = seq;
         }
         d.synAck++;
@@ -589,7 +634,6 @@ export class FlowTable implements TlsListener {
           d.synRetrans++;
           this.note(f, 'syn-retransmit', dir, 'SYN retransmitted');
         } else {
-          if (d.syn === 0) this.note(f, 'syn', dir, 'SYN');
           d.synSeq = seq;
         }
         d.syn++;
@@ -599,10 +643,7 @@ export class FlowTable implements TlsListener {
       d.nxtSet = true;
     } else if (flags & TCP.ACK && !f.handshakeAck) {
       const o = dir === 0 ? f.d1 : f.d0;
-      if (o.synAck > 0 && d.syn > 0) {
-        f.handshakeAck = true;
-        this.note(f, 'handshake-complete', dir, 'ACK (handshake complete)');
-      }
+      if (o.synAck > 0 && d.syn > 0) f.handshakeAck = true;
     }
     if (flags & TCP.RST) {
       if (d.rst === 0) {
@@ -644,10 +685,7 @@ export class FlowTable implements TlsListener {
       }
     }
     if (flags & TCP.FIN) {
-      if (d.fin === 0) {
-        d.firstFinPacket = this.cur.packet;
-        this.note(f, 'fin', dir, 'FIN');
-      }
+      if (d.fin === 0) d.firstFinPacket = this.cur.packet;
       d.fin++;
       if (d.nxtSet && ((seq + wire - d.nxt) | 0) >= 0) d.nxt = (seq + wire + 1) >>> 0;
     }
@@ -692,28 +730,18 @@ export class FlowTable implements TlsListener {
 
   /** TlsListener: a hello was parsed. */
   onTlsHello(s: TlsStream, type: number): void {
-    const f = this.flow;
-    const sess = s.session;
-    if (type === 1) {
-      this.pktSni = sess.sni;
-      if (f && sess.clientHellos === 1)
-        this.note(
-          f,
-          'tls-client-hello',
-          s.dir,
-          `TLS ClientHello${sess.sni ? ` SNI ${displayText(sess.sni)}` : ''}`,
-        );
-    } else if (f && sess.serverHellos === 1) {
-      const v = sess.version >= 0 ? ` ${tlsVersionName(sess.version)}` : '';
-      this.note(f, 'tls-server-hello', s.dir, `TLS ${TLS_HANDSHAKE_NAMES[type]}${v}`);
-    }
+    if (type === 1) this.pktSni = s.session.sni;
   }
 
-  // ----------------------------------------------------------------- notes
+  // ---------------------------------------------------------------- events
 
-  private note(f: Flow, kind: string, dir: number, text: string): void {
+  private note(f: Flow | null, kind: string, dir: number, text: string): void {
+    if (this.events.length >= this.maxEvents) {
+      this.stats.eventsDropped++;
+      return;
+    }
     const c = this.cur;
-    const n: FlowNote = {
+    this.events.push({
       kind,
       packet: c.packet,
       sec: c.sec,
@@ -722,15 +750,8 @@ export class FlowTable implements TlsListener {
       iface: c.iface,
       file: this.file,
       text,
-    };
-    if (f.notes.length < this.notesPerFlow) f.notes.push(n);
-    else f.notesDropped++;
-    this.event(n, f);
-  }
-
-  private event(n: FlowNote, flow: Flow | null): void {
-    if (this.events.length < this.maxEvents) this.events.push({ ...n, flow });
-    else this.stats.eventsDropped++;
+      flow: f,
+    });
   }
 
   // ------------------------------------------------------------------ ICMP
@@ -787,17 +808,7 @@ export class FlowTable implements TlsListener {
         return;
       }
     }
-    const n: FlowNote = {
-      kind: 'icmp-error',
-      packet: packetNo,
-      sec,
-      nsec,
-      dir: -1,
-      iface,
-      file: this.file,
-      text: errText,
-    };
-    this.event(n, null);
+    this.note(null, 'icmp-error', -1, errText);
   }
 
   // ------------------------------------------------------------------- ARP
@@ -887,4 +898,20 @@ export class FlowTable implements TlsListener {
 /** A fresh decode result (convenience for callers and tests). */
 export function newPacket(): DecodedPacket {
   return new DecodedPacket();
+}
+
+function append(list: FlowList, f: Flow): void {
+  f.lruPrev = list.tail;
+  f.lruNext = null;
+  if (list.tail) list.tail.lruNext = f;
+  else list.head = f;
+  list.tail = f;
+}
+
+function unlink(list: FlowList, f: Flow): void {
+  if (f.lruPrev) f.lruPrev.lruNext = f.lruNext;
+  else list.head = f.lruNext;
+  if (f.lruNext) f.lruNext.lruPrev = f.lruPrev;
+  else list.tail = f.lruPrev;
+  f.lruPrev = f.lruNext = null;
 }
