@@ -3,6 +3,7 @@
  * registered pass and prints one JSON line `{ ms, rssMb, packets, bytes, note }`.
  * Sections register their passes in the table below.
  */
+import { tuneHeap } from '../src/util/heap.js';
 import { capturePasses } from './capture.js';
 import type { PassResult } from './types.js';
 
@@ -15,6 +16,8 @@ for (const table of [capturePasses]) {
   }
 }
 
+// Passes run with the CLI's heap settings.
+tuneHeap();
 const [name, file] = process.argv.slice(2);
 const fn = passes.get(name ?? '');
 if (!fn || !file) {

@@ -6,6 +6,7 @@ import { cmdCollect } from './collect.js';
 import { cmdAnalyze } from './commands/analyze.js';
 import { cmdParse } from './commands/parse.js';
 import { cmdExplain, cmdRules } from './commands/rules.js';
+import { tuneHeap } from './util/heap.js';
 
 const USAGE = `forensic — offline network incident forensics
 
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+tuneHeap();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
