@@ -38,8 +38,11 @@ export type LineStatus = 'parsed' | 'skipped' | 'issue';
 
 /** A running parse of one text file: fed line by line, then ended. */
 export interface LineParser {
-  /** Handle one line (without its newline; `lineNo` is 1-based). */
-  line(text: string, lineNo: number, out: TextSink): LineStatus;
+  /**
+   * Handle one line (without its newline; `lineNo` is 1-based). `clean` is true when the
+   * reader saw only printable ASCII and TAB, no backslash: nothing in it needs neutralising.
+   */
+  line(text: string, lineNo: number, out: TextSink, clean?: boolean): LineStatus;
   /**
    * Called after the last line. Buffered formats (JSON/YAML documents) parse here
    * and may return corrected counts for the lines they had provisionally marked.

@@ -2,6 +2,11 @@
  * Streaming line reader: splits a byte stream (gzip transparent) into lines
  * without holding the file, with a hard bound on line length so a 1 GB line
  * cannot exhaust memory. Invalid UTF-8 decodes to U+FFFD.
+ *
+ * An all-ASCII chunk is decoded once and its lines are substrings of it; the
+ * chunk is also scanned once, four bytes at a time, for bytes that need
+ * neutralising (controls other than TAB, DEL, backslash), so each line can be
+ * handed over marked "clean" and parsers need not test it again.
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
@@ -11,14 +16,17 @@ import { createGunzip } from 'node:zlib';
 /** Lines longer than this are cut; the rest of the line is discarded and reported. */
 export const MAX_LINE_BYTES = 1 << 20;
 
-/** One line handed to a consumer. `truncated` is set when the line exceeded MAX_LINE_BYTES. */
-export interface Line {
-  text: string;
-  lineNo: number;
-  truncated: boolean;
-  /** Byte offset of the line start in the (decompressed) stream. */
-  offset: number;
-}
+/** Flag: the line exceeded the maximum length and was cut. */
+export const LINE_TRUNCATED = 1;
+/** Flag: the line is printable ASCII and TAB only, without backslash (nothing to neutralise). */
+export const LINE_CLEAN = 2;
+
+/**
+ * Receives each line: its text (without newline), 1-based number, flags
+ * (LINE_TRUNCATED, LINE_CLEAN) and the byte offset of its start in the
+ * (decompressed) stream.
+ */
+export type LineHandler = (text: string, lineNo: number, flags: number, offset: number) => void;
 
 /** Open a file as a byte stream, transparently gunzipping when it starts with the gzip magic. */
 export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readable> {
@@ -39,13 +47,47 @@ export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readab
   return raw;
 }
 
+/** True when byte `b` (ASCII) would need neutralising: C0 controls except TAB/LF, DEL, backslash. */
+function unsafeByte(b: number): boolean {
+  return (b < 0x20 && b !== 0x09 && b !== 0x0a) || b === 0x7f || b === 0x5c;
+}
+
+/**
+ * Offsets of the bytes of an all-ASCII `buf` that need neutralising (see unsafeByte),
+ * ascending, then a final `buf.length` sentinel. Tested four bytes at a time.
+ */
+export function unsafeOffsets(buf: Uint8Array): number[] {
+  const out: number[] = [];
+  const n = buf.length;
+  let i = 0;
+  const head = Math.min(n, (4 - ((buf.byteOffset + i) & 3)) & 3);
+  for (; i < head; i++) if (unsafeByte(buf[i])) out.push(i);
+  const words = (n - i) >> 2;
+  if (words > 0) {
+    const w = new Int32Array(buf.buffer, buf.byteOffset + i, words);
+    for (let k = 0; k < words; k++) {
+      const x = w[k];
+      const y = x ^ 0x5c5c5c5c;
+      // Any byte < 0x20, == 0x5c or == 0x7f (bytes are < 0x80, so no false negatives).
+      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y) | (x + 0x01010101)) & 0x80808080) {
+        const o = i + k * 4;
+        for (let j = o; j < o + 4; j++) if (unsafeByte(buf[j])) out.push(j);
+      }
+    }
+    i += words * 4;
+  }
+  for (; i < n; i++) if (unsafeByte(buf[i])) out.push(i);
+  out.push(n);
+  return out;
+}
+
 /**
  * Call `onLine` for every line of the stream. `\n` and `\r\n` end lines; a final
  * line without newline is delivered too. Returns the number of lines.
  */
 export async function forEachLine(
   stream: Readable,
-  onLine: (l: Line) => void,
+  onLine: LineHandler,
   maxLine: number = MAX_LINE_BYTES,
 ): Promise<number> {
   const decoder = new TextDecoder('utf-8');
@@ -53,11 +95,6 @@ export async function forEachLine(
   let carryTotal = 0; // bytes the unfinished line has so far, kept or not
   let lineNo = 0;
   let offset = 0; // offset of the current line start
-  const emit = (text: string, total: number) => {
-    lineNo++;
-    onLine({ text, lineNo, truncated: total > maxLine, offset });
-    offset += total + 1;
-  };
   const decode = (bytes: Buffer) => {
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
@@ -73,24 +110,41 @@ export async function forEachLine(
     let nl = chunk.indexOf(0x0a, 0);
     // Fast path: an all-ASCII chunk is decoded once; lines are substrings at byte offsets.
     const ascii = nl !== -1 && isAscii(chunk) ? chunk.toString('latin1') : null;
+    const bad = ascii !== null ? unsafeOffsets(chunk) : null;
+    let b = 0; // index into bad: first unsafe offset not before the current line
     while (nl !== -1) {
+      const len = nl - start;
       if (carry) {
         append(chunk.subarray(start, nl));
-        emit(decode(carry), carryTotal);
+        lineNo++;
+        onLine(decode(carry), lineNo, carryTotal > maxLine ? LINE_TRUNCATED : 0, offset);
+        offset += carryTotal + 1;
         carry = null;
         carryTotal = 0;
+      } else if (ascii !== null && bad !== null && len <= maxLine) {
+        const end = len > 0 && chunk[nl - 1] === 0x0d ? nl - 1 : nl;
+        while (bad[b] < start) b++;
+        lineNo++;
+        onLine(ascii.substring(start, end), lineNo, bad[b] >= end ? LINE_CLEAN : 0, offset);
+        offset += len + 1;
       } else {
-        const len = nl - start;
-        if (ascii !== null && len <= maxLine) {
-          const end = len > 0 && chunk[nl - 1] === 0x0d ? nl - 1 : nl;
-          emit(ascii.substring(start, end), len);
-        } else emit(decode(chunk.subarray(start, Math.min(nl, start + maxLine))), len);
+        lineNo++;
+        onLine(
+          decode(chunk.subarray(start, Math.min(nl, start + maxLine))),
+          lineNo,
+          len > maxLine ? LINE_TRUNCATED : 0,
+          offset,
+        );
+        offset += len + 1;
       }
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);
     }
     if (start < chunk.length) append(chunk.subarray(start));
   }
-  if (carry && carryTotal > 0) emit(decode(carry), carryTotal);
+  if (carry && carryTotal > 0) {
+    lineNo++;
+    onLine(decode(carry), lineNo, carryTotal > maxLine ? LINE_TRUNCATED : 0, offset);
+  }
   return lineNo;
 }

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { AnyRecord, IssueRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { Counts, ParseContext, TextFormat, TextSink } from '../types.js';
-import { forEachLine, MAX_LINE_BYTES } from './lines.js';
+import { forEachLine, LINE_CLEAN, LINE_TRUNCATED, MAX_LINE_BYTES } from './lines.js';
 
 /** Result of parsing one text file. */
 export interface TextParseResult extends Counts {
@@ -34,26 +34,27 @@ export async function runTextFormat(
   const parser = format.create(ctx);
   let lines = 0;
   try {
+    const mib = (format.maxLineBytes ?? MAX_LINE_BYTES) / 1048576;
     lines = await forEachLine(
       stream,
-      (l) => {
-        if (l.truncated) {
-          const mib = (format.maxLineBytes ?? MAX_LINE_BYTES) / 1048576;
+      (text, lineNo, flags, offset) => {
+        if (flags & LINE_TRUNCATED)
           sink.issue(
-            l.lineNo,
+            lineNo,
             'line-too-long',
-            `line longer than ${mib} MiB at byte ${l.offset}; only the first ${mib} MiB was read`,
+            `line longer than ${mib} MiB at byte ${offset}; only the first ${mib} MiB was read`,
           );
-        }
         let status: ReturnType<typeof parser.line>;
         try {
-          status = parser.line(l.text, l.lineNo, sink);
+          status = parser.line(text, lineNo, sink, (flags & LINE_CLEAN) !== 0);
         } catch (e) {
           // A parser bug must not lose the rest of the file; it is reported like bad input.
-          sink.issue(l.lineNo, 'parser-error', `${format.id} parser failed: ${(e as Error).message}`);
+          sink.issue(lineNo, 'parser-error', `${format.id} parser failed: ${(e as Error).message}`);
           status = 'issue';
         }
-        counts[status === 'parsed' ? 'parsed' : status === 'skipped' ? 'skipped' : 'issues']++;
+        if (status === 'parsed') counts.parsed++;
+        else if (status === 'skipped') counts.skipped++;
+        else counts.issues++;
       },
       format.maxLineBytes,
     );

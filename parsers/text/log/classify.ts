@@ -197,9 +197,15 @@ function cleanObject(
  * Parse one physical line: classify it, and (unless sniffing) send its records
  * (or an issue) to `out`. Returns the kind of the line (of its first entry).
  */
-export function parseLogLine(line: string, lineNo: number, st: LogState, out: TextSink | null): LineKind {
+export function parseLogLine(
+  line: string,
+  lineNo: number,
+  st: LogState,
+  out: TextSink | null,
+  known?: boolean,
+): LineKind {
   let s = line;
-  const clean = beginLine(line);
+  const clean = beginLine(line, known);
   if (!clean && s.indexOf('\x1b') !== -1) s = stripAnsi(s);
   let p = 0;
   while (p < s.length && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;

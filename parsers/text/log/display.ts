@@ -9,9 +9,12 @@ import { clip, displayText } from '../../../src/util/sanitize.js';
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\\]|\u2028|\u2029/;
 let clean = false;
 
-/** Start a line: remember whether it needs neutralising. Returns true when it is clean. */
-export function beginLine(s: string): boolean {
-  clean = !UNSAFE.test(s);
+/**
+ * Start a line: remember whether it needs neutralising. Returns true when it is clean.
+ * `known` is the line reader's verdict when it has one (see parsers/text/lines.ts).
+ */
+export function beginLine(s: string, known?: boolean): boolean {
+  clean = known === true || !UNSAFE.test(s);
   return clean;
 }
 

@@ -91,8 +91,8 @@ export function defineLogFormat(def: LogFormatDef): TextFormat {
     create(ctx) {
       const st = createLogState(ctx.file, ctx.tz, ctx.year);
       return {
-        line(text, lineNo, out): LineStatus {
-          const k = parseLogLine(text, lineNo, st, out);
+        line(text, lineNo, out, clean): LineStatus {
+          const k = parseLogLine(text, lineNo, st, out, clean);
           return k === 'blank' ? 'skipped' : k === 'binary' ? 'issue' : 'parsed';
         },
       };
