@@ -4,21 +4,28 @@
  * (`2024-05-01T10:00:00.123456789Z`), which sorts lexicographically in time order.
  */
 
-let cachedSec = Number.NaN;
-let cachedPrefix = '';
+/** `00` … `99`. */
+const TWO = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
 
 /** Format epoch seconds + nanoseconds as ISO-8601 UTC with nanoseconds. */
 export function isoFromEpoch(sec: number, nsec = 0): string {
   const whole = Math.floor(sec);
-  // Timestamps arrive mostly in order: the date-time part is formatted once per second.
-  if (whole !== cachedSec) {
-    const d = new Date(whole * 1000);
+  // The date part is formatted once per day (flows interleave, so a per-second cache would
+  // miss); the time of day is arithmetic.
+  const day = Math.floor(whole / 86400);
+  if (day !== cachedDay) {
+    const d = new Date(day * 86_400_000);
     if (Number.isNaN(d.getTime())) return `@${sec}.${String(nsec).padStart(9, '0')}`;
-    const base = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z (or ±YYYYYY for far years)
-    cachedSec = whole;
-    cachedPrefix = base.slice(0, base.length - 5);
+    const base = d.toISOString(); // YYYY-MM-DDT00:00:00.000Z (or ±YYYYYY for far years)
+    cachedDay = day;
+    cachedDayPrefix = base.slice(0, base.length - 13);
   }
-  return `${cachedPrefix}.${String(nsec).padStart(9, '0')}Z`;
+  const s = whole - day * 86400;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s - h * 3600) / 60);
+  return `${cachedDayPrefix}${TWO[h]}:${TWO[m]}:${TWO[s - h * 3600 - m * 60]}.${String(nsec).padStart(9, '0')}Z`;
 }
 
 /** Epoch string `sec.nnnnnnnnn` as tshark prints frame.time_epoch. */

@@ -1,0 +1,34 @@
+/**
+ * isoFromEpoch against Date's own formatting: the day is cached and the time of day is
+ * arithmetic, so day and year boundaries, negative epochs and far years must all agree.
+ */
+import { describe, expect, it } from 'vitest';
+import { epochFromIso, isoFromEpoch } from '../../src/util/time.js';
+
+/** The reference: Date's ISO text with the nanoseconds spliced in. */
+function reference(sec: number, nsec: number): string {
+  const iso = new Date(Math.floor(sec) * 1000).toISOString();
+  return `${iso.slice(0, -5)}.${String(nsec).padStart(9, '0')}Z`;
+}
+
+describe('isoFromEpoch', () => {
+  it('agrees with Date at boundaries and on a seeded spread of instants', () => {
+    const secs = [0, 1, 59, 60, 3599, 3600, 86399, 86400, -1, -86400, -86401, 1.5, 1_700_000_000];
+    secs.push(253402300799, 253402300800, -62135596800, 8.64e12, -8.64e12);
+    let x = 12345;
+    for (let i = 0; i < 5000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      secs.push(Math.floor((x / 2 ** 32 - 0.3) * 1e11));
+    }
+    for (const s of secs) expect(isoFromEpoch(s, 7), String(s)).toBe(reference(s, 7));
+  });
+
+  it('keeps nanoseconds and round-trips through epochFromIso', () => {
+    expect(isoFromEpoch(1_700_000_000, 123_456_789)).toBe('2023-11-14T22:13:20.123456789Z');
+    expect(epochFromIso(isoFromEpoch(1_700_000_000, 5))).toEqual([1_700_000_000, 5]);
+  });
+
+  it('marks an instant Date cannot represent instead of throwing', () => {
+    expect(isoFromEpoch(1e15, 0)).toBe('@1000000000000000.000000000');
+  });
+});
