@@ -61,7 +61,7 @@ export class FlowDir {
   lastIface: string | null | undefined = undefined;
   /** Packets seen without an interface name. */
   noIface = 0;
-  /** TCP: first sequence number seen in this direction (tshark base_seq). */
+  /** TCP: first sequence number seen in this direction (tshark base_seq). Sequence numbers are int32. */
   baseSeq = 0;
   baseSet = false;
   /** TCP: next expected sequence number. */
@@ -88,7 +88,8 @@ export class FlowDir {
   prevLen = -1;
   prevFlags = -1;
   prevIface: string | null = null;
-  prevT = 0;
+  prevSec = 0;
+  prevNsec = 0;
   /** Packets that were the previous one captured again on another interface. */
   dupCaptures = 0;
 }
@@ -100,7 +101,7 @@ export class Flow {
   readonly id: string;
   readonly proto: number;
   readonly ipVersion: 4 | 6;
-  /** Address words (IPv4: a0 only) and ports in canonical order. */
+  /** Address words as int32 (IPv4: a0 only; `>>> 0` for the unsigned value) and ports, in canonical order. */
   readonly a0: number;
   readonly a1: number;
   readonly a2: number;
@@ -128,8 +129,6 @@ export class Flow {
   firstNsec = 0;
   lastSec = 0;
   lastNsec = 0;
-  /** Seconds (float) of the last packet, for idle eviction. */
-  lastT = 0;
   firstPacket = 0;
   lastPacket = 0;
   /** Client's ACK completing the handshake was seen. */

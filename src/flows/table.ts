@@ -329,17 +329,18 @@ export class FlowTable implements TlsListener {
     const ka = this.ka;
     const kb = this.kb;
     if (ver === 4) {
-      ka[0] = buf.readUInt32BE(srcOff);
-      kb[0] = buf.readUInt32BE(dstOff);
+      ka[0] = buf.readInt32BE(srcOff);
+      kb[0] = buf.readInt32BE(dstOff);
       ka[1] = ka[2] = ka[3] = kb[1] = kb[2] = kb[3] = 0;
     } else {
       for (let i = 0; i < 4; i++) {
-        ka[i] = buf.readUInt32BE(srcOff + 4 * i);
-        kb[i] = buf.readUInt32BE(dstOff + 4 * i);
+        ka[i] = buf.readInt32BE(srcOff + 4 * i);
+        kb[i] = buf.readInt32BE(dstOff + 4 * i);
       }
     }
     let cmp = 0;
-    for (let i = 0; i < 4 && cmp === 0; i++) cmp = ka[i] - kb[i];
+    // Words are kept as int32 (small integers, stored unboxed); order them as unsigned.
+    for (let i = 0; i < 4 && cmp === 0; i++) cmp = (ka[i] >>> 0) - (kb[i] >>> 0);
     if (cmp === 0) cmp = sport - dport;
     if (cmp <= 0) {
       this.kpa = sport;
@@ -506,8 +507,8 @@ export class FlowTable implements TlsListener {
     // Closed conversations leave after CLOSED_LINGER, so memory follows the open connections,
     // not the capture length; open ones after the idle timeout. Each list is in activity order.
     const linger = Math.min(this.idle, CLOSED_LINGER);
-    for (let f = this.closed.head; f && now - f.lastT > linger; f = this.closed.head) this.evict(f);
-    for (let f = this.open.head; f && now - f.lastT > this.idle; f = this.open.head) this.evict(f);
+    for (let f = this.closed.head; f && quiet(f, now) > linger; f = this.closed.head) this.evict(f);
+    for (let f = this.open.head; f && quiet(f, now) > this.idle; f = this.open.head) this.evict(f);
   }
 
   // ------------------------------------------------------------ transport
@@ -531,7 +532,7 @@ export class FlowTable implements TlsListener {
     if (f && isTcp && (flags & (TCP.SYN | TCP.ACK)) === TCP.SYN) {
       // tshark: a SYN whose seq differs from the direction's base seq starts a new stream.
       const d = f.dir(dir);
-      if (d.baseSet && d.baseSeq !== p.seq) {
+      if (d.baseSet && d.baseSeq !== (p.seq | 0)) {
         this.remove(f);
         f = null;
       }
@@ -554,7 +555,6 @@ export class FlowTable implements TlsListener {
     }
     f.lastSec = sec;
     f.lastNsec = nsec;
-    f.lastT = sec + nsec / 1e9;
     f.lastPacket = packetNo;
     this.flow = f;
     this.last = f;
@@ -593,7 +593,8 @@ export class FlowTable implements TlsListener {
   }
 
   private tcp(f: Flow, d: FlowDir, dir: number, p: DecodedPacket, flags: number): void {
-    const seq = p.seq >>> 0;
+    // Sequence numbers as int32: small integers are stored unboxed; `| 0` arithmetic wraps.
+    const seq = p.seq | 0;
     // The same segment seen again on another interface within 50 ms is one packet captured
     // twice (`-i any` on a forwarding node, bridge + veth), not a retransmission.
     const iface = this.cur.iface;
@@ -605,12 +606,13 @@ export class FlowTable implements TlsListener {
       d.prevSeq === seq &&
       d.prevLen === wireLen &&
       d.prevFlags === flags &&
-      f.lastT - d.prevT < 0.05;
+      f.lastSec - d.prevSec + (f.lastNsec - d.prevNsec) * 1e-9 < 0.05;
     d.prevSeq = seq;
     d.prevLen = wireLen;
     d.prevFlags = flags;
     d.prevIface = iface;
-    d.prevT = f.lastT;
+    d.prevSec = f.lastSec;
+    d.prevNsec = f.lastNsec;
     if (dup) {
       d.dupCaptures++;
       return;
@@ -639,7 +641,7 @@ export class FlowTable implements TlsListener {
         d.syn++;
         f.clientIsA = dir === 0 ? 1 : 0;
       }
-      d.nxt = (seq + 1) >>> 0;
+      d.nxt = (seq + 1) | 0;
       d.nxtSet = true;
     } else if (flags & TCP.ACK && !f.handshakeAck) {
       const o = dir === 0 ? f.d1 : f.d0;
@@ -680,14 +682,14 @@ export class FlowTable implements TlsListener {
       }
       if (delivered > 0) {
         if (this.doTls) this.tlsFeed(f, d, dir, p, skip, delivered);
-        d.nxt = (seq + skip + delivered) >>> 0;
+        d.nxt = (seq + skip + delivered) | 0;
         d.nxtSet = true;
       }
     }
     if (flags & TCP.FIN) {
       if (d.fin === 0) d.firstFinPacket = this.cur.packet;
       d.fin++;
-      if (d.nxtSet && ((seq + wire - d.nxt) | 0) >= 0) d.nxt = (seq + wire + 1) >>> 0;
+      if (d.nxtSet && ((seq + wire - d.nxt) | 0) >= 0) d.nxt = (seq + wire + 1) | 0;
     }
   }
 
@@ -898,6 +900,11 @@ export class FlowTable implements TlsListener {
 /** A fresh decode result (convenience for callers and tests). */
 export function newPacket(): DecodedPacket {
   return new DecodedPacket();
+}
+
+/** Seconds of capture time since the flow's last packet at `now`. */
+function quiet(f: Flow, now: number): number {
+  return now - f.lastSec - f.lastNsec * 1e-9;
 }
 
 function append(list: FlowList, f: Flow): void {
