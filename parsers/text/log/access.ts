@@ -31,22 +31,22 @@ export interface AccessOrigin {
   text: string;
 }
 
-/** Read a `"…"` string at `i` (backslash escapes honoured); null when not one. */
-function quoted(s: string, i: number): { v: string; end: number } | null {
-  if (s.charCodeAt(i) !== 34) return null;
+/** Index of the quote closing the `"…"` string at `i` (backslash escapes honoured); -1 when not one. */
+function quotedEnd(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 34) return -1;
   let q = s.indexOf('"', i + 1);
   while (q !== -1) {
     let b = 0;
     while (s.charCodeAt(q - 1 - b) === 92) b++;
-    if ((b & 1) === 0) return { v: s.slice(i + 1, q), end: q + 1 };
+    if ((b & 1) === 0) return q;
     q = s.indexOf('"', q + 1);
   }
-  return null;
+  return -1;
 }
 
-/** `-` → null, else the value neutralised and clipped. */
-function dash(v: string): string | null {
-  return v === '-' || v === '' ? null : disp(v, MAX_FIELD);
+/** s[i, j) neutralised and clipped; null when it is `-` or empty (a missing value). */
+function dashAt(s: string, i: number, j: number): string | null {
+  return j <= i || (j === i + 1 && s.charCodeAt(i) === 45) ? null : disp(s.slice(i, j), MAX_FIELD);
 }
 
 /** Client host as an endpoint ip: an IP address, else null (hostname or redacted). */
@@ -74,62 +74,62 @@ export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigi
   while (q !== -1 && (s.charCodeAt(q - 1) === 92 /* \\" */ || !statusAt(s, q + 2)))
     q = s.indexOf('" ', q + 1);
   if (q === -1) return null;
-  const tsText = s.slice(c + 2, t.end);
-  const req = s.slice(i + 1, q);
+  const r0 = i + 1; // request text is s[r0, q)
   i = q + 2;
-  let e = s.indexOf(' ', i);
-  if (e === -1) e = s.length;
-  const statusText = s.slice(i, e);
-  const status = statusText === '-' ? null : Number(statusText);
+  // statusAt checked: `-` or three digits, then a space or the end.
+  const status =
+    s.charCodeAt(i) === 45
+      ? null
+      : (s.charCodeAt(i) - 48) * 100 + (s.charCodeAt(i + 1) - 48) * 10 + s.charCodeAt(i + 2) - 48;
+  let e = status === null ? i + 1 : i + 3;
   i = e + 1;
   e = s.indexOf(' ', i);
   if (e === -1) e = s.length;
-  const size = i < s.length ? s.slice(i, e) : '-';
+  const size = i < s.length ? digitsValue(s, i, e, 15) : -1;
   i = e + 1;
-  const client = s.slice(p, a);
-  const user = s.slice(b + 1, c);
   const fields: Record<string, unknown> = {};
-  const sp1 = req.indexOf(' ');
-  const sp2 = req.lastIndexOf(' ');
+  const sp1 = s.indexOf(' ', r0);
   let method: string | null = null;
   let path: string | null = null;
-  if (sp1 > 0) {
-    method = dash(req.slice(0, sp1));
-    path = dash(sp2 > sp1 ? req.slice(sp1 + 1, sp2) : req.slice(sp1 + 1));
-    if (sp2 > sp1) fields.proto = dash(req.slice(sp2 + 1));
-  } else if (req !== '-' && req !== '') fields.request = dash(req);
-  if (user !== '-') fields.user = dash(user);
-  if (digitsOnly(size, 15)) fields.size = Number(size);
+  if (sp1 !== -1 && sp1 < q && sp1 > r0) {
+    const sp2 = s.lastIndexOf(' ', q - 1);
+    method = dashAt(s, r0, sp1);
+    path = sp2 > sp1 ? dashAt(s, sp1 + 1, sp2) : dashAt(s, sp1 + 1, q);
+    if (sp2 > sp1) fields.proto = dashAt(s, sp2 + 1, q);
+  } else if (q > r0 && !(q === r0 + 1 && s.charCodeAt(r0) === 45)) fields.request = dashAt(s, r0, q);
+  if (!(c === b + 2 && s.charCodeAt(b + 1) === 45)) fields.user = dashAt(s, b + 1, c);
+  if (size >= 0) fields.size = size;
   let kind: AccessKind = 'access-clf';
   let router: string | null | undefined;
   let durationMs: number | null = null;
-  const ref = quoted(s, i);
-  const ua = ref && s.charCodeAt(ref.end) === 32 ? quoted(s, ref.end + 1) : null;
-  if (ref && ua) {
+  const ref = quotedEnd(s, i);
+  const ua = ref !== -1 && s.charCodeAt(ref + 1) === 32 ? quotedEnd(s, ref + 2) : -1;
+  if (ref !== -1 && ua !== -1) {
     kind = 'access-combined';
-    const referer = dash(ref.v);
+    const referer = dashAt(s, i + 1, ref);
     if (referer !== null) fields.referer = referer;
-    fields.userAgent = dash(ua.v);
-    i = ua.end + 1;
+    fields.userAgent = dashAt(s, ref + 3, ua);
+    i = ua + 2;
     // Traefik: <count> "<router>" "<backend url>" <duration>ms
     e = s.indexOf(' ', i);
-    const count = e === -1 ? '' : s.slice(i, e);
-    const r = e === -1 ? null : quoted(s, e + 1);
-    const u = r && s.charCodeAt(r.end) === 32 ? quoted(s, r.end + 1) : null;
-    if ((count === '-' || digitsOnly(count, 20)) && r && u && s.charCodeAt(u.end) === 32) {
-      const d = s.slice(u.end + 1).trimEnd();
+    const r = e === -1 ? -1 : quotedEnd(s, e + 1);
+    const u = r !== -1 && s.charCodeAt(r + 1) === 32 ? quotedEnd(s, r + 2) : -1;
+    const dash0 = e === i + 1 && s.charCodeAt(i) === 45;
+    if (u !== -1 && s.charCodeAt(u + 1) === 32 && (dash0 || digitsValue(s, i, e, 20) >= 0)) {
+      const d = s.slice(u + 2).trimEnd();
       const dot = d.indexOf('.');
+      const n = d.length - 2;
       const ok =
         d.endsWith('ms') &&
         (dot === -1
-          ? digitsOnly(d.slice(0, -2), 15)
-          : digitsOnly(d.slice(0, dot), 15) && digitsOnly(d.slice(dot + 1, -2), 9));
+          ? digitsValue(d, 0, n, 15) >= 0
+          : digitsValue(d, 0, dot, 15) >= 0 && digitsValue(d, dot + 1, n, 9) >= 0);
       if (ok) {
         kind = 'access-traefik';
-        durationMs = Number(d.slice(0, -2));
-        router = dash(r.v);
-        if (count !== '-') fields.requestCount = Number(count);
-        fields.backend = dash(u.v);
+        durationMs = dot === -1 ? digitsValue(d, 0, n, 15) : Number(d.slice(0, n));
+        router = dashAt(s, e + 2, r);
+        if (!dash0) fields.requestCount = e - i <= 15 ? digitsValue(s, i, e, 15) : Number(s.slice(i, e));
+        fields.backend = dashAt(s, r + 3, u);
       }
     }
   }
@@ -141,26 +141,28 @@ export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigi
       line: origin.line,
       text: origin.text,
       ts: t.iso,
-      client: { ip: clientIp(client) },
+      client: { ip: clientIp(s.slice(p, a)) },
       method,
       path,
-      status: status !== null && Number.isInteger(status) ? status : null,
+      status,
       durationMs,
       router: kind === 'access-traefik' ? (router ?? null) : undefined,
       fields,
-      tsText: disp(tsText, 64),
+      tsText: disp(s.slice(c + 2, t.end), 64),
     },
   };
 }
 
-/** True when `t` is 1..max ASCII digits. */
-function digitsOnly(t: string, max: number): boolean {
-  if (t.length === 0 || t.length > max) return false;
-  for (let k = 0; k < t.length; k++) {
-    const c = t.charCodeAt(k);
-    if (c < 48 || c > 57) return false;
+/** Value of s[i, j) when it is 1..max ASCII digits (max ≤ 15: exact), else -1. */
+function digitsValue(s: string, i: number, j: number, max: number): number {
+  if (j <= i || j - i > max) return -1;
+  let v = 0;
+  for (let k = i; k < j; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + c - 48;
   }
-  return true;
+  return v;
 }
 
 /** True when s[i] starts a status field: `-` or 3 digits, then space or end. */

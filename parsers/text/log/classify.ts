@@ -370,10 +370,9 @@ function parseAt(
     if (k) return klogLine(s, p, k, lineNo, st, out, pre);
   }
   if (
-    s.startsWith('time=', p) ||
-    s.startsWith('level=', p) ||
-    s.startsWith('ts=', p) ||
-    s.startsWith('msg=', p)
+    (c === 116 /* t */ && (s.startsWith('time=', p) || s.startsWith('ts=', p))) ||
+    (c === 108 /* l */ && s.startsWith('level=', p)) ||
+    (c === 109 /* m */ && s.startsWith('msg=', p))
   )
     return logfmtLine(s, p, lineNo, st, out, pre);
   if (c >= 65 && c <= 90 && s.charCodeAt(p + 4) === 91 && TTY_LEVELS.has(s.slice(p, p + 4)))

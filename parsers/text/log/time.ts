@@ -25,6 +25,8 @@ export class TsReader {
   private slotRaw = ['', '', ''];
   private slotOff = ['', '', ''];
   private slotBase: Array<string | null> = [null, null, null];
+  /** The slot's ISO text with a zero fraction (the common case, built once per second). */
+  private slotIso: Array<string | null> = [null, null, null];
   private readonly utc: boolean;
   /** Year of the last absolute timestamp seen (used for klog, which has none). */
   lastYear: number | undefined;
@@ -76,33 +78,46 @@ export class TsReader {
    */
   rfc3339(s: string, i: number, sep = false): TsHit | null {
     if (s.length < i + 19) return null;
-    if (!isDigits(s, i, 4) || s.charCodeAt(i + 4) !== 45 || !isDigits(s, i + 5, 2)) return null;
-    if (s.charCodeAt(i + 7) !== 45 || !isDigits(s, i + 8, 2)) return null;
     const t = s.charCodeAt(i + 10);
     if (!(t === 84 || (sep && t === 32))) return null;
-    return this.clock(s, i, i + 11, true);
+    // The same whole second as the last time read: its text was checked then.
+    const same = this.slotRaw[0] !== '' && s.startsWith(this.slotRaw[0], i);
+    if (!same) {
+      if (!isDigits(s, i, 4) || s.charCodeAt(i + 4) !== 45 || !isDigits(s, i + 5, 2)) return null;
+      if (s.charCodeAt(i + 7) !== 45 || !isDigits(s, i + 8, 2)) return null;
+    }
+    return this.clock(s, i, i + 11, true, 0, same);
   }
 
   /** Go `log` date at `i`: `YYYY/MM/DD HH:MM:SS[.frac]` (naive). */
   goStd(s: string, i: number): TsHit | null {
-    if (s.length < i + 19) return null;
-    if (!isDigits(s, i, 4) || s.charCodeAt(i + 4) !== 47 || !isDigits(s, i + 5, 2)) return null;
-    if (s.charCodeAt(i + 7) !== 47 || !isDigits(s, i + 8, 2) || s.charCodeAt(i + 10) !== 32) return null;
-    return this.clock(s, i, i + 11, false);
+    if (s.length < i + 19 || s.charCodeAt(i + 4) !== 47 || s.charCodeAt(i + 10) !== 32) return null;
+    const same = this.slotRaw[1] !== '' && s.startsWith(this.slotRaw[1], i);
+    if (!same) {
+      if (!isDigits(s, i, 4) || !isDigits(s, i + 5, 2)) return null;
+      if (s.charCodeAt(i + 7) !== 47 || !isDigits(s, i + 8, 2)) return null;
+    }
+    return this.clock(s, i, i + 11, false, 1, same);
   }
 
-  /** Shared tail of rfc3339/goStd: `HH:MM:SS[.frac][zone]` at `j`, date at `i`. */
-  private clock(s: string, i: number, j: number, zone: boolean): TsHit | null {
-    if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
-    if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+  /**
+   * Shared tail of rfc3339/goStd: `HH:MM:SS[.frac][zone]` at `j`, date at `i`; `same`
+   * when s[i, j+8) equals the slot's last text (already checked).
+   */
+  private clock(s: string, i: number, j: number, zone: boolean, slot: number, same: boolean): TsHit | null {
+    if (!same) {
+      if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
+      if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+    }
     let k = j + 8;
-    let frac = '';
+    let f0 = k;
+    let f1 = k;
     const dot = s.charCodeAt(k);
     if ((dot === 46 || dot === 44) && isDigit(s.charCodeAt(k + 1))) {
-      const f0 = k + 1;
+      f0 = k + 1;
       k = f0;
       while (k < s.length && k - f0 < 12 && isDigit(s.charCodeAt(k))) k++;
-      frac = s.slice(f0, Math.min(k, f0 + 9));
+      f1 = Math.min(k, f0 + 9);
     }
     let off: number | undefined;
     let offText = '';
@@ -128,43 +143,59 @@ export class TsReader {
         k = e;
       }
     }
-    const slot = s.charCodeAt(i + 4) === 47 ? 1 : 0;
-    if (offText === this.slotOff[slot] && this.slotRaw[slot] !== '' && s.startsWith(this.slotRaw[slot], i)) {
-      const lb = this.slotBase[slot];
-      return { iso: lb === null ? null : `${lb}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+    if (!same || offText !== this.slotOff[slot]) {
+      const raw = s.slice(i, j + 8);
+      const b = this.base(
+        raw + offText,
+        num(s, i, 4),
+        num(s, i + 5, 2),
+        num(s, i + 8, 2),
+        num(s, j, 2),
+        num(s, j + 3, 2),
+        num(s, j + 6, 2),
+        off,
+      );
+      this.setSlot(slot, raw, offText, b);
     }
-    const raw = s.slice(i, j + 8);
-    const b = this.base(
-      raw + offText,
-      num(s, i, 4),
-      num(s, i + 5, 2),
-      num(s, i + 8, 2),
-      num(s, j, 2),
-      num(s, j + 3, 2),
-      num(s, j + 6, 2),
-      off,
-    );
+    return { iso: this.iso(slot, s, f0, f1), end: k, zoned: off !== undefined };
+  }
+
+  /** Remember the last whole second of a shape. */
+  private setSlot(slot: number, raw: string, offText: string, b: string | null): void {
     this.slotRaw[slot] = raw;
     this.slotOff[slot] = offText;
     this.slotBase[slot] = b;
-    return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+    this.slotIso[slot] = b === null ? null : `${b}.000000000Z`;
+  }
+
+  /** ISO text of the slot's second with the fraction s[f0, f1) (at most 9 digits). */
+  private iso(slot: number, s: string, f0: number, f1: number): string | null {
+    if (f1 === f0) return this.slotIso[slot];
+    const b = this.slotBase[slot];
+    return b === null ? null : `${b}.${s.slice(f0, f1)}${ZEROS[9 - (f1 - f0)]}Z`;
   }
 
   /** CLF date at `i` (after `[`): `10/Oct/2000:13:55:36 -0700`. */
   clf(s: string, i: number): TsHit | null {
-    if (s.length < i + 20 || !isDigits(s, i, 2) || s.charCodeAt(i + 2) !== 47) return null;
-    const mo = monthAt(s, i + 3);
-    if (!mo || s.charCodeAt(i + 6) !== 47 || !isDigits(s, i + 7, 4) || s.charCodeAt(i + 11) !== 58)
-      return null;
+    if (s.length < i + 20) return null;
     const j = i + 12;
-    if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
-    if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+    const same = this.slotRaw[2] !== '' && s.startsWith(this.slotRaw[2], i);
+    let mo = 0;
+    if (!same) {
+      if (!isDigits(s, i, 2) || s.charCodeAt(i + 2) !== 47) return null;
+      mo = monthAt(s, i + 3);
+      if (!mo || s.charCodeAt(i + 6) !== 47 || !isDigits(s, i + 7, 4) || s.charCodeAt(i + 11) !== 58)
+        return null;
+      if (!isDigits(s, j, 2) || s.charCodeAt(j + 2) !== 58 || !isDigits(s, j + 3, 2)) return null;
+      if (s.charCodeAt(j + 5) !== 58 || !isDigits(s, j + 6, 2)) return null;
+    }
     let k = j + 8;
-    let frac = '';
+    let f0 = k;
+    let f1 = k;
     if (s.charCodeAt(k) === 46 && isDigit(s.charCodeAt(k + 1))) {
-      const f0 = ++k;
+      f0 = ++k;
       while (k < s.length && k - f0 < 12 && isDigit(s.charCodeAt(k))) k++;
-      frac = s.slice(f0, Math.min(k, f0 + 9));
+      f1 = Math.min(k, f0 + 9);
     }
     let off: number | undefined;
     const z = s.charCodeAt(k + 1);
@@ -174,25 +205,21 @@ export class TsReader {
       k += 6;
     }
     const offText = off === undefined ? '' : s.slice(k - 5, k);
-    if (offText === this.slotOff[2] && this.slotRaw[2] !== '' && s.startsWith(this.slotRaw[2], i)) {
-      const lb = this.slotBase[2];
-      return { iso: lb === null ? null : `${lb}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+    if (!same || offText !== this.slotOff[2]) {
+      const raw = s.slice(i, j + 8);
+      const b = this.base(
+        `c${raw}${offText}`,
+        num(s, i + 7, 4),
+        mo || monthAt(s, i + 3),
+        num(s, i, 2),
+        num(s, j, 2),
+        num(s, j + 3, 2),
+        num(s, j + 6, 2),
+        off,
+      );
+      this.setSlot(2, raw, offText, b);
     }
-    const raw = s.slice(i, j + 8);
-    const b = this.base(
-      `c${raw}${offText}`,
-      num(s, i + 7, 4),
-      mo,
-      num(s, i, 2),
-      num(s, j, 2),
-      num(s, j + 3, 2),
-      num(s, j + 6, 2),
-      off,
-    );
-    this.slotRaw[2] = raw;
-    this.slotOff[2] = offText;
-    this.slotBase[2] = b;
-    return { iso: b === null ? null : `${b}.${frac.padEnd(9, '0')}Z`, end: k, zoned: off !== undefined };
+    return { iso: this.iso(2, s, f0, f1), end: k, zoned: off !== undefined };
   }
 
   /** klog date at `i`: `MMDD HH:MM:SS.ffffff` (naive, no year: ctx year, else the last year seen). */
@@ -257,6 +284,9 @@ export function isoFromEpochNumber(v: number): string | null {
   if (sec > 253402300799) return null;
   return isoFromEpoch(sec, Math.max(0, nsec));
 }
+
+/** `ZEROS[n]` is n zeros: pads a fraction to nanoseconds. */
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000'];
 
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 
