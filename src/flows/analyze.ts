@@ -11,7 +11,7 @@
 import { readCapture } from '../../parsers/capture/read.js';
 import type { CaptureInterface, CaptureSummary, Frame } from '../../parsers/capture/types.js';
 import { decodeFrame } from '../../parsers/layers/decode.js';
-import { DecodedPacket } from '../../parsers/layers/packet.js';
+import { DecodedPacket, IPPROTO } from '../../parsers/layers/packet.js';
 import type { FlowSummary } from '../model/analysis.js';
 import type { IssueRecord } from '../model/records/index.js';
 import { isoFromEpoch } from '../util/time.js';
@@ -174,6 +174,17 @@ export function notable(f: FlowSummary): boolean {
   );
 }
 
+/** False only when `notable` is certainly false for the flow's summary (checked on the raw counters, before summarising). */
+export function mayBeNotable(f: Flow): boolean {
+  const { d0, d1 } = f;
+  if (d0.rst + d1.rst + d0.retrans + d1.retrans + d0.synRetrans + d1.synRetrans > 0) return true;
+  if (d0.synAckRetrans + d1.synAckRetrans + f.icmpErrors + f.alerts.length > 0) return true;
+  // Unfinished handshakes (syn-sent / syn-received) and asymmetry need the full summary.
+  if (f.proto === IPPROTO.TCP && !f.handshakeAck && d0.fin + d1.fin === 0) return true;
+  if (d0.ifaces.length > 1 || d1.ifaces.length > 1) return true;
+  return d0.ifaces.length === 1 && d1.ifaces.length === 1 && d0.ifaces[0] !== d1.ifaces[0];
+}
+
 /** Read, decode and track one capture file. */
 export async function analyzeCapture(
   path: string,
@@ -185,12 +196,18 @@ export async function analyzeCapture(
   const maxKeep = opts.maxFlowSummaries ?? 20_000;
   let dropped = 0;
   const keep = (f: Flow) => {
+    const room = flows.length < maxKeep;
+    // Beyond the cap a plain flow is only counted: no summary is made for it.
+    if ((!room && !mayBeNotable(f)) || flows.length >= 2 * maxKeep) {
+      dropped++;
+      return;
+    }
     // Summarise at once so finished flows do not keep their state alive.
     const sum = toFlowSummary(f, opts.node, false);
     const interesting = notable(sum);
     // Ladders are for diagrams of interesting flows: plain flows beyond the first ones get none.
     if (interesting || flows.length < LADDERS_ALWAYS) sum.ladder = flowLadder(f);
-    if (flows.length < maxKeep || (flows.length < 2 * maxKeep && interesting)) flows.push(sum);
+    if (room || interesting) flows.push(sum);
     else dropped++;
   };
   const table =

@@ -104,22 +104,22 @@ export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummar
   }
   const tf = FlowTable.tlsFacts(f);
   if (tf || f.alerts.length) {
-    out.tls = {
-      ...(tf?.sni !== undefined ? { sni: tf.sni } : {}),
-      ...(tf?.version !== undefined ? { version: tf.version } : {}),
-      alerts: f.alerts.map((a) => ({
-        level: alertLevelName(a.level),
-        description: alertName(a.desc),
-        from: dirName(f, a.dir) === 'toServer' ? ('client' as const) : ('server' as const),
-      })),
-    };
+    const tls: NonNullable<FlowSummary['tls']> = {} as NonNullable<FlowSummary['tls']>;
+    if (tf?.sni !== undefined) tls.sni = tf.sni;
+    if (tf?.version !== undefined) tls.version = tf.version;
+    tls.alerts = f.alerts.map((a) => ({
+      level: alertLevelName(a.level),
+      description: alertName(a.desc),
+      from: dirName(f, a.dir) === 'toServer' ? ('client' as const) : ('server' as const),
+    }));
+    out.tls = tls;
   }
   if (f.icmpErrors) out.icmpErrors = f.icmpErrors;
-  const distinct = new Set([...cd.ifaces, ...sd.ifaces]);
+  // Asymmetric: the two directions were seen on different sets of interfaces (lists hold no duplicates).
   if (cd.ifaces.length && sd.ifaces.length) {
-    out.asymmetric =
-      distinct.size > 1 &&
-      !(cd.ifaces.length === sd.ifaces.length && cd.ifaces.every((i) => sd.ifaces.includes(i)));
+    out.asymmetric = !(
+      cd.ifaces.length === sd.ifaces.length && cd.ifaces.every((i) => sd.ifaces.includes(i))
+    );
   }
   if (ladder) out.ladder = flowLadder(f);
   return out;

@@ -1,6 +1,7 @@
 /** analyzeCapture on real corpus captures (expected values read off tshark output for the same files). */
 import { describe, expect, it } from 'vitest';
-import { analyzeCapture, notable } from '../../src/flows/analyze.js';
+import { analyzeCapture, mayBeNotable, notable } from '../../src/flows/analyze.js';
+import { toFlowSummary } from '../../src/flows/summary.js';
 import { FlowSummary } from '../../src/model/analysis.js';
 import { IsoTs } from '../../src/model/records/base.js';
 import { CORPUS_SKIP, corpusAvailable, corpusFile, manifest } from '../helpers/corpus.js';
@@ -90,6 +91,20 @@ describe.skipIf(!corpusAvailable)('analyzeCapture on every corpus file', () => {
       r.summary.packets,
     );
   });
+
+  it.each(manifest().map((r) => r.file))(
+    '%s: the cheap pre-check never passes over a notable flow',
+    async (file) => {
+      const missed: string[] = [];
+      await analyzeCapture(corpusFile(file), {
+        file,
+        onFlowDone: (f) => {
+          if (notable(toFlowSummary(f)) && !mayBeNotable(f)) missed.push(f.id);
+        },
+      });
+      expect(missed).toEqual([]);
+    },
+  );
 });
 
 // Only when the corpus is missing: a skipped test whose title says why.
