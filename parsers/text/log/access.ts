@@ -186,7 +186,7 @@ export function isAccessJson(o: Record<string, unknown>): boolean {
 }
 
 /** Keys of a JSON access entry that the record carries itself (not repeated in fields). */
-const OWN = new Set([
+export const ACCESS_OWN: ReadonlySet<string> = new Set([
   'ClientHost',
   'ClientPort',
   'StartUTC',
@@ -198,18 +198,58 @@ const OWN = new Set([
   'FrontendName',
 ]);
 
-/** Map a Traefik JSON access entry onto an access record. `clean` sanitises the other keys. */
+/** The members of a JSON access entry an access record is built from (a parsed object has them as properties). */
+export interface AccessJson {
+  ClientHost?: unknown;
+  ClientPort?: unknown;
+  ClientAddr?: unknown;
+  StartUTC?: unknown;
+  time?: unknown;
+  StartLocal?: unknown;
+  DownstreamStatus?: unknown;
+  OriginStatus?: unknown;
+  Duration?: unknown;
+  RouterName?: unknown;
+  FrontendName?: unknown;
+  RequestMethod?: unknown;
+  RequestPath?: unknown;
+}
+
+/** 1..5 ASCII digits: their value, else -1. */
+function portDigits(t: string, from: number): number {
+  const n = t.length - from;
+  if (n < 1 || n > 5) return -1;
+  let v = 0;
+  for (let k = from; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/** `-`/empty/non-string → null, else the value neutralised and clipped. */
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '-' && v !== '' ? disp(v, MAX_FIELD) : null;
+}
+
+/**
+ * Map a Traefik JSON access entry onto an access record. `fields` holds the other
+ * members, already neutralised; `fallbackIso` is used when the entry has no time.
+ */
 export function accessFromJson(
-  o: Record<string, unknown>,
+  o: AccessJson,
   ts: TsReader,
-  clean: (o: Record<string, unknown>, skip: ReadonlySet<string>) => Record<string, unknown>,
-): Omit<AccessRecord, 'type' | 'file' | 'line' | 'text'> {
+  fields: Record<string, unknown>,
+  origin: AccessOrigin,
+  fallbackIso: string | null,
+): AccessRecord {
   let ip: string | null = null;
   let port: number | undefined;
   const host = o.ClientHost;
   if (typeof host === 'string') ip = clientIp(host.startsWith('[') ? host.slice(1, -1) : host);
   const cp = o.ClientPort;
-  const pn = typeof cp === 'number' ? cp : typeof cp === 'string' && /^\d{1,5}$/.test(cp) ? Number(cp) : NaN;
+  const pn = typeof cp === 'number' ? cp : typeof cp === 'string' ? portDigits(cp, 0) : -1;
   if (Number.isInteger(pn) && pn >= 0 && pn <= 65535) port = pn;
   if (typeof o.ClientAddr === 'string') {
     // ClientAddr (`ip:port`) fills what ClientHost/ClientPort did not say; a redacted host stays null.
@@ -217,36 +257,62 @@ export function accessFromJson(
     const c = addr.lastIndexOf(':');
     const h = c === -1 ? addr : addr.slice(0, c);
     if (typeof host !== 'string') ip = clientIp(h.startsWith('[') ? h.slice(1, -1) : h);
-    if (port === undefined && c !== -1 && /^\d{1,5}$/.test(addr.slice(c + 1))) {
-      const v = Number(addr.slice(c + 1));
-      if (v <= 65535) port = v;
+    if (port === undefined && c !== -1) {
+      const v = portDigits(addr, c + 1);
+      if (v >= 0 && v <= 65535) port = v;
     }
   }
+  // The first of StartUTC, time, StartLocal that reads as a time.
   let iso: string | null = null;
   let tsText: string | undefined;
-  for (const k of ['StartUTC', 'time', 'StartLocal']) {
-    const v = o[k];
-    if (typeof v === 'string') {
-      iso = ts.fromString(v);
-      if (iso) {
-        tsText = disp(v, 64);
-        break;
-      }
+  let v = o.StartUTC;
+  if (typeof v === 'string') iso = ts.fromString(v);
+  if (!iso) {
+    v = o.time;
+    if (typeof v === 'string') iso = ts.fromString(v);
+    if (!iso) {
+      v = o.StartLocal;
+      if (typeof v === 'string') iso = ts.fromString(v);
     }
   }
-  const str = (v: unknown) => (typeof v === 'string' && v !== '-' && v !== '' ? disp(v, MAX_FIELD) : null);
+  if (iso) tsText = disp(v as string, 64);
   const st = o.DownstreamStatus ?? o.OriginStatus;
   const d = o.Duration;
   const router = str(o.RouterName) ?? str(o.FrontendName);
+  const client = port === undefined ? { ip } : { ip, port };
+  const status = typeof st === 'number' && Number.isInteger(st) ? st : null;
+  const durationMs = typeof d === 'number' && Number.isFinite(d) ? d / 1e6 : null;
+  const method = str(o.RequestMethod);
+  const path = str(o.RequestPath);
+  const { file, line, text } = origin;
+  if (tsText === undefined)
+    return {
+      type: 'access',
+      file,
+      line,
+      text,
+      ts: iso ?? fallbackIso,
+      client,
+      method,
+      path,
+      status,
+      durationMs,
+      router,
+      fields,
+    };
   return {
-    ts: iso,
-    client: port === undefined ? { ip } : { ip, port },
-    method: str(o.RequestMethod),
-    path: str(o.RequestPath),
-    status: typeof st === 'number' && Number.isInteger(st) ? st : null,
-    durationMs: typeof d === 'number' && Number.isFinite(d) ? d / 1e6 : null,
+    type: 'access',
+    file,
+    line,
+    text,
+    ts: iso ?? fallbackIso,
+    client,
+    method,
+    path,
+    status,
+    durationMs,
     router,
-    fields: clean(o, OWN),
-    ...(tsText === undefined ? {} : { tsText }),
+    fields,
+    tsText,
   };
 }

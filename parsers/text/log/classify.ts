@@ -24,7 +24,7 @@
 
 import { stripAnsi } from '../../../src/util/sanitize.js';
 import type { TextSink } from '../../types.js';
-import { accessFromJson, isAccessJson, parseClf } from './access.js';
+import { ACCESS_OWN, accessFromJson, isAccessJson, parseClf } from './access.js';
 import { beginLine, disp } from './display.js';
 import { MAX_FIELD, putField, scanLogfmt, trailingFields, unquote } from './kv.js';
 import { isDigit, isDigits, isoFromEpochNumber, type TsHit, TsReader } from './time.js';
@@ -791,8 +791,8 @@ function jsonLine(
   out: TextSink | null,
   pre: Prefix,
 ): LineKind {
-  let o: unknown;
   const body = p === 0 ? s : s.slice(p);
+  let o: unknown;
   try {
     o = JSON.parse(body);
   } catch {
@@ -831,9 +831,8 @@ function jsonEntry(
 ): LineKind {
   if (isAccessJson(o)) {
     if (out) {
-      const rec = accessFromJson(o, st.ts, cleanObject);
-      if (rec.ts === null && pre.iso) rec.ts = pre.iso;
-      out.record({ type: 'access', file: st.file, line: lineNo, text: keep(raw), ...rec });
+      const origin = { file: st.file, line: lineNo, text: keep(raw) };
+      out.record(accessFromJson(o, st.ts, cleanObject(o, ACCESS_OWN), origin, pre.iso));
     }
     return 'access-json';
   }
@@ -848,11 +847,28 @@ function jsonEntry(
     return 'json-log';
   }
   if (!out) return 'json-log';
+  const times = J_TIME.map((k) => o[k]);
+  jsonLog(lv, mv, times, cleanObject(o, J_OWN), raw, lineNo, st, out, pre);
+  return 'json-log';
+}
+
+/** Emit a JSON log entry: level and message values, time candidates in J_TIME order, the other members. */
+function jsonLog(
+  lv: unknown,
+  mv: unknown,
+  times: readonly unknown[],
+  fields: Record<string, unknown>,
+  raw: string,
+  lineNo: number,
+  st: LogState,
+  out: TextSink,
+  pre: Prefix,
+): void {
   let iso: string | null = null;
   let zoned = false;
   let tsText: string | null = null;
-  for (const k of J_TIME) {
-    const v = o[k];
+  for (let i = 0; i < times.length; i++) {
+    const v = times[i];
     if (v === undefined) continue;
     if (typeof v === 'string') {
       const h = st.ts.rfc3339(v, 0, true);
@@ -872,14 +888,7 @@ function jsonEntry(
     }
   }
   const message = typeof mv === 'string' ? mv : mv === undefined ? '' : (JSON.stringify(mv) ?? '');
-  emit(
-    { iso, zoned, tsText, level: normalizeLevel(lv), message, fields: cleanObject(o, J_OWN), raw },
-    lineNo,
-    st,
-    out,
-    pre,
-  );
-  return 'json-log';
+  emit({ iso, zoned, tsText, level: normalizeLevel(lv), message, fields, raw }, lineNo, st, out, pre);
 }
 
 /** Split `{…}{…}` / `{…} {…}` at top-level object boundaries (string-aware, linear). */
