@@ -10,7 +10,7 @@ import { archiveKind, extractArchive } from './bundle/archive.js';
 import { attributeFile, hostDir, NodeNames } from './bundle/attribute.js';
 import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
 import { globMatch, loadManifest, type Manifest } from './bundle/manifest.js';
-import { defaultPoolSize, runPool } from './bundle/pool.js';
+import { defaultPoolSize, ParsePool } from './bundle/pool.js';
 import type { ParseTask, ParseTaskResult } from './bundle/task.js';
 import { estimateClockSkew } from './engine/clock.js';
 import {
@@ -218,7 +218,16 @@ async function analyzeDir(
       file: f,
       node: att.node,
       iface: att.iface,
-      task: { kind, abs: f.abs, rel: f.rel, format, tz: fileTz, node: att.node, iface: att.iface },
+      task: {
+        kind,
+        abs: f.abs,
+        rel: f.rel,
+        format,
+        tz: fileTz,
+        node: att.node,
+        iface: att.iface,
+        bytes: f.size,
+      },
     });
   }
 
@@ -239,36 +248,47 @@ async function analyzeDir(
       current: list[i].file.rel,
     });
   };
-  const workers = opts.workers ?? defaultPoolSize();
-  // Starting a worker costs ~0.3 s of module loading: small batches run in-process (unless --workers says).
+  // One pool for both batches, started now so its workers load while the text files are read.
+  // Starting a worker costs ~0.1-0.3 s: small batches run in-process (unless --workers says).
   const textBytes = textTasks.reduce((n, a) => n + a.file.size, 0);
-  const textResults = await runPool(
-    textTasks.map((a) => a.task),
-    opts.workers === undefined && textBytes < SMALL_BATCH_BYTES ? 0 : workers,
-    (i) => progress(i, textTasks),
+  const capBytes = capTasks.reduce((n, a) => n + a.file.size, 0);
+  const pooled = (bytes: number) => opts.workers !== undefined || bytes >= SMALL_BATCH_BYTES;
+  const pool = new ParsePool(
+    pooled(textBytes) || pooled(capBytes)
+      ? Math.min(opts.workers ?? defaultPoolSize(), Math.max(textTasks.length, capTasks.length))
+      : 0,
   );
-  const ifindexByNode = new Map<string, Record<string, string>>();
-  for (let i = 0; i < textResults.length; i++) {
-    const node = textTasks[i].node ?? '';
-    for (const r of textResults[i].records) {
-      const rec = r as { type: string; ifindex?: number; ifname?: string };
-      if ((rec.type === 'link' || rec.type === 'address') && rec.ifindex !== undefined && rec.ifname) {
-        const m = ifindexByNode.get(node) ?? {};
-        m[String(rec.ifindex)] = rec.ifname;
-        ifindexByNode.set(node, m);
+  const inProcess = new ParsePool(0);
+  let textResults: ParseTaskResult[];
+  let capResults: ParseTaskResult[];
+  try {
+    textResults = await (pooled(textBytes) ? pool : inProcess).run(
+      textTasks.map((a) => a.task),
+      (i) => progress(i, textTasks),
+    );
+    const ifindexByNode = new Map<string, Record<string, string>>();
+    for (let i = 0; i < textResults.length; i++) {
+      const node = textTasks[i].node ?? '';
+      for (const r of textResults[i].records) {
+        const rec = r as { type: string; ifindex?: number; ifname?: string };
+        if ((rec.type === 'link' || rec.type === 'address') && rec.ifindex !== undefined && rec.ifname) {
+          const m = ifindexByNode.get(node) ?? {};
+          m[String(rec.ifindex)] = rec.ifname;
+          ifindexByNode.set(node, m);
+        }
       }
     }
+    for (const a of capTasks) {
+      const fromManifest = a.node ? manifest?.nodes?.[a.node]?.interfaces : undefined;
+      a.task.ifindexNames = { ...(ifindexByNode.get(a.node ?? '') ?? {}), ...(fromManifest ?? {}) };
+    }
+    capResults = await (pooled(capBytes) ? pool : inProcess).run(
+      capTasks.map((a) => a.task),
+      (i) => progress(i, capTasks),
+    );
+  } finally {
+    await pool.close();
   }
-  for (const a of capTasks) {
-    const fromManifest = a.node ? manifest?.nodes?.[a.node]?.interfaces : undefined;
-    a.task.ifindexNames = { ...(ifindexByNode.get(a.node ?? '') ?? {}), ...(fromManifest ?? {}) };
-  }
-  const capBytes = capTasks.reduce((n, a) => n + a.file.size, 0);
-  const capResults = await runPool(
-    capTasks.map((a) => a.task),
-    opts.workers === undefined && capBytes < SMALL_BATCH_BYTES ? 0 : workers,
-    (i) => progress(i, capTasks),
-  );
 
   // Evidence store.
   const records: NodeRecord[] = [];

@@ -2,7 +2,7 @@
  * A small worker_threads pool: files are parsed in parallel, one task per file,
  * and results come back in task order so the merge is deterministic.
  * When the compiled worker is not available (running from TypeScript sources in
- * tests) or `size` is 0, tasks run in-process with the same code.
+ * tests) or the size is 0, tasks run in-process with the same code.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -26,60 +26,94 @@ export function defaultPoolSize(): number {
 }
 
 /**
- * Run every task, at most `size` at once, calling `onDone` as each finishes.
- * Returns results in task order.
+ * Worker threads that parse files, reused for every batch of one analysis (text
+ * files, then captures): a worker costs ~0.1–0.3 s of module loading, paid once and
+ * while the main thread is still discovering and reading the small files.
+ * With `size` 0, or without the compiled worker, tasks run in-process.
  */
-export async function runPool(
-  tasks: readonly ParseTask[],
-  size: number,
-  onDone?: (index: number, result: ParseTaskResult) => void,
-): Promise<ParseTaskResult[]> {
-  const results: ParseTaskResult[] = new Array(tasks.length);
-  const script = size > 0 ? workerScript() : null;
-  if (!script || tasks.length === 0) {
-    for (let i = 0; i < tasks.length; i++) {
+export class ParsePool {
+  private readonly workers: Worker[];
+
+  constructor(size: number) {
+    const script = size > 0 ? workerScript() : null;
+    this.workers = script ? Array.from({ length: size }, () => new Worker(script)) : [];
+  }
+
+  /** Number of live workers (0: in-process). */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Run every task, calling `onDone` as each finishes; results come back in task
+   * order. The largest files are handed out first so no worker is left with a big
+   * one at the end. A worker that dies is dropped; its task is reported as failed and
+   * the tasks it never got run elsewhere (in-process when none is left).
+   */
+  async run(
+    tasks: readonly ParseTask[],
+    onDone?: (index: number, result: ParseTaskResult) => void,
+  ): Promise<ParseTaskResult[]> {
+    const results: ParseTaskResult[] = new Array(tasks.length);
+    const order = tasks
+      .map((_, i) => i)
+      .sort((a, b) => (tasks[b].bytes ?? 0) - (tasks[a].bytes ?? 0) || a - b);
+    let next = 0;
+    const drain = (worker: Worker): Promise<void> =>
+      new Promise((resolveAll) => {
+        const step = () => {
+          if (next >= order.length) {
+            resolveAll();
+            return;
+          }
+          const i = order[next++];
+          const onMessage = (r: ParseTaskResult) => {
+            worker.off('error', onError);
+            results[i] = r;
+            onDone?.(i, r);
+            step();
+          };
+          const onError = (e: Error) => {
+            worker.off('message', onMessage);
+            results[i] = failedTask(tasks[i], e);
+            onDone?.(i, results[i]);
+            this.workers.splice(this.workers.indexOf(worker), 1);
+            resolveAll(); // this worker is dead; the others continue with the rest
+          };
+          worker.once('message', onMessage);
+          worker.once('error', onError);
+          worker.postMessage(tasks[i]);
+        };
+        step();
+      });
+    await Promise.all([...this.workers].map(drain));
+    // In-process: no workers, or tasks left behind by dead ones.
+    for (const i of order) {
+      if (results[i]) continue;
       results[i] = await runTask(tasks[i]);
       onDone?.(i, results[i]);
     }
     return results;
   }
-  let next = 0;
-  const runOne = (worker: Worker): Promise<void> =>
-    new Promise((resolveAll) => {
-      const step = () => {
-        if (next >= tasks.length) {
-          resolveAll();
-          return;
-        }
-        const i = next++;
-        const onMessage = (r: ParseTaskResult) => {
-          worker.off('error', onError);
-          results[i] = r;
-          onDone?.(i, r);
-          step();
-        };
-        const onError = (e: Error) => {
-          worker.off('message', onMessage);
-          results[i] = failedTask(tasks[i], e);
-          onDone?.(i, results[i]);
-          resolveAll(); // this worker is dead; the others continue with the rest
-        };
-        worker.once('message', onMessage);
-        worker.once('error', onError);
-        worker.postMessage(tasks[i]);
-      };
-      step();
-    });
-  const n = Math.min(size, tasks.length);
-  const workers = Array.from({ length: n }, () => new Worker(script));
-  try {
-    await Promise.all(workers.map(runOne));
-    // Tasks left behind by dead workers run in-process.
-    for (let i = 0; i < tasks.length; i++) if (!results[i]) results[i] = await runTask(tasks[i]);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+
+  /** Stop the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
-  return results;
+}
+
+/** Run one batch on a pool of its own (see ParsePool). */
+export async function runPool(
+  tasks: readonly ParseTask[],
+  size: number,
+  onDone?: (index: number, result: ParseTaskResult) => void,
+): Promise<ParseTaskResult[]> {
+  const pool = new ParsePool(tasks.length === 0 ? 0 : Math.min(size, tasks.length));
+  try {
+    return await pool.run(tasks, onDone);
+  } finally {
+    await pool.close();
+  }
 }
 
 function failedTask(task: ParseTask, e: Error): ParseTaskResult {

@@ -1,0 +1,108 @@
+/**
+ * Text tasks: parse one log or state dump with its sniffed format, keeping every
+ * record except routine lines beyond a cap. Loaded on the first text task only, so a
+ * worker that parses captures does not load the text parsers.
+ */
+import { openMaybeGzip } from '../../parsers/text/lines.js';
+import { textFormats } from '../../parsers/text/registry.js';
+import { runTextFormat } from '../../parsers/text/run.js';
+import type { AnyRecord, IssueRecord } from '../model/records/index.js';
+import type { ParseTask, ParseTaskResult } from './task.js';
+
+/** Issue records kept per file (the count is always exact). */
+export const MAX_ISSUES_KEPT = 200;
+/** Routine records kept per file before only notable ones are kept. */
+export const ROUTINE_CAP = 50_000;
+
+const NOTABLE_LEVEL = /^(warn|warning|error|err|fatal|panic|crit|critical|alert|emerg|e|w|f)$/i;
+const NOTABLE_TEXT = /tls|handshake|timeout|timed out|refused|reset|unreachable|fail|error|denied|invalid/i;
+
+/**
+ * Bounded memory for huge logs: every record is kept except routine `log` and
+ * `access` records beyond ROUTINE_CAP per file, where only notable ones
+ * (warnings and errors, failed requests) are kept. Counts stay exact.
+ */
+export function keepRecord(r: AnyRecord, routineSoFar: number): boolean {
+  if (r.type === 'log') {
+    if (routineSoFar < ROUTINE_CAP) return true;
+    return (r.level !== null && NOTABLE_LEVEL.test(r.level)) || NOTABLE_TEXT.test(r.message);
+  }
+  if (r.type === 'access') {
+    if (routineSoFar < ROUTINE_CAP) return true;
+    return r.status === null || r.status >= 400 || r.status === 0;
+  }
+  return true;
+}
+
+/** Run one text task. Never throws: failures become issues. */
+export async function runTextTask(task: ParseTask): Promise<ParseTaskResult> {
+  const format = task.format ? textFormats.get(task.format) : undefined;
+  const records: AnyRecord[] = [];
+  const issues: IssueRecord[] = [];
+  if (!format) {
+    return {
+      rel: task.rel,
+      kind: 'text',
+      format: null,
+      records,
+      counts: { parsed: 0, skipped: 0, issues: 1 },
+      issues: [
+        {
+          type: 'issue',
+          file: task.rel,
+          line: 1,
+          code: 'unknown-format',
+          message: `no parser ${task.format}`,
+        },
+      ],
+      rejected: true,
+    };
+  }
+  let routine = 0;
+  let dropped = 0;
+  try {
+    const res = await runTextFormat(
+      format,
+      await openMaybeGzip(task.abs),
+      { file: task.rel, tz: task.tz },
+      (r) => {
+        if (r.type === 'issue') {
+          if (issues.length < MAX_ISSUES_KEPT) issues.push(r);
+          return;
+        }
+        const routineType = r.type === 'log' || r.type === 'access';
+        if (keepRecord(r, routine)) {
+          records.push(r);
+          if (routineType) routine++;
+        } else dropped++;
+      },
+    );
+    return {
+      rel: task.rel,
+      kind: 'text',
+      format: format.id,
+      records,
+      counts: { parsed: res.parsed, skipped: res.skipped, issues: res.issues },
+      issues,
+      rejected: false,
+      dropped,
+    };
+  } catch (e) {
+    issues.push({
+      type: 'issue',
+      file: task.rel,
+      line: 1,
+      code: 'read-error',
+      message: (e as Error).message,
+    });
+    return {
+      rel: task.rel,
+      kind: 'text',
+      format: format.id,
+      records,
+      counts: { parsed: 0, skipped: 0, issues: 1 },
+      issues,
+      rejected: true,
+    };
+  }
+}
