@@ -33,8 +33,39 @@ export function epochString(sec: number, nsec: number): string {
   return `${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
+/** Epoch seconds of `YYYY-MM-DD` days seen by epochFromIso (bounded). */
+const daySeconds = new Map<string, number>();
+
+/** Value of the `n` decimal digits at iso[at…], or -1 when one is not a digit. */
+function digits(iso: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = iso.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** Parse an ISO string produced by isoFromEpoch back to [sec, nsec]. */
 export function epochFromIso(iso: string): [number, number] {
+  // Fast path for the canonical form YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ: the day is looked up once.
+  if (iso.length === 30 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46 /* . */) {
+    const day = iso.slice(0, 10);
+    let ds = daySeconds.get(day);
+    if (ds === undefined) {
+      ds = Date.parse(`${day}T00:00:00Z`) / 1000;
+      if (daySeconds.size >= 4096) daySeconds.clear();
+      daySeconds.set(day, ds);
+    }
+    const h = digits(iso, 11, 2);
+    const m = digits(iso, 14, 2);
+    const sec = digits(iso, 17, 2);
+    const ns = digits(iso, 20, 9);
+    if (Number.isFinite(ds) && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60 && ns >= 0)
+      if (iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58 && iso.charCodeAt(29) === 90)
+        return [ds + h * 3600 + m * 60 + sec, ns];
+  }
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(iso);
   if (!m) return [Number.NaN, 0];
   const sec = Math.floor(Date.parse(`${m[1]}Z`) / 1000);

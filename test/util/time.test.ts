@@ -28,6 +28,20 @@ describe('isoFromEpoch', () => {
     expect(epochFromIso(isoFromEpoch(1_700_000_000, 5))).toEqual([1_700_000_000, 5]);
   });
 
+  it('epochFromIso reads back what isoFromEpoch wrote, and other ISO forms through the general path', () => {
+    let x = 99;
+    for (let i = 0; i < 2000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const sec = Math.floor((x / 2 ** 32) * 4e9) - 1e9;
+      const nsec = (x * 7919) % 1e9;
+      expect(epochFromIso(isoFromEpoch(sec, nsec))).toEqual([sec, nsec]);
+    }
+    expect(epochFromIso('2024-05-01T10:00:00Z')).toEqual([1714557600, 0]);
+    expect(epochFromIso('2024-05-01T10:00:00.5Z')).toEqual([1714557600, 500_000_000]);
+    expect(epochFromIso('2024-05-01T10:00:00.12345678xZ')[0]).toBeNaN();
+    expect(epochFromIso('not a time')[0]).toBeNaN();
+  });
+
   it('marks an instant Date cannot represent instead of throwing', () => {
     expect(isoFromEpoch(1e15, 0)).toBe('@1000000000000000.000000000');
   });
