@@ -310,10 +310,11 @@ async function analyzeDir(
     for (const rec of r.records) records.push(a.node ? { ...rec, node: a.node } : rec);
     if (r.capture) {
       const c = r.capture;
+      // Capture tasks already stamp their node: copy only when it differs.
       for (const f of c.flows)
-        fileFlows.push({ file: a.file.rel, flow: a.node ? { ...f, node: a.node } : f });
-      for (const e of c.events) rawEvents.push(a.node ? { ...e, node: a.node } : e);
-      for (const o of c.arp) arp.push(a.node ? { ...o, node: a.node } : o);
+        fileFlows.push({ file: a.file.rel, flow: a.node && f.node !== a.node ? { ...f, node: a.node } : f });
+      for (const e of c.events) rawEvents.push(a.node && e.node !== a.node ? { ...e, node: a.node } : e);
+      for (const o of c.arp) arp.push(a.node && o.node !== a.node ? { ...o, node: a.node } : o);
       captures.push({
         file: a.file.rel,
         node: a.node,
@@ -474,6 +475,7 @@ function fileCoverage(path: string, node: string | undefined, r: ParseTaskResult
     issues: r.counts.issues,
     firstIssues,
     status,
+    ...(r.dropped ? { notKept: r.dropped } : {}),
   };
 }
 

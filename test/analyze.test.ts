@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../src/analyze.js';
 import { Analysis } from '../src/model/analysis.js';
+import { renderText } from '../src/report/text.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const S = (p: string) => join(ROOT, 'samples', p);
@@ -138,5 +139,23 @@ describe('analyzeBundle', () => {
     const late = await analyzeBundle(S('asymmetric-mangle'), { workers: 0, since: mid });
     expect(late.timeline.length).toBeLessThan(all.timeline.length);
     expect(late.timeline.every((t) => (t.until ?? t.ts) >= mid)).toBe(true);
+  });
+});
+
+describe('what is counted but not kept', () => {
+  it('shows routine access lines beyond the per-file cap as "not kept" in coverage and the text report', async () => {
+    const b = tmp();
+    mkdirSync(join(b, 'node1'));
+    const line = (i: number) =>
+      `192.0.2.${10 + (i % 200)} - - [01/May/2024:10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00 +0000] "GET /item/${i} HTTP/1.1" 200 512 "-" "curl/8.5.0"`;
+    const n = 50_000 + 250;
+    writeFileSync(
+      join(b, 'node1/access.log'),
+      `${Array.from({ length: n }, (_, i) => line(i)).join('\n')}\n`,
+    );
+    const a = await analyzeBundle(b, { workers: 0 });
+    const cov = a.coverage.files.find((c) => c.path === 'node1/access.log');
+    expect(cov).toMatchObject({ parsed: n, notKept: 250 });
+    expect(renderText(a)).toContain(`issues 0, not kept 250`);
   });
 });

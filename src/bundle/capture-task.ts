@@ -161,6 +161,7 @@ export async function runCaptureTask(task: ParseTask): Promise<ParseTaskResult> 
       },
       issues: r.issues,
       rejected: s.rejected,
+      ...(s.flowsDropped + s.eventsDropped > 0 ? { dropped: s.flowsDropped + s.eventsDropped } : {}),
       capture: {
         format: s.format === 'unknown' ? null : s.format,
         packets: s.packets,

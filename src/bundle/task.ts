@@ -35,7 +35,7 @@ export interface ParseTaskResult {
   /** Issue records (all of them up to a cap; the count is in `counts.issues`). */
   issues: IssueRecord[];
   rejected: boolean;
-  /** Records parsed but not kept (high-volume routine log/access lines beyond the caps). */
+  /** Parsed but not kept: routine log/access lines, plain flows and packet events beyond the caps. */
   dropped?: number;
   capture?: CaptureTaskResult;
 }

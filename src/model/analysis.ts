@@ -173,6 +173,12 @@ export const FileCoverage = z.object({
     )
     .optional(),
   status: z.enum(['parsed', 'partial', 'rejected', 'unrecognised', 'unreadable', 'excluded']),
+  /**
+   * Parsed and counted but not kept, to bound memory: routine log and access lines
+   * beyond 50 000 per file, plain flows beyond 20 000 and notable packets beyond
+   * 20 000 per capture. Absent when everything was kept.
+   */
+  notKept: z.number().int().optional(),
 });
 export type FileCoverage = z.infer<typeof FileCoverage>;
 

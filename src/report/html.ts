@@ -300,7 +300,7 @@ export function renderHtml(a: Analysis): string {
       )
       .join('');
     parts.push(
-      `<tr><td><code>${esc(c.path)}</code>${issues}</td><td>${esc(c.format ?? '—')}</td><td>${esc(c.node ?? '—')}</td><td>${esc(c.status)}</td><td>${c.parsed}</td><td>${c.skipped}</td><td>${c.issues}</td></tr>`,
+      `<tr><td><code>${esc(c.path)}</code>${issues}</td><td>${esc(c.format ?? '—')}</td><td>${esc(c.node ?? '—')}</td><td>${esc(c.status)}</td><td>${c.parsed}</td><td>${c.skipped}</td><td>${c.issues}${c.notKept ? ` <span class="muted">(${c.notKept} not kept)</span>` : ''}</td></tr>`,
     );
   }
   parts.push('</table></div></main>');

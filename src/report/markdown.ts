@@ -201,7 +201,7 @@ export function renderMarkdown(a: Analysis): string {
   );
   for (const c of a.coverage.files) {
     L.push(
-      `| ${mdCode(c.path)} | ${mdText(c.format ?? '—')} | ${mdText(c.node ?? '—')} | ${c.status} | ${c.parsed} | ${c.skipped} | ${c.issues} |`,
+      `| ${mdCode(c.path)} | ${mdText(c.format ?? '—')} | ${mdText(c.node ?? '—')} | ${c.status} | ${c.parsed} | ${c.skipped} | ${c.issues}${c.notKept ? ` (${c.notKept} not kept)` : ''} |`,
     );
   }
   const problems = a.coverage.files.filter((c) => c.firstIssues?.length);

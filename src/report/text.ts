@@ -69,7 +69,7 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
   out.push('COVERAGE');
   for (const c of a.coverage.files) {
     out.push(
-      `  ${c.status.padEnd(12)} ${displayText(c.path).padEnd(44)} ${(c.format ?? '-').padEnd(14)} ${(c.node ?? '-').padEnd(12)} parsed ${c.parsed}, skipped ${c.skipped}, issues ${c.issues}`,
+      `  ${c.status.padEnd(12)} ${displayText(c.path).padEnd(44)} ${(c.format ?? '-').padEnd(14)} ${(c.node ?? '-').padEnd(12)} parsed ${c.parsed}, skipped ${c.skipped}, issues ${c.issues}${c.notKept ? `, not kept ${c.notKept}` : ''}`,
     );
     for (const i of c.firstIssues ?? []) {
       const loc = i.line !== undefined ? `line ${i.line}` : i.offset !== undefined ? `byte ${i.offset}` : '';

@@ -60,6 +60,7 @@ export function filesView(m: TuiModel, expanded: ReadonlySet<string>, env: ViewE
         { t: cellRight(String(f.parsed), numW) },
         { t: cellRight(String(f.skipped), numW) },
         { t: cellRight(String(f.issues), numW), c: f.issues ? pal.bad : undefined },
+        ...(f.notKept ? [{ t: `  ${f.notKept} not kept`, c: pal.muted }] : []),
       ],
       toggle: f.firstIssues?.length ? `file:${f.path}` : undefined,
     });
