@@ -92,7 +92,8 @@ export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigi
   let method: string | null = null;
   let path: string | null = null;
   if (sp1 !== -1 && sp1 < q && sp1 > r0) {
-    const sp2 = s.lastIndexOf(' ', q - 1);
+    let sp2 = q - 1;
+    while (s.charCodeAt(sp2) !== 32) sp2--; // stops at sp1 at the latest
     method = dashAt(s, r0, sp1);
     path = sp2 > sp1 ? dashAt(s, sp1 + 1, sp2) : dashAt(s, sp1 + 1, q);
     if (sp2 > sp1) fields.proto = dashAt(s, sp2 + 1, q);

@@ -275,6 +275,7 @@ function peel(s: string, p: number, st: LogState, pre: Prefix): number {
       }
     }
     // docker service logs / docker compose: `name.1.id@node    | message`
+    if (!nameChar(c)) break;
     const sp = s.indexOf(' ', p);
     if (sp > p && sp - p <= 256) {
       let q = sp;
@@ -303,15 +304,7 @@ function nameToken(s: string, i: number, j: number): boolean {
   let at = false;
   for (let k = i; k < j; k++) {
     const c = s.charCodeAt(k);
-    const ok =
-      (c >= 97 && c <= 122) ||
-      (c >= 65 && c <= 90) ||
-      isDigit(c) ||
-      c === 95 ||
-      c === 46 ||
-      c === 64 ||
-      c === 45;
-    if (!ok) return false;
+    if (!nameChar(c)) return false;
     if (c === 64) at = true;
   }
   if (j <= i) return false;
@@ -320,6 +313,19 @@ function nameToken(s: string, i: number, j: number): boolean {
   while (d > i && isDigit(s.charCodeAt(d - 1))) d--;
   const sep = s.charCodeAt(d - 1);
   return d < j && d - 1 > i && (sep === 45 || sep === 95);
+}
+
+/** Characters of a docker container or task name: letters, digits, `_ . @ -`. */
+function nameChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    isDigit(c) ||
+    c === 95 ||
+    c === 46 ||
+    c === 64 ||
+    c === 45
+  );
 }
 
 /** stern prefix `pod container ` at p: returns where the message starts, or -1. */
@@ -343,7 +349,12 @@ function dnsName(s: string, i: number, j: number): boolean {
 
 /** True when a zerolog console level (`DBG `) starts at i. */
 function consoleLevelAt(s: string, i: number): boolean {
-  return (s.length === i + 3 || s.charCodeAt(i + 3) === 32) && CONSOLE_LEVELS.has(s.slice(i, i + 3));
+  if (!(s.length === i + 3 || s.charCodeAt(i + 3) === 32)) return false;
+  const a = s.charCodeAt(i);
+  // Cheap first-letter test before the set (levels start with T D I W E F P ?).
+  if (!(a === 84 || a === 68 || a === 73 || a === 87 || a === 69 || a === 70 || a === 80 || a === 63))
+    return false;
+  return CONSOLE_LEVELS.has(s.slice(i, i + 3));
 }
 
 /** Classify and parse the entry (or entries) starting at p. `quiet` = classify only. */

@@ -18,6 +18,11 @@ export function beginLine(s: string, known?: boolean): boolean {
   return clean;
 }
 
+/** True when the current line needs no neutralising (as beginLine found): it has no backslash. */
+export function lineIsClean(): boolean {
+  return clean;
+}
+
 /**
  * Text kept for display from the current line: clipped to `max`, neutralised unless
  * the line is clean. Decoded newlines become a visible `\n` so a record stays one line.

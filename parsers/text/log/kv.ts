@@ -5,7 +5,7 @@
  *   time="2020-08-31T14:08:16Z" level=debug msg="http: TLS handshake error …" providerName=docker
  *   └ key ┘└ quoted value ─────┘ └ bare value ┘
  */
-import { disp } from './display.js';
+import { disp, lineIsClean } from './display.js';
 
 /** Longest value kept for a field (characters). */
 export const MAX_FIELD = 4096;
@@ -51,7 +51,7 @@ function readToken(s: string, i: number, end: number, t: Token): void {
       }
       if (q === -1 || q > end) q = end;
       const raw = s.slice(v + 1, q);
-      t.value = raw.indexOf('\\') === -1 ? raw : unquote(raw);
+      t.value = lineIsClean() || raw.indexOf('\\') === -1 ? raw : unquote(raw);
       t.end = q < end ? q + 1 : end;
     } else {
       let q = s.indexOf(' ', v);

@@ -56,35 +56,56 @@ export const TLS_CAUSES: ReadonlyArray<readonly [string, TlsCause]> = [
  * Never fails: unknown shapes give `ip: null` and cause `other`.
  */
 export function classifyTls(s: string, at: number, end: number): TlsInfo {
-  let i = at + TLS_MARKER.length;
+  const i = at + TLS_MARKER.length;
   let addrEnd = s.indexOf(' ', i);
   if (addrEnd === -1 || addrEnd > end) addrEnd = end;
   let host: string;
-  let portText = '';
+  let p0 = 0; // port text is s[p0, p1)
+  let p1 = 0;
   if (s.charCodeAt(i) === 91 /* [ */) {
     const close = s.indexOf(']', i);
     if (close !== -1 && close < addrEnd) {
       host = s.slice(i + 1, close);
-      if (s.charCodeAt(close + 1) === 58) portText = trimColon(s.slice(close + 2, addrEnd));
+      if (s.charCodeAt(close + 1) === 58) {
+        p0 = close + 2;
+        p1 = addrEnd > p0 && s.charCodeAt(addrEnd - 1) === 58 ? addrEnd - 1 : addrEnd;
+      }
     } else host = '';
   } else {
-    const tok = trimColon(s.slice(i, addrEnd));
-    const c = tok.lastIndexOf(':');
-    host = c === -1 ? tok : tok.slice(0, c);
-    portText = c === -1 ? '' : tok.slice(c + 1);
+    // `host:port:` — drop the separator colon, split at the last colon.
+    const e = addrEnd > i && s.charCodeAt(addrEnd - 1) === 58 ? addrEnd - 1 : addrEnd;
+    let c = e - 1;
+    while (c >= i && s.charCodeAt(c) !== 58) c--;
+    if (c < i) c = -1;
+    host = s.slice(i, c === -1 ? e : c);
+    if (c !== -1) {
+      p0 = c + 1;
+      p1 = e;
+    }
   }
-  i = addrEnd;
-  const rest = s.slice(i, end);
   const ip = isIPv4(host) ? host : isIPv6(host) ? host.toLowerCase() : null;
   let port: number | undefined;
-  if (portText.length > 0 && portText.length <= 5) {
+  const pl = p1 - p0;
+  if (pl > 0 && pl <= 5) {
     let p = 0;
-    for (let k = 0; k < portText.length && p >= 0; k++) {
-      const c = portText.charCodeAt(k);
+    for (let k = p0; k < p1 && p >= 0; k++) {
+      const c = s.charCodeAt(k);
       p = c >= 48 && c <= 57 ? p * 10 + c - 48 : -1;
     }
     if (p >= 0 && p <= 65535) port = p;
   }
+  const rest = s.slice(addrEnd, end);
+  let sc = restCache.get(rest);
+  if (sc === undefined) {
+    sc = sideCause(rest);
+    if (restCache.size >= 512) restCache.clear();
+    restCache.set(rest, sc);
+  }
+  return { ip, port, side: sc.side, cause: sc.cause };
+}
+
+/** Side and cause of an error text (after the client address); texts repeat, so results are cached. */
+function sideCause(rest: string): Pick<TlsInfo, 'side' | 'cause'> {
   const side = rest.includes('local error: tls:')
     ? 'local'
     : rest.includes('remote error: tls:')
@@ -97,13 +118,9 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
       break;
     }
   }
-  return { ip, port, side, cause };
+  return { side, cause };
 }
-
-/** Drop one trailing `:` (the separator before the error). */
-function trimColon(t: string): string {
-  return t.endsWith(':') ? t.slice(0, -1) : t;
-}
+const restCache = new Map<string, Pick<TlsInfo, 'side' | 'cause'>>();
 
 /** Strict dotted quad. */
 export function isIPv4(s: string): boolean {
