@@ -22,24 +22,62 @@ interface ByteSource {
 }
 
 /** Plain file: positional reads straight into the buffer. */
+/**
+ * Plain file, read ahead: while the caller frames one chunk, the next one is already
+ * being read into a spare buffer (page cache or disk), so decoding rarely waits for I/O.
+ */
 class FileSource implements ByteSource {
   error: string | null = null;
   private pos = 0;
-  constructor(private readonly fh: FileHandle) {}
+  /** Read of the next bytes at `aheadPos` into `spare`, in flight. */
+  private ahead: Promise<number> | null = null;
+  private aheadPos = 0;
+  private spare: Buffer | null = null;
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly chunk: number,
+  ) {}
   async read(buf: Buffer, off: number, len: number): Promise<number> {
-    try {
-      const { bytesRead } = await this.fh.read(buf, off, len, this.pos);
-      this.pos += bytesRead;
-      return bytesRead;
-    } catch (e) {
-      this.error = `read error: ${(e as Error).message}`;
-      return 0;
+    let n: number;
+    if (this.ahead !== null && this.spare !== null) {
+      const got = await this.ahead;
+      this.ahead = null;
+      if (got < 0) return 0;
+      n = Math.min(got, len);
+      this.spare.copy(buf, off, 0, n);
+      // A shorter request leaves the rest of the spare unused: it is read again next time.
+      this.pos = this.aheadPos + n;
+    } else {
+      try {
+        n = (await this.fh.read(buf, off, len, this.pos)).bytesRead;
+      } catch (e) {
+        this.error = `read error: ${(e as Error).message}`;
+        return 0;
+      }
+      this.pos += n;
     }
+    if (n > 0) {
+      // The reader asks for more than a chunk when a record is larger: read ahead as much.
+      if (this.spare === null || this.spare.length < len)
+        this.spare = Buffer.allocUnsafe(Math.max(this.chunk, len));
+      this.aheadPos = this.pos;
+      this.ahead = this.fh.read(this.spare, 0, this.spare.length, this.pos).then(
+        (r) => r.bytesRead,
+        (e: Error) => {
+          this.error = `read error: ${e.message}`;
+          return -1;
+        },
+      );
+    }
+    return n;
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The file is closed after this: let a read in flight finish first.
+    if (this.ahead !== null) await this.ahead;
+    this.ahead = null;
+  }
 }
 
-/** Gzip file: decompressed chunks of a gunzip stream are copied into the buffer. */
 class GzipSource implements ByteSource {
   error: string | null = null;
   private readonly it: AsyncIterator<Buffer>;
@@ -113,7 +151,7 @@ export class Chunks {
 
   /** Chunks over a plain file handle of known size. */
   static file(fh: FileHandle, size: number, chunk = CHUNK_SIZE): Chunks {
-    return new Chunks(new FileSource(fh), size, chunk);
+    return new Chunks(new FileSource(fh, chunk), size, chunk);
   }
 
   /** Chunks over the decompressed content of a gzip file. */
