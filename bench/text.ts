@@ -78,56 +78,61 @@ const CAUSES = [
 const PATHS = ['/', '/api/v1/items', '/login', '/static/app.js', '/health', '/api/v1/items/42?full=1'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** Write the mixed log; returns [bytes, lines]. */
+/** `PAD3[n]` is n as three digits (milliseconds). */
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * Write the mixed log; returns [bytes, lines]. The date text is formatted once per
+ * second (lines advance 0–49 ms each), so generating costs little next to parsing.
+ */
 export function generateTraefikLog(path: string, bytes: number, seed = 1): [number, number] {
   const r = rng(seed);
   const fd = openSync(path, 'w');
   let written = 0;
   let lines = 0;
   let t = Date.UTC(2024, 4, 1, 10, 0, 0);
-  const parts: string[] = [];
-  let buffered = 0;
+  let sec = -1;
+  let isoSec = ''; // YYYY-MM-DDTHH:MM:SS of the current second
+  let clf = ''; // DD/Mon/YYYY:HH:MM:SS +0000 of the current second
+  let buf = '';
   try {
     while (written < bytes) {
       t += Math.floor(r() * 50);
-      const d = new Date(t);
-      const iso = d.toISOString();
+      const s = Math.floor(t / 1000);
+      if (s !== sec) {
+        sec = s;
+        const d = new Date(s * 1000);
+        isoSec = d.toISOString().slice(0, 19);
+        clf = `${String(d.getUTCDate()).padStart(2, '0')}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${isoSec.slice(11, 19)} +0000`;
+      }
+      const iso = `${isoSec}.${PAD3[t - s * 1000]}Z`;
       const ip = `192.168.${(r() * 4) | 0}.${1 + ((r() * 250) | 0)}`;
       const port = 1024 + ((r() * 60000) | 0);
       const x = r();
       let line: string;
       if (x < 0.35) {
-        const clf = `${String(d.getUTCDate()).padStart(2, '0')}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${iso.slice(11, 19)} +0000`;
         line = `${ip} - - [${clf}] "GET ${PATHS[(r() * PATHS.length) | 0]} HTTP/1.1" ${r() < 0.9 ? 200 : 502} ${(r() * 5000) | 0} "-" "Mozilla/5.0 (X11; Linux x86_64)" ${lines} "websecure-app@kubernetescrd" "http://10.42.0.7:8080" ${(r() * 40) | 0}ms`;
       } else if (x < 0.6) {
-        line = `time="${iso.slice(0, 19)}Z" level=debug msg="http: TLS handshake error from ${ip}:${port}: ${CAUSES[(r() * CAUSES.length) | 0]}"`;
+        line = `time="${isoSec}Z" level=debug msg="http: TLS handshake error from ${ip}:${port}: ${CAUSES[(r() * CAUSES.length) | 0]}"`;
       } else if (x < 0.75) {
-        line = `{"ClientAddr":"${ip}:${port}","ClientHost":"${ip}","ClientPort":"${port}","DownstreamStatus":200,"Duration":${(r() * 9e7) | 0},"RequestMethod":"GET","RequestPath":"/api","RouterName":"websecure-app@docker","StartUTC":"${iso}","TLSVersion":"1.3","level":"info","msg":"","time":"${iso.slice(0, 19)}Z"}`;
+        line = `{"ClientAddr":"${ip}:${port}","ClientHost":"${ip}","ClientPort":"${port}","DownstreamStatus":200,"Duration":${(r() * 9e7) | 0},"RequestMethod":"GET","RequestPath":"/api","RouterName":"websecure-app@docker","StartUTC":"${iso}","TLSVersion":"1.3","level":"info","msg":"","time":"${isoSec}Z"}`;
       } else if (x < 0.85) {
-        line = `{"level":"warn","msg":"Skipping same configuration","providerName":"kubernetescrd","time":"${iso.slice(0, 19)}Z"}`;
+        line = `{"level":"warn","msg":"Skipping same configuration","providerName":"kubernetescrd","time":"${isoSec}Z"}`;
       } else if (x < 0.95) {
         line = `${iso} DBG github.com/traefik/traefik/v3/pkg/server/service/loadbalancer.go:245 > Service selected by WRR: ${port} serviceName=whoami@docker`;
       } else if (x < 0.99) {
-        line = `time="${iso.slice(0, 19)}Z" level=error msg="Error while dialing backend: dial tcp 10.42.0.7:8080: i/o timeout" routerName=websecure-app@kubernetescrd`;
+        line = `time="${isoSec}Z" level=error msg="Error while dialing backend: dial tcp 10.42.0.7:8080: i/o timeout" routerName=websecure-app@kubernetescrd`;
       } else {
         line = `\x1b[36mINFO\x1b[0m[${lines % 10000}] Configuration loaded from flags.`;
       }
-      parts.push(line, '\n');
-      buffered += line.length + 1;
+      buf += `${line}\n`;
       lines++;
-      if (buffered >= 1 << 22) {
-        const b = Buffer.from(parts.join(''));
-        writeSync(fd, b);
-        written += b.length;
-        parts.length = 0;
-        buffered = 0;
+      if (buf.length >= 1 << 22) {
+        written += writeSync(fd, buf); // ASCII only: characters are bytes
+        buf = '';
       }
     }
-    if (parts.length) {
-      const b = Buffer.from(parts.join(''));
-      writeSync(fd, b);
-      written += b.length;
-    }
+    if (buf.length > 0) written += writeSync(fd, buf);
   } finally {
     closeSync(fd);
   }
