@@ -249,12 +249,14 @@ async function analyzeDir(
     });
   };
   // One pool for both batches, started now so its workers load while the text files are read.
-  // Starting a worker costs ~0.1-0.3 s: small batches run in-process (unless --workers says).
-  const textBytes = textTasks.reduce((n, a) => n + a.file.size, 0);
-  const capBytes = capTasks.reduce((n, a) => n + a.file.size, 0);
-  const pooled = (bytes: number) => opts.workers !== undefined || bytes >= SMALL_BATCH_BYTES;
+  // Starting a worker costs ~0.1-0.3 s: small batches run in-process. Small text batches do so
+  // even with --workers (they are done before a worker has loaded); small capture batches use
+  // the pool when --workers is given.
+  const textPooled = textTasks.reduce((n, a) => n + a.file.size, 0) >= SMALL_BATCH_BYTES;
+  const capPooled =
+    opts.workers !== undefined || capTasks.reduce((n, a) => n + a.file.size, 0) >= SMALL_BATCH_BYTES;
   const pool = new ParsePool(
-    pooled(textBytes) || pooled(capBytes)
+    textPooled || capPooled
       ? Math.min(opts.workers ?? defaultPoolSize(), Math.max(textTasks.length, capTasks.length))
       : 0,
   );
@@ -262,7 +264,7 @@ async function analyzeDir(
   let textResults: ParseTaskResult[];
   let capResults: ParseTaskResult[];
   try {
-    textResults = await (pooled(textBytes) ? pool : inProcess).run(
+    textResults = await (textPooled ? pool : inProcess).run(
       textTasks.map((a) => a.task),
       (i) => progress(i, textTasks),
     );
@@ -282,7 +284,7 @@ async function analyzeDir(
       const fromManifest = a.node ? manifest?.nodes?.[a.node]?.interfaces : undefined;
       a.task.ifindexNames = { ...(ifindexByNode.get(a.node ?? '') ?? {}), ...(fromManifest ?? {}) };
     }
-    capResults = await (pooled(capBytes) ? pool : inProcess).run(
+    capResults = await (capPooled ? pool : inProcess).run(
       capTasks.map((a) => a.task),
       (i) => progress(i, capTasks),
     );

@@ -155,7 +155,9 @@ export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
     const n = counters.get(prefix) ?? 0;
     counters.set(prefix, n + 1);
     const id = `${prefix}/${n}`;
-    flows.push({ ...g.merged, id });
+    // g.merged is this group's own object (a copy or a combination): stamp the id in place.
+    g.merged.id = id;
+    flows.push(g.merged);
     sources.set(
       id,
       g.parts.map((p) => ({ file: p.file, id: p.flow.id })),
