@@ -64,6 +64,12 @@ export interface AnalyzeOptions {
   exportEvidence?: string;
   /** Told what the evidence export wrote. */
   onEvidenceExported?: (flows: ExportedFlow[]) => void;
+  /**
+   * Told the wall time of each phase as it ends: `discover` (listing, sniffing,
+   * attribution), `text`, `captures`, `merge` (evidence store, flow merging, clock
+   * skew), `compare` (payload comparison), `rules` (rules, timeline, assembly).
+   */
+  onPhase?: (phase: string, seconds: number) => void;
 }
 
 /** Thrown for a bundle that cannot be analysed at all (exit code 2). */
@@ -112,6 +118,12 @@ async function analyzeDir(
   opts: AnalyzeOptions,
   onlyFile: string | null,
 ): Promise<Analysis> {
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    opts.onPhase?.(name, (now - mark) / 1000);
+    mark = now;
+  };
   const files = await discover(root, onlyFile ?? undefined);
   const coverage: FileCoverage[] = [];
 
@@ -261,6 +273,7 @@ async function analyzeDir(
       : 0,
   );
   const inProcess = new ParsePool(0);
+  phase('discover');
   let textResults: ParseTaskResult[];
   let capResults: ParseTaskResult[];
   try {
@@ -284,6 +297,7 @@ async function analyzeDir(
       const fromManifest = a.node ? manifest?.nodes?.[a.node]?.interfaces : undefined;
       a.task.ifindexNames = { ...(ifindexByNode.get(a.node ?? '') ?? {}), ...(fromManifest ?? {}) };
     }
+    phase('text');
     capResults = await (capPooled ? pool : inProcess).run(
       capTasks.map((a) => a.task),
       (i) => progress(i, capTasks),
@@ -291,6 +305,8 @@ async function analyzeDir(
   } finally {
     await pool.close();
   }
+
+  phase('captures');
 
   // Evidence store.
   const records: NodeRecord[] = [];
@@ -355,7 +371,9 @@ async function analyzeDir(
     iface: t.iface,
     ifindexNames: t.task.ifindexNames,
   }));
+  phase('merge');
   const comparisons = await comparePaths(flows, capturePoints);
+  phase('compare');
   const evidence = makeEvidence({
     comparisons,
     bundle: display,
@@ -422,6 +440,7 @@ async function analyzeDir(
       .filter((f) => !opts.node || f.node === opts.node),
     coverage: { files: coverage },
   };
+  phase('rules');
   if (opts.exportEvidence) {
     const out = await exportEvidence(
       analysis,

@@ -30,6 +30,27 @@ describe('forensic CLI', () => {
     expect(r.stdout.indexOf('FINDINGS')).toBeLessThan(r.stdout.indexOf('TIMELINE'));
     expect(r.stderr).toBe('');
   });
+  it('--timings names every phase with its wall time on stderr; stdout is unchanged', () => {
+    const plain = run('analyze', 'samples/healthy', '--format', 'json', '--quiet');
+    const r = run('analyze', 'samples/healthy', '--format', 'json', '--quiet', '--timings');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    const m = /^forensic: timings: (.*)$/m.exec(r.stderr);
+    const names = (m?.[1] ?? '').split(', ').map((p) => {
+      expect(p).toMatch(/^[a-z-]+ \d+\.\d\d s$/);
+      return p.split(' ')[0];
+    });
+    expect(names).toEqual([
+      'start-up',
+      'discover',
+      'text',
+      'captures',
+      'merge',
+      'compare',
+      'rules',
+      'render',
+    ]);
+  });
   it('--fail-on sets the exit code for automation', () => {
     expect(run('analyze', 'samples/asymmetric-drop', '--format', 'json', '--fail-on', 'high').status).toBe(1);
     expect(run('analyze', 'samples/healthy', '--format', 'json', '--fail-on', 'medium').status).toBe(0);

@@ -27,6 +27,7 @@ Options:
   --export-evidence DIR
                     write the packets of the flows the findings cite, one pcapng per flow
   --workers N       parser threads (default: one per core; 0 = in-process)
+  --timings         print where the time went (start-up, each phase, render) on stderr
   --quiet           no progress bar on stderr
   --no-color        no colours (also honoured: NO_COLOR)
   -h, --help        this text
@@ -58,6 +59,7 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
       'redact-map': { type: 'string' },
       'export-evidence': { type: 'string' },
       workers: { type: 'string' },
+      timings: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -102,9 +104,12 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
     return 2;
   }
   const progress = !values.quiet && process.stderr.isTTY ? new Progress(process.stderr) : null;
+  // Wall seconds per phase for --timings; start-up is the time until this command ran.
+  const timings: Array<[string, number]> = [['start-up', performance.now() / 1000]];
   let analysis: Analysis;
   try {
     analysis = await analyzeBundle(positionals[0], {
+      onPhase: values.timings ? (name, s) => timings.push([name, s]) : undefined,
       tz: values.tz,
       manifest: values.manifest,
       since,
@@ -146,10 +151,16 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
       },
     });
   } else {
+    const t0 = performance.now();
     const doc = reportRenderers.get(format)?.render(analysis) ?? '';
     if (values.out) await writeFile(values.out, doc);
     else process.stdout.write(doc);
+    timings.push(['render', (performance.now() - t0) / 1000]);
   }
+  if (values.timings)
+    process.stderr.write(
+      `forensic: timings: ${timings.map(([n, s]) => `${n} ${s.toFixed(2)} s`).join(', ')}\n`,
+    );
   if (failOn) {
     const threshold = SEVERITY_RANK[failOn];
     if (analysis.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return 1;
