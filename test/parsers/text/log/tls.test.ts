@@ -1,0 +1,111 @@
+/**
+ * TLS handshake errors: the client address is split by index and side/cause are
+ * cached per error text. Both must give what the plain slice-based reading gave
+ * (kept below as the reference) on fuzzed addresses and error texts, in any order.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyTls, isIPv4, isIPv6, TLS_CAUSES, TLS_MARKER } from '../../../../parsers/text/log/tls.js';
+import type { TlsCause } from '../../../../src/model/records/logs.js';
+
+// ---- reference (the previous implementation) ----
+
+function trimColon(t: string): string {
+  return t.endsWith(':') ? t.slice(0, -1) : t;
+}
+
+function referenceTls(s: string, at: number, end: number) {
+  let i = at + TLS_MARKER.length;
+  let addrEnd = s.indexOf(' ', i);
+  if (addrEnd === -1 || addrEnd > end) addrEnd = end;
+  let host: string;
+  let portText = '';
+  if (s.charCodeAt(i) === 91 /* [ */) {
+    const close = s.indexOf(']', i);
+    if (close !== -1 && close < addrEnd) {
+      host = s.slice(i + 1, close);
+      if (s.charCodeAt(close + 1) === 58) portText = trimColon(s.slice(close + 2, addrEnd));
+    } else host = '';
+  } else {
+    const tok = trimColon(s.slice(i, addrEnd));
+    const c = tok.lastIndexOf(':');
+    host = c === -1 ? tok : tok.slice(0, c);
+    portText = c === -1 ? '' : tok.slice(c + 1);
+  }
+  i = addrEnd;
+  const rest = s.slice(i, end);
+  const ip = isIPv4(host) ? host : isIPv6(host) ? host.toLowerCase() : null;
+  let port: number | undefined;
+  if (portText.length > 0 && portText.length <= 5) {
+    let p = 0;
+    for (let k = 0; k < portText.length && p >= 0; k++) {
+      const c = portText.charCodeAt(k);
+      p = c >= 48 && c <= 57 ? p * 10 + c - 48 : -1;
+    }
+    if (p >= 0 && p <= 65535) port = p;
+  }
+  const side = rest.includes('local error: tls:')
+    ? 'local'
+    : rest.includes('remote error: tls:')
+      ? 'remote'
+      : null;
+  let cause: TlsCause = 'other';
+  for (const [needle, c] of TLS_CAUSES) {
+    if (rest.includes(needle)) {
+      cause = c;
+      break;
+    }
+  }
+  return { ip, port, side, cause };
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+
+const HOSTS = [
+  '10.0.0.1',
+  '[2001:db8::1]',
+  '[::1',
+  'REDACTED',
+  'x.x.x.x',
+  '<ip>',
+  '',
+  ':',
+  '[]',
+  '300.1.1.1',
+  '2001:db8::2',
+];
+const PORTS = [':443', ':', '', ':65535', ':65536', ':123456', ':4a', '::1'];
+const ERRS = [
+  ...TLS_CAUSES.map(([needle]) => `: remote error: tls: ${needle}`),
+  ': local error: tls: bad record MAC',
+  ': read tcp 10.0.2.15:443->192.168.56.1:51234: read: connection reset by peer',
+  ': EOF',
+  '',
+  ' ',
+  ': something else',
+];
+
+describe('classifyTls', () => {
+  it('agrees with the slice-based reference on fuzzed entries, cache warm or cold', () => {
+    const r = rng(3);
+    const causes = new Set<TlsCause>();
+    for (let i = 0; i < 20000; i++) {
+      const pre = pick(r, ['', 'http: ', 'x ']);
+      const s = `${pre}${TLS_MARKER}${pick(r, HOSTS)}${pick(r, PORTS)}${pick(r, ERRS)}${pick(r, ['', ' trailing'])}`;
+      const at = pre.length;
+      const end = r() < 0.8 ? s.length : at + Math.floor(r() * (s.length - at));
+      const got = classifyTls(s, at, end);
+      expect(got, `${s} [${end}]`).toEqual(referenceTls(s, at, end));
+      causes.add(got.cause);
+    }
+    expect(causes.size).toBeGreaterThanOrEqual(9);
+  });
+});
