@@ -52,6 +52,8 @@ interface CliRun {
   /** sha256 of stdout (the Analysis JSON) and its size. */
   hash: string;
   outBytes: number;
+  /** Wall seconds per phase from `--timings` (start-up, discover, text, captures, merge, …, render). */
+  phases: Map<string, number>;
 }
 
 /** Total bundle size in MB for these options. */
@@ -121,6 +123,19 @@ export async function bundleSection(opts: BenchOptions): Promise<void> {
       );
     }
     const [one, two] = rows.map(([, r]) => r);
+    for (const [w, r] of rows)
+      if (typeof r !== 'string')
+        console.log(
+          `  ${w} worker(s), seconds by phase: ${[...r.phases].map(([n, s]) => `${n} ${s.toFixed(2)}`).join(', ')}`,
+        );
+    if (typeof one !== 'string' && one.phases.has('captures')) {
+      // Amdahl: only the capture phase runs on the pool; the rest is the same work either way.
+      const total = [...one.phases.values()].reduce((a, b) => a + b, 0);
+      const par = one.phases.get('captures') ?? 0;
+      console.log(
+        `  serial part with 1 worker: ${(total - par).toFixed(2)} s of ${total.toFixed(2)} s; best possible with 2 workers: ${(total / (total - par + par / 2)).toFixed(2)}x`,
+      );
+    }
     if (typeof one !== 'string' && typeof two !== 'string')
       console.log(
         `speed-up with 2 workers: ${(one.ms / two.ms).toFixed(2)}x (expect close to 2x on 2 idle cores); analysis JSON ${(one.outBytes / 1e6).toFixed(1)} MB, ${one.hash === two.hash ? 'identical' : 'DIFFERENT'} for 1 and 2 workers (exit ${one.exit}/${two.exit})`,
@@ -136,7 +151,7 @@ export async function bundleSection(opts: BenchOptions): Promise<void> {
  * process's own resourceUsage() at exit.
  */
 function runCli(cli: string, bundle: string, workers: number, outFile: string): CliRun | string {
-  const args = ['analyze', bundle, '--format', 'json', '--workers', String(workers), '--quiet'];
+  const args = ['analyze', bundle, '--format', 'json', '--workers', String(workers), '--quiet', '--timings'];
   const useTime = existsSync('/usr/bin/time');
   const wrapper = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('FORENSIC_RSS_KB ' + u.maxRSS + ' FORENSIC_CPU_S ' + (u.userCPUTime + u.systemCPUTime) / 1e6 + '\\n'); }); process.argv.splice(1, 0, ${JSON.stringify(cli)}); await import(${JSON.stringify(pathToFileURL(cli).href)});`;
   const [cmd, argv] = useTime
@@ -164,5 +179,12 @@ function runCli(cli: string, bundle: string, workers: number, outFile: string): 
     exit: r.status,
     hash: createHash('sha256').update(out).digest('hex'),
     outBytes: out.length,
+    phases: new Map(
+      (/^forensic: timings: (.*)$/m.exec(err)?.[1] ?? '')
+        .split(', ')
+        .map((p) => p.split(' '))
+        .filter((p) => p.length === 3)
+        .map(([n, s]) => [n, Number(s)]),
+    ),
   };
 }
