@@ -118,6 +118,8 @@ export class Flow {
   hash = 0;
   /** RST, or FIN both ways, was seen: the table keeps it only CLOSED_LINGER seconds more. */
   closed = false;
+  /** Capture time (seconds) it was last placed at the tail of the table's list. */
+  listedT = 0;
 
   readonly d0 = new FlowDir();
   readonly d1 = new FlowDir();

@@ -124,7 +124,13 @@ const MAX_ASKED_BY = 16;
  */
 export const CLOSED_LINGER = 5;
 
-/** Flows by last activity, least recent at the head (intrusive list through lruPrev/lruNext). */
+/**
+ * Flows in the order they were listed (created, closed, or found still active by a
+ * sweep), earliest at the head; intrusive through lruPrev/lruNext. A packet does not
+ * move its flow (that would touch two neighbours per packet): a sweep re-lists a head
+ * that turns out to have been active since, and a packet reaching a flow past its
+ * timeout starts a new one, so expiry is exact whatever the sweep cadence.
+ */
 interface FlowList {
   head: Flow | null;
   tail: Flow | null;
@@ -401,7 +407,7 @@ export class FlowTable implements TlsListener {
     );
   }
 
-  private create(h: number, proto: number, ver: 4 | 6, packetNo: number): Flow {
+  private create(h: number, proto: number, ver: 4 | 6, packetNo: number, t: number): Flow {
     const isTcp = proto === IPPROTO.TCP;
     const index = isTcp ? this.nextIndex.tcp++ : this.nextIndex.udp++;
     const f = new Flow(
@@ -422,8 +428,9 @@ export class FlowTable implements TlsListener {
     this.insert(f);
     this.stats.flowsCreated++;
     append(this.open, f);
+    f.listedT = t;
     if (this.live > this.maxFlows) {
-      // Beyond the bound the least recently active flow goes, closed ones first.
+      // Beyond the bound the earliest listed flow goes, closed ones first.
       const old = this.closed.head ?? this.open.head;
       if (old && old !== f) this.evict(old);
     }
@@ -467,19 +474,17 @@ export class FlowTable implements TlsListener {
     }
   }
 
-  /** Move a flow to the tail of its list (it just saw a packet). */
-  private touch(f: Flow): void {
-    const list = f.closed ? this.closed : this.open;
-    if (list.tail === f) return;
-    unlink(list, f);
-    append(list, f);
-  }
-
   /** Move a conversation that just closed (RST, or FIN both ways) to the closed list. */
-  private markClosed(f: Flow): void {
+  private markClosed(f: Flow, t: number): void {
     unlink(this.open, f);
     f.closed = true;
     append(this.closed, f);
+    f.listedT = t;
+  }
+
+  /** Seconds a flow may stay quiet before it leaves: CLOSED_LINGER once closed, else the idle timeout. */
+  private timeout(f: Flow): number {
+    return f.closed ? Math.min(this.idle, CLOSED_LINGER) : this.idle;
   }
 
   /** Unlink a flow from the hash and LRU list and hand it out. */
@@ -505,10 +510,22 @@ export class FlowTable implements TlsListener {
   private evictIdle(now: number): void {
     if (!(this.idle < Number.POSITIVE_INFINITY)) return;
     // Closed conversations leave after CLOSED_LINGER, so memory follows the open connections,
-    // not the capture length; open ones after the idle timeout. Each list is in activity order.
-    const linger = Math.min(this.idle, CLOSED_LINGER);
-    for (let f = this.closed.head; f && quiet(f, now) > linger; f = this.closed.head) this.evict(f);
-    for (let f = this.open.head; f && quiet(f, now) > this.idle; f = this.open.head) this.evict(f);
+    // not the capture length; open ones after the idle timeout.
+    this.sweep(this.closed, now, Math.min(this.idle, CLOSED_LINGER));
+    this.sweep(this.open, now, this.idle);
+  }
+
+  /** Evict from the head of `list` while listed longer than `limit` ago; re-list the ones active since. */
+  private sweep(list: FlowList, now: number, limit: number): void {
+    for (let f = list.head; f && now - f.listedT > limit; f = list.head) {
+      if (quiet(f, now) > limit) {
+        this.evict(f);
+      } else {
+        unlink(list, f);
+        append(list, f);
+        f.listedT = now;
+      }
+    }
   }
 
   // ------------------------------------------------------------ transport
@@ -527,6 +544,12 @@ export class FlowTable implements TlsListener {
     const dir = swapped ? 1 : 0;
     const h = this.hashKey(proto, ver);
     let f = this.find(h, proto, ver);
+    const t = sec + nsec * 1e-9;
+    if (f && quiet(f, t) > this.timeout(f)) {
+      // Past its timeout but not swept yet: it ends here, and this packet starts a new flow.
+      this.evict(f);
+      f = null;
+    }
     const isTcp = proto === IPPROTO.TCP;
     const flags = isTcp ? p.tcpFlags : 0;
     if (f && isTcp && (flags & (TCP.SYN | TCP.ACK)) === TCP.SYN) {
@@ -538,7 +561,7 @@ export class FlowTable implements TlsListener {
       }
     }
     if (!f) {
-      f = this.create(h, proto, ver, packetNo);
+      f = this.create(h, proto, ver, packetNo, t);
       f.firstDir = dir;
       f.firstSec = sec;
       f.firstNsec = nsec;
@@ -547,7 +570,6 @@ export class FlowTable implements TlsListener {
         f.lastFile = this.file;
       }
     } else {
-      this.touch(f);
       if (f.lastFile !== this.file && this.file) {
         f.lastFile = this.file;
         if (!f.files.includes(this.file)) f.files.push(this.file);
@@ -588,7 +610,13 @@ export class FlowTable implements TlsListener {
       );
     if (isTcp) {
       this.tcp(f, d, dir, p, flags);
-      if (!f.closed && (f.d0.rst + f.d1.rst > 0 || (f.d0.fin > 0 && f.d1.fin > 0))) this.markClosed(f);
+      // Only a RST or FIN can close it (checking only then spares a look at the other direction).
+      if (
+        flags & (TCP.RST | TCP.FIN) &&
+        !f.closed &&
+        (f.d0.rst + f.d1.rst > 0 || (f.d0.fin > 0 && f.d1.fin > 0))
+      )
+        this.markClosed(f, t);
     }
   }
 

@@ -381,4 +381,40 @@ describe('FlowTable', () => {
     udp(0, 20_000);
     expect(t.stats.flowsCreated).toBe(5001);
   });
+
+  it('a closed conversation takes late packets for CLOSED_LINGER seconds, then a packet starts a new flow', () => {
+    const close = (t: FlowTable, t0: number) =>
+      run(
+        t,
+        [
+          c2s({ flags: SYN, seq: 100 }),
+          s2c({ flags: SYN | ACK, seq: 500, ack: 101 }),
+          c2s({ flags: FIN | ACK, seq: 101, ack: 501 }),
+          s2c({ flags: FIN | ACK, seq: 501, ack: 102 }),
+        ],
+        ['eth1', 'eth1'],
+        t0,
+      );
+    const late = (t: FlowTable, at: number) => {
+      const p = fill(new DecodedPacket(), c2s({ flags: ACK, seq: 102, ack: 502 }));
+      t.packet(p, 99, at, 0, 60, 'eth1');
+    };
+    // Last packet at t0 + 3 s; a straggler 4 s later still belongs to it (no sweep ran: 5 packets).
+    const a = doneFlows();
+    close(a.t, 1000);
+    late(a.t, 1007);
+    a.t.finish();
+    expect(a.t.stats.flowsCreated).toBe(1);
+    expect(a.done[0].d0.packets).toBe(3);
+    // 6 s later it is a new (midstream) conversation; the first one ended closed.
+    const b = doneFlows();
+    close(b.t, 1000);
+    late(b.t, 1009);
+    b.t.finish();
+    expect(b.t.stats.flowsCreated).toBe(2);
+    expect(b.done.map((f) => [flowState(f), f.d0.packets + f.d1.packets])).toEqual([
+      ['closed', 4],
+      ['midstream', 1],
+    ]);
+  });
 });
