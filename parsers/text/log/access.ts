@@ -70,9 +70,12 @@ export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigi
   let i = t.end + 2;
   if (s.charCodeAt(i) !== 34) return null;
   // The request ends at the unescaped `" ` followed by a status (3 digits or `-`).
-  let q = s.indexOf('" ', i + 1);
-  while (q !== -1 && (s.charCodeAt(q - 1) === 92 /* \\" */ || !statusAt(s, q + 2)))
-    q = s.indexOf('" ', q + 1);
+  let q = s.indexOf('"', i + 1);
+  while (
+    q !== -1 &&
+    (s.charCodeAt(q + 1) !== 32 || s.charCodeAt(q - 1) === 92 /* \\" */ || !statusAt(s, q + 2))
+  )
+    q = s.indexOf('"', q + 1);
   if (q === -1) return null;
   const r0 = i + 1; // request text is s[r0, q)
   i = q + 2;
@@ -117,17 +120,22 @@ export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigi
     const u = r !== -1 && s.charCodeAt(r + 1) === 32 ? quotedEnd(s, r + 2) : -1;
     const dash0 = e === i + 1 && s.charCodeAt(i) === 45;
     if (u !== -1 && s.charCodeAt(u + 1) === 32 && (dash0 || digitsValue(s, i, e, 20) >= 0)) {
-      const d = s.slice(u + 2).trimEnd();
-      const dot = d.indexOf('.');
-      const n = d.length - 2;
+      // `<digits>[.<digits>]ms`, then only trailing white space.
+      const d0 = u + 2;
+      const de = trimmedEnd(s, d0);
+      const n = de - 2;
+      let dot = s.indexOf('.', d0);
+      if (dot >= n) dot = -1;
       const ok =
-        d.endsWith('ms') &&
+        n >= d0 &&
+        s.charCodeAt(n) === 109 /* m */ &&
+        s.charCodeAt(n + 1) === 115 /* s */ &&
         (dot === -1
-          ? digitsValue(d, 0, n, 15) >= 0
-          : digitsValue(d, 0, dot, 15) >= 0 && digitsValue(d, dot + 1, n, 9) >= 0);
+          ? digitsValue(s, d0, n, 15) >= 0
+          : digitsValue(s, d0, dot, 15) >= 0 && digitsValue(s, dot + 1, n, 9) >= 0);
       if (ok) {
         kind = 'access-traefik';
-        durationMs = dot === -1 ? digitsValue(d, 0, n, 15) : Number(d.slice(0, n));
+        durationMs = dot === -1 ? digitsValue(s, d0, n, 15) : Number(s.slice(d0, n));
         router = dashAt(s, e + 2, r);
         if (!dash0) fields.requestCount = e - i <= 15 ? digitsValue(s, i, e, 15) : Number(s.slice(i, e));
         fields.backend = dashAt(s, r + 3, u);
@@ -152,6 +160,16 @@ export function parseClf(s: string, p: number, ts: TsReader, origin: AccessOrigi
       tsText: disp(s.slice(c + 2, t.end), 64),
     },
   };
+}
+
+/** End of s[i, …) without trailing white space (what trimEnd keeps). */
+function trimmedEnd(s: string, i: number): number {
+  let e = s.length;
+  let c = s.charCodeAt(e - 1);
+  while (e > i && (c === 32 || c === 9)) c = s.charCodeAt(--e - 1);
+  // Other white space (\r, NBSP, …) is rare: let trimEnd decide.
+  if (e > i && (c < 32 || c >= 0x80)) return i + s.slice(i, e).trimEnd().length;
+  return e;
 }
 
 /** Value of s[i, j) when it is 1..max ASCII digits (max ≤ 15: exact), else -1. */

@@ -102,8 +102,11 @@ interface Entry {
   /** Message text (raw: neutralised when the record is built). */
   message: string;
   fields: Record<string, unknown>;
-  /** Physical text of the entry, for `text`. */
-  raw: string;
+  /** Physical text of the entry, for `text`: src[rs, re), trailing space dropped when `trim` (cut only when needed). */
+  src: string;
+  rs: number;
+  re: number;
+  trim: boolean;
 }
 
 const LEVELS: Record<string, string> = {
@@ -420,7 +423,10 @@ function textLine(
       level: null,
       message: s.slice(p),
       fields: {},
-      raw: s,
+      src: s,
+      rs: 0,
+      re: s.length,
+      trim: false,
     };
     emit(e, lineNo, st, out, pre);
   }
@@ -480,7 +486,7 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
     type: 'log',
     file: st.file,
     line: lineNo,
-    text: keep(e.raw),
+    text: keep(e.trim ? e.src.slice(e.rs, e.re).trimEnd() : e.src.slice(e.rs, e.re)),
     ts: iso,
     level: e.level,
     message: keep(m),
@@ -536,7 +542,10 @@ function goStdLine(
         level: null,
         message: s.slice(Math.min(m, end), end).trimEnd(),
         fields,
-        raw: s.slice(start, end),
+        src: s,
+        rs: start,
+        re: end,
+        trim: false,
       },
       lineNo,
       st,
@@ -591,7 +600,10 @@ function consoleLine(
       level,
       message: s.slice(Math.min(m, end), end),
       fields,
-      raw: s.slice(p),
+      src: s,
+      rs: p,
+      re: s.length,
+      trim: false,
     },
     lineNo,
     st,
@@ -648,7 +660,10 @@ function klogLine(
       level: normalizeLevel(s[p]),
       message,
       fields,
-      raw: s.slice(p),
+      src: s,
+      rs: p,
+      re: s.length,
+      trim: false,
     },
     lineNo,
     st,
@@ -727,7 +742,7 @@ function logfmtLine(
     const message = lf.msg ?? '';
     const end = lf.next;
     emit(
-      { iso, zoned, tsText, level, message, fields, raw: s.slice(start, end).trimEnd() },
+      { iso, zoned, tsText, level, message, fields, src: s, rs: start, re: end, trim: true },
       lineNo,
       st,
       out,
@@ -777,7 +792,10 @@ function ttyLine(
       level: normalizeLevel(s.slice(p, p + 4)),
       message: s.slice(Math.min(m, end), end).trimEnd(),
       fields,
-      raw: s.slice(p),
+      src: s,
+      rs: p,
+      re: s.length,
+      trim: false,
     },
     lineNo,
     st,
@@ -899,7 +917,14 @@ function jsonLog(
     }
   }
   const message = typeof mv === 'string' ? mv : mv === undefined ? '' : (JSON.stringify(mv) ?? '');
-  emit({ iso, zoned, tsText, level: normalizeLevel(lv), message, fields, raw }, lineNo, st, out, pre);
+  const level = normalizeLevel(lv);
+  emit(
+    { iso, zoned, tsText, level, message, fields, src: raw, rs: 0, re: raw.length, trim: false },
+    lineNo,
+    st,
+    out,
+    pre,
+  );
 }
 
 /** Split `{…}{…}` / `{…} {…}` at top-level object boundaries (string-aware, linear). */
@@ -951,7 +976,10 @@ function bareTls(
         level: null,
         message: s.slice(p),
         fields: {},
-        raw: s.slice(p),
+        src: s,
+        rs: p,
+        re: s.length,
+        trim: false,
       },
       lineNo,
       st,

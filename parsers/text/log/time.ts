@@ -204,8 +204,10 @@ export class TsReader {
       off = z === 45 ? -v : v;
       k += 6;
     }
-    const offText = off === undefined ? '' : s.slice(k - 5, k);
-    if (!same || offText !== this.slotOff[2]) {
+    const so = this.slotOff[2];
+    const sameOff = off === undefined ? so === '' : so.length === 5 && s.startsWith(so, k - 5);
+    if (!same || !sameOff) {
+      const offText = off === undefined ? '' : s.slice(k - 5, k);
       const raw = s.slice(i, j + 8);
       const b = this.base(
         `c${raw}${offText}`,
