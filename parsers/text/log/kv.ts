@@ -32,13 +32,37 @@ function isKeyChar(c: number): boolean {
   );
 }
 
+/**
+ * The keys scanLogfmt looks for, as constants when s[i, k) is one of them (compared
+ * by identity afterwards, no substring cut); null for any other key.
+ */
+function knownKey(s: string, i: number, k: number): string | null {
+  const n = k - i;
+  switch (s.charCodeAt(i)) {
+    case 116 /* t */:
+      if (n === 4 && s.startsWith('time', i)) return 'time';
+      if (n === 2 && s.charCodeAt(i + 1) === 115) return 'ts';
+      return null;
+    case 108 /* l */:
+      if (n === 5 && s.startsWith('level', i)) return 'level';
+      if (n === 3 && s.startsWith('lvl', i)) return 'lvl';
+      return null;
+    case 109 /* m */:
+      if (n === 3 && s.startsWith('msg', i)) return 'msg';
+      if (n === 7 && s.startsWith('message', i)) return 'message';
+      return null;
+    default:
+      return null;
+  }
+}
+
 /** Read the token starting at `i` (not a space) and ending before `end`. */
 function readToken(s: string, i: number, end: number, t: Token): void {
   t.start = i;
   let k = i;
   while (k < end && isKeyChar(s.charCodeAt(k))) k++;
   if (k > i && k < end && s.charCodeAt(k) === 61 /* = */) {
-    t.key = s.slice(i, k);
+    t.key = knownKey(s, i, k) ?? s.slice(i, k);
     const v = k + 1;
     if (s.charCodeAt(v) === 34 /* " */) {
       // Closing quote: the next `"` not preceded by an odd run of backslashes.
