@@ -849,6 +849,9 @@ function jsonLine(
   return jsonEntry(o as Record<string, unknown>, body, lineNo, st, out, pre);
 }
 
+/** Time candidates of the current JSON entry, in J_TIME order (reused). */
+const TIMES: unknown[] = [undefined, undefined, undefined, undefined, undefined];
+
 /** One parsed JSON object: access entry or log entry. */
 function jsonEntry(
   o: Record<string, unknown>,
@@ -865,10 +868,12 @@ function jsonEntry(
     }
     return 'access-json';
   }
-  let lv: unknown;
-  for (const k of J_LEVEL) if (lv === undefined) lv = o[k];
-  let mv: unknown;
-  for (const k of J_MSG) if (mv === undefined) mv = o[k];
+  // The first present of J_LEVEL and of J_MSG (read one by one: no loop per line).
+  let lv = o.level;
+  if (lv === undefined) lv = o.lvl;
+  if (lv === undefined) lv = o.severity;
+  let mv = o.msg;
+  if (mv === undefined) mv = o.message;
   if (lv === undefined && mv === undefined) return 'text';
   if (st.sniffing) {
     for (const k of TRAEFIK_KEYS) if (k in o) return 'json-traefik';
@@ -876,7 +881,12 @@ function jsonEntry(
     return 'json-log';
   }
   if (!out) return 'json-log';
-  const times = J_TIME.map((k) => o[k]);
+  const times = TIMES; // J_TIME order
+  times[0] = o.time;
+  times[1] = o['@timestamp'];
+  times[2] = o.ts;
+  times[3] = o.timestamp;
+  times[4] = o.t;
   jsonLog(lv, mv, times, cleanObject(o, J_OWN), raw, lineNo, st, out, pre);
   return 'json-log';
 }
