@@ -155,7 +155,11 @@ let lastLevelRaw = '';
 let lastLevel: string | null = null;
 
 /** zerolog console level abbreviations (Traefik v3). */
-const CONSOLE_LEVELS = new Set(['TRC', 'DBG', 'INF', 'WRN', 'ERR', 'FTL', 'PNC', '???']);
+const CONSOLE_LEVELS = ['TRC', 'DBG', 'INF', 'WRN', 'ERR', 'FTL', 'PNC', '???'];
+/** The same, each as its three character codes in one number. */
+const CONSOLE_CODES = CONSOLE_LEVELS.map(
+  (l) => (l.charCodeAt(0) << 16) | (l.charCodeAt(1) << 8) | l.charCodeAt(2),
+);
 /** logrus TTY level words. */
 const TTY_LEVELS = new Set(['TRAC', 'DEBU', 'INFO', 'WARN', 'ERRO', 'FATA', 'PANI']);
 /** JSON keys that mark a log entry as Traefik's (sniffing only). */
@@ -353,11 +357,14 @@ function dnsName(s: string, i: number, j: number): boolean {
 /** True when a zerolog console level (`DBG `) starts at i. */
 function consoleLevelAt(s: string, i: number): boolean {
   if (!(s.length === i + 3 || s.charCodeAt(i + 3) === 32)) return false;
+  // Compared as one number (three character codes), not cut out and looked up.
   const a = s.charCodeAt(i);
-  // Cheap first-letter test before the set (levels start with T D I W E F P ?).
-  if (!(a === 84 || a === 68 || a === 73 || a === 87 || a === 69 || a === 70 || a === 80 || a === 63))
-    return false;
-  return CONSOLE_LEVELS.has(s.slice(i, i + 3));
+  const b = s.charCodeAt(i + 1);
+  const c = s.charCodeAt(i + 2);
+  if ((a | b | c) > 0xff) return false;
+  const code = (a << 16) | (b << 8) | c;
+  for (let k = 0; k < CONSOLE_CODES.length; k++) if (CONSOLE_CODES[k] === code) return true;
+  return false;
 }
 
 /** Classify and parse the entry (or entries) starting at p. `quiet` = classify only. */

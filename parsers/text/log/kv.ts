@@ -86,7 +86,8 @@ function readToken(s: string, i: number, end: number, t: Token): void {
     return;
   }
   t.key = null;
-  let q = s.indexOf(' ', i);
+  // s[i, k) holds no space: the word ends at the first space from k.
+  let q = s.charCodeAt(k) === 32 ? k : s.indexOf(' ', k);
   if (q === -1 || q > end) q = end;
   t.value = '';
   t.end = q;
