@@ -269,12 +269,15 @@ export function accessFromJson(
   const cp = o.ClientPort;
   const pn = typeof cp === 'number' ? cp : typeof cp === 'string' ? portDigits(cp, 0) : -1;
   if (Number.isInteger(pn) && pn >= 0 && pn <= 65535) port = pn;
-  if (typeof o.ClientAddr === 'string') {
+  const addr = o.ClientAddr;
+  if (typeof addr === 'string' && (typeof host !== 'string' || port === undefined)) {
     // ClientAddr (`ip:port`) fills what ClientHost/ClientPort did not say; a redacted host stays null.
-    const addr = o.ClientAddr;
-    const c = addr.lastIndexOf(':');
-    const h = c === -1 ? addr : addr.slice(0, c);
-    if (typeof host !== 'string') ip = clientIp(h.startsWith('[') ? h.slice(1, -1) : h);
+    let c = addr.length - 1;
+    while (c >= 0 && addr.charCodeAt(c) !== 58) c--;
+    if (typeof host !== 'string') {
+      const h = c === -1 ? addr : addr.slice(0, c);
+      ip = clientIp(h.startsWith('[') ? h.slice(1, -1) : h);
+    }
     if (port === undefined && c !== -1) {
       const v = portDigits(addr, c + 1);
       if (v >= 0 && v <= 65535) port = v;

@@ -6,7 +6,12 @@
  * record must match field for field.
  */
 import { describe, expect, it } from 'vitest';
-import { type AccessOrigin, clientIp, parseClf } from '../../../../parsers/text/log/access.js';
+import {
+  type AccessOrigin,
+  accessFromJson,
+  clientIp,
+  parseClf,
+} from '../../../../parsers/text/log/access.js';
 import { beginLine, disp } from '../../../../parsers/text/log/display.js';
 import { MAX_FIELD } from '../../../../parsers/text/log/kv.js';
 import { TsReader } from '../../../../parsers/text/log/time.js';
@@ -241,5 +246,34 @@ describe('parseClf (index scan) agrees with the slice-based reference', () => {
         backend: 'http://10.42.0.7:8080',
       },
     });
+  });
+});
+
+describe('accessFromJson', () => {
+  const origin = { file: 'f', line: 1, text: 't' };
+  const client = (o: Record<string, unknown>) => {
+    beginLine('');
+    return accessFromJson(o, new TsReader('UTC'), {}, origin, null).client;
+  };
+
+  it('takes the client from ClientHost/ClientPort and fills the gaps from ClientAddr', () => {
+    expect(client({ ClientHost: '10.0.0.1', ClientPort: '5', ClientAddr: '10.0.0.2:6' })).toEqual({
+      ip: '10.0.0.1',
+      port: 5,
+    });
+    expect(client({ ClientHost: '10.0.0.1', ClientAddr: '10.0.0.2:123' })).toEqual({
+      ip: '10.0.0.1',
+      port: 123,
+    });
+    expect(client({ ClientHost: '10.0.0.1', ClientPort: '70000', ClientAddr: 'x:8' })).toEqual({
+      ip: '10.0.0.1',
+      port: 8,
+    });
+    expect(client({ ClientHost: '10.0.0.1', ClientPort: 7 })).toEqual({ ip: '10.0.0.1', port: 7 });
+    expect(client({ ClientAddr: '[2001:DB8::1]:443' })).toEqual({ ip: '2001:db8::1', port: 443 });
+    expect(client({ ClientAddr: '10.0.0.3' })).toEqual({ ip: '10.0.0.3' });
+    expect(client({ ClientAddr: 'REDACTED:99999' })).toEqual({ ip: null });
+    expect(client({ ClientHost: '[::1]', ClientAddr: 'nonsense' })).toEqual({ ip: '::1' });
+    expect(client({ ClientHost: 'h', ClientAddr: ':' })).toEqual({ ip: null });
   });
 });
