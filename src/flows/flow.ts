@@ -52,21 +52,30 @@ export interface FlowAlert {
 
 /** Per-direction counters and TCP tracking. */
 export class FlowDir {
+  // Fields a packet touches come first (declaration order is the object layout).
   packets = 0;
   bytes = 0;
   /** Transport payload bytes on the wire. */
   payload = 0;
-  /** Interfaces this direction was seen on (interned names). */
-  ifaces: string[] = [];
   lastIface: string | null | undefined = undefined;
-  /** Packets seen without an interface name. */
-  noIface = 0;
+  /** Previous packet of this direction (cross-interface duplicate detection). */
+  prevSeq = -1;
+  prevLen = -1;
+  prevFlags = -1;
+  prevIface: string | null = null;
+  prevSec = 0;
+  prevNsec = 0;
   /** TCP: first sequence number seen in this direction (tshark base_seq). Sequence numbers are int32. */
   baseSeq = 0;
   baseSet = false;
   /** TCP: next expected sequence number. */
   nxt = 0;
   nxtSet = false;
+  tls: TlsStream | null = null;
+  /** Packets seen without an interface name. */
+  noIface = 0;
+  /** Interfaces this direction was seen on (interned names). */
+  ifaces: string[] = [];
   /** SYN (from A→B side means SYN; a SYN-ACK is counted on its own fields). */
   syn = 0;
   synSeq = 0;
@@ -82,65 +91,60 @@ export class FlowDir {
   zeroWindow = 0;
   /** Bytes skipped because they were not captured or lost (gaps). */
   gapBytes = 0;
-  tls: TlsStream | null = null;
-  /** Previous packet of this direction (cross-interface duplicate detection). */
-  prevSeq = -1;
-  prevLen = -1;
-  prevFlags = -1;
-  prevIface: string | null = null;
-  prevSec = 0;
-  prevNsec = 0;
   /** Packets that were the previous one captured again on another interface. */
   dupCaptures = 0;
 }
 
 /** One conversation (TCP stream in tshark's sense, or a UDP 5-tuple). */
 export class Flow {
-  /** Sequential index per protocol in creation order (tshark's tcp.stream numbering). */
-  readonly index: number;
-  readonly id: string;
-  readonly proto: number;
-  readonly ipVersion: 4 | 6;
+  // Fields a packet touches come first: the key compared on lookup, then the per-packet
+  // state. Declaration order is the object layout, so they share few cache lines.
+  hash = 0;
   /** Address words as int32 (IPv4: a0 only; `>>> 0` for the unsigned value) and ports, in canonical order. */
   readonly a0: number;
+  readonly b0: number;
+  readonly pa: number;
+  readonly pb: number;
+  readonly proto: number;
+  readonly ipVersion: 4 | 6;
   readonly a1: number;
   readonly a2: number;
   readonly a3: number;
-  readonly b0: number;
   readonly b1: number;
   readonly b2: number;
   readonly b3: number;
-  readonly pa: number;
-  readonly pb: number;
+  readonly d0 = new FlowDir();
+  readonly d1 = new FlowDir();
+  lastSec = 0;
+  lastNsec = 0;
+  lastPacket = 0;
+  /** File of the previous packet (saves a look into `files` per packet). */
+  lastFile = '';
+  /** Ladder steps recorded (see addStep). */
+  ladderN = 0;
+  /** RST, or FIN both ways, was seen: the table keeps it only CLOSED_LINGER seconds more. */
+  closed = false;
+  tls: TlsSession | null = null;
+  /** Client's ACK completing the handshake was seen. */
+  handshakeAck = false;
+  /** Sequential index per protocol in creation order (tshark's tcp.stream numbering). */
+  readonly index: number;
+  readonly id: string;
   /** Activity list links (owned by the table). */
   lruPrev: Flow | null = null;
   lruNext: Flow | null = null;
-  hash = 0;
-  /** RST, or FIN both ways, was seen: the table keeps it only CLOSED_LINGER seconds more. */
-  closed = false;
   /** Capture time (seconds) it was last placed at the tail of the table's list. */
   listedT = 0;
-
-  readonly d0 = new FlowDir();
-  readonly d1 = new FlowDir();
   /** Direction of the first packet (tshark's A). */
   firstDir = 0;
   /** 1 when A is the client, 0 when B is the client, -1 undecided (then heuristics). */
   clientIsA = -1;
   firstSec = 0;
   firstNsec = 0;
-  lastSec = 0;
-  lastNsec = 0;
   firstPacket = 0;
-  lastPacket = 0;
-  /** Client's ACK completing the handshake was seen. */
-  handshakeAck = false;
-  tls: TlsSession | null = null;
   alerts: FlowAlert[] = [];
   alertsDropped = 0;
   icmpErrors = 0;
-  /** Ladder steps recorded (see addStep). */
-  ladderN = 0;
   /**
    * First packets, packed: LADDER_NUMS numbers per step in an array of unboxed doubles
    * (a step object with boxed seq/ack/sec costs about twice as much), sized on first use.
@@ -149,8 +153,6 @@ export class Flow {
   /** Interface and file of each step (2 per step). */
   private ladderWhere: Array<string | null> | null = null;
   files: string[] = [];
-  /** File of the previous packet (saves a look into `files` per packet). */
-  lastFile = '';
   /** Text of the address of A and B, made lazily. */
   aText: string | null = null;
   bText: string | null = null;
