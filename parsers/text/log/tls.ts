@@ -95,11 +95,14 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
     if (p >= 0 && p <= 65535) port = p;
   }
   const rest = s.slice(addrEnd, end);
-  let sc = restCache.get(rest);
+  // Only short texts are cached: the cache stays small whatever the input.
+  let sc = rest.length <= MAX_CACHED ? restCache.get(rest) : undefined;
   if (sc === undefined) {
     sc = sideCause(rest);
-    if (restCache.size >= 512) restCache.clear();
-    restCache.set(rest, sc);
+    if (rest.length <= MAX_CACHED) {
+      if (restCache.size >= 512) restCache.clear();
+      restCache.set(rest, sc);
+    }
   }
   return { ip, port, side: sc.side, cause: sc.cause };
 }
@@ -121,6 +124,8 @@ function sideCause(rest: string): Pick<TlsInfo, 'side' | 'cause'> {
   return { side, cause };
 }
 const restCache = new Map<string, Pick<TlsInfo, 'side' | 'cause'>>();
+/** Longest error text cached (characters): 512 entries of at most this size. */
+const MAX_CACHED = 256;
 
 /** Strict dotted quad. */
 export function isIPv4(s: string): boolean {

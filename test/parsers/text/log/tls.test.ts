@@ -91,6 +91,9 @@ const ERRS = [
   '',
   ' ',
   ': something else',
+  // Longer than the cached texts: classified every time.
+  `: ${'x'.repeat(300)} connection reset by peer`,
+  `: remote error: tls: ${'y'.repeat(300)}`,
 ];
 
 describe('classifyTls', () => {
