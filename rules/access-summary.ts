@@ -5,7 +5,7 @@
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
-import { cap, findingId } from '../src/engine/finding.js';
+import { cap, findingId, groupBy } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding } from '../src/model/analysis.js';
 
@@ -31,11 +31,10 @@ export const rule: Rule = {
   evaluate(ev) {
     const acc = recordsOf(ev, 'access');
     if (acc.length === 0) return [];
-    const groups = new Map<string, typeof acc>();
-    for (const r of acc) {
-      const k = `${r.node ?? ''}|${r.client.ip ? clientNetwork(r.client.ip) : 'unknown'}`;
-      groups.set(k, [...(groups.get(k) ?? []), r]);
-    }
+    const groups = groupBy(
+      acc,
+      (r) => `${r.node ?? ''}|${r.client.ip ? clientNetwork(r.client.ip) : 'unknown'}`,
+    );
     const table: Array<Record<string, unknown>> = [];
     const out: Finding[] = [];
     for (const [k, list] of [...groups.entries()].sort()) {

@@ -4,7 +4,7 @@
  * by node, service and interface pair, with example packets. Explains the L7/L4
  * symptoms of the same clients.
  */
-import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/finding.js';
+import { cap, findingId, flowRef, groupBy, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
@@ -35,11 +35,10 @@ export const rule: Rule = {
   evaluate(ev, prior) {
     const asym = ev.flows.filter(isAsymmetric);
     if (asym.length === 0) return [];
-    const groups = new Map<string, FlowSummary[]>();
-    for (const f of asym) {
-      const k = `${f.node ?? ''}|${f.interfaces.toServer.join(',')}|${f.interfaces.toClient.join(',')}`;
-      groups.set(k, [...(groups.get(k) ?? []), f]);
-    }
+    const groups = groupBy(
+      asym,
+      (f) => `${f.node ?? ''}|${f.interfaces.toServer.join(',')}|${f.interfaces.toClient.join(',')}`,
+    );
     const symptoms = priorOf(
       prior,
       'tls-bad-record-mac',

@@ -5,7 +5,7 @@
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
-import { cap, findingId } from '../src/engine/finding.js';
+import { cap, findingId, groupBy } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, Severity } from '../src/model/analysis.js';
 
@@ -55,14 +55,12 @@ export const rule: Rule = {
         .sort((a, b) => (b.line ?? 0) - (a.line ?? 0))[0];
       return { target: c?.server?.ip ?? r.target, detail: [r.text, ...(c?.errors ?? [])].join(' | ') };
     };
-    const groups = new Map<string, typeof errs>();
     const targetOf = new Map<(typeof errs)[number], string | undefined>();
-    for (const r of errs) {
+    const groups = groupBy(errs, (r) => {
       const cx = context(r);
       targetOf.set(r, cx.target);
-      const k = `${r.node ?? ''}|${clientErrorKind(cx.detail, r.code)}`;
-      groups.set(k, [...(groups.get(k) ?? []), r]);
-    }
+      return `${r.node ?? ''}|${clientErrorKind(cx.detail, r.code)}`;
+    });
     const out: Finding[] = [];
     for (const [k, list] of [...groups.entries()].sort()) {
       const [node, kind] = k.split('|');

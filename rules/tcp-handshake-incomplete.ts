@@ -3,7 +3,7 @@
  * retransmitted with no SYN-ACK, or SYN-ACK retransmitted with no final ACK —
  * grouped per node, server and the interfaces each direction was seen on.
  */
-import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/finding.js';
+import { cap, findingId, flowRef, groupBy, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
@@ -30,11 +30,11 @@ export const rule: Rule = {
   evaluate(ev, prior) {
     const bad = ev.flows.filter(isIncomplete);
     if (bad.length === 0) return [];
-    const groups = new Map<string, FlowSummary[]>();
-    for (const f of bad) {
-      const k = `${f.node ?? ''}|${f.server.ip}:${f.server.port}|${f.interfaces.toServer.join(',')}|${f.interfaces.toClient.join(',')}`;
-      groups.set(k, [...(groups.get(k) ?? []), f]);
-    }
+    const groups = groupBy(
+      bad,
+      (f) =>
+        `${f.node ?? ''}|${f.server.ip}:${f.server.port}|${f.interfaces.toServer.join(',')}|${f.interfaces.toClient.join(',')}`,
+    );
     const symptoms = priorOf(prior, 'client-failures').filter((s) =>
       ['timeout', 'tls-reset', 'refused'].includes(String(s.facts?.kind)),
     );

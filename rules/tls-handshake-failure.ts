@@ -6,7 +6,7 @@
 import { FlowIndex } from '../src/engine/correlate.js';
 import { recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
-import { cap, eventRef, findingId } from '../src/engine/finding.js';
+import { cap, eventRef, findingId, groupBy } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, Severity } from '../src/model/analysis.js';
 
@@ -33,8 +33,7 @@ export const rule: Rule = {
     const errs = recordsOf(ev, 'tls-handshake-error').filter((r) => r.cause !== 'bad-record-mac');
     const alerts = ev.events.filter((e) => e.kind === 'tls-alert' && !/bad_record_mac/.test(e.text));
     if (errs.length + alerts.length === 0) return [];
-    const byCause = new Map<string, typeof errs>();
-    for (const r of errs) byCause.set(r.cause, [...(byCause.get(r.cause) ?? []), r]);
+    const byCause = groupBy(errs, (r) => r.cause);
     const out: Finding[] = [];
     for (const [cause, list] of [...byCause.entries()].sort()) {
       const clients = [...new Set(list.map((r) => r.client.ip ?? '?'))].sort();

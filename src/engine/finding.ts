@@ -42,6 +42,18 @@ export function eventRef(e: PacketEvent): EvidenceRef {
   };
 }
 
+/** Group items by key, keeping their order within each group (linear: no array copy per item). */
+export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
 /** Keep the first `n` evidence references (findings cite examples, facts carry totals). */
 export function cap<T>(list: T[], n = 12): T[] {
   return list.slice(0, n);

@@ -5,6 +5,7 @@ import { rule as tcpInc } from '../../rules/tcp-handshake-incomplete.js';
 import { estimateClockSkew } from '../../src/engine/clock.js';
 import { FlowIndex } from '../../src/engine/correlate.js';
 import { makeEvidence, type NodeRecord } from '../../src/engine/evidence.js';
+import { groupBy } from '../../src/engine/finding.js';
 import { buildRootCause } from '../../src/engine/rootcause.js';
 import { aggregate } from '../../src/engine/timeline.js';
 import type { Finding, FlowSummary } from '../../src/model/analysis.js';
@@ -181,5 +182,23 @@ describe('targetsName', () => {
     expect(targetsName(['https://192.0.2.240/'], '192.0.2.2')).toBe(false);
     expect(targetsName(['app.example.test'], '192.0.2.240')).toBe(false);
     expect(targetsName(undefined, '192.0.2.240')).toBe(false);
+  });
+});
+
+describe('groupBy', () => {
+  it('groups by key in first-seen key order, keeping item order within a group', () => {
+    const g = groupBy(['b1', 'a1', 'b2', 'c1', 'a2', 'b3'], (s) => s[0]);
+    expect([...g.entries()]).toEqual([
+      ['b', ['b1', 'b2', 'b3']],
+      ['a', ['a1', 'a2']],
+      ['c', ['c1']],
+    ]);
+    // 100 000 items in one group stay one list (rules group whole access logs this way).
+    const big = groupBy(
+      Array.from({ length: 100_000 }, (_, i) => i),
+      () => 'net',
+    );
+    expect(big.get('net')).toHaveLength(100_000);
+    expect(big.get('net')?.[99_999]).toBe(99_999);
   });
 });
