@@ -69,15 +69,21 @@ export const rule: Rule = {
     }
     const total = acc.length;
     const okAll = table.reduce((n, r) => n + Number(r.ok), 0);
+    // Beyond a per-file cap routine lines are counted but not kept; failed requests are always kept.
+    const accessFiles = new Set(acc.map((r) => r.file));
+    const notKept = ev.coverage.reduce((n, c) => n + (accessFiles.has(c.path) ? (c.notKept ?? 0) : 0), 0);
+    const more = notKept
+      ? ` (${notKept} more routine line(s) of these logs, none a failed request, were counted but not kept: see coverage)`
+      : '';
     out.unshift({
       id: findingId('access-summary', undefined, 'table'),
       rule: 'access-summary',
       title: 'Request outcomes per client network',
       layer: 'L7',
       severity: 'info',
-      summary: `${total} request(s) in access logs, ${okAll} answered 2xx/3xx: ${table.map((r) => `${r.network}${r.node ? `@${r.node}` : ''} ${r.ok}/${r.requests} ok`).join('; ')}.`,
+      summary: `${total} request(s) in access logs, ${okAll} answered 2xx/3xx: ${table.map((r) => `${r.network}${r.node ? `@${r.node}` : ''} ${r.ok}/${r.requests} ok`).join('; ')}${more}.`,
       evidence: [],
-      facts: { table },
+      facts: notKept ? { table, notKept } : { table },
     });
     return out;
   },
