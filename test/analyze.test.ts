@@ -158,7 +158,9 @@ describe('what is counted but not kept', () => {
     expect(cov).toMatchObject({ parsed: n, notKept: 250 });
     expect(renderText(a)).toContain(`issues 0, not kept 250`);
     // The request summary says so instead of silently counting 50 000.
-    const summary = a.findings.find((f) => f.id.startsWith('access-summary') && f.facts?.notKept !== undefined);
+    const summary = a.findings.find(
+      (f) => f.id.startsWith('access-summary') && f.facts?.notKept !== undefined,
+    );
     expect(summary?.facts?.notKept).toBe(250);
     expect(summary?.summary).toMatch(/^50000 request\(s\).*250 more routine line\(s\)/);
   });
