@@ -8,13 +8,7 @@ import { recordRef } from '../src/engine/facts.js';
 import { cap, findingId, groupBy } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding } from '../src/model/analysis.js';
-
-/** The /24 (IPv4) or /64 (IPv6) a client address belongs to. */
-export function clientNetwork(ip: string): string {
-  if (ip.includes(':')) return `${ip.split(':').slice(0, 4).join(':')}::/64`;
-  const p = ip.split('.');
-  return p.length === 4 ? `${p[0]}.${p[1]}.${p[2]}.0/24` : ip;
-}
+import { clientNetwork } from '../src/netstate/ip.js';
 
 export const rule: Rule = {
   meta: {

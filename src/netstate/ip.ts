@@ -139,3 +139,10 @@ export function sameAddr(a: string, b: string): boolean {
 export function formatPrefix(p: Prefix): string {
   return `${formatAddr({ family: p.family, value: p.network })}/${p.length}`;
 }
+
+/** The /24 (IPv4) or /64 (IPv6) a client address belongs to. */
+export function clientNetwork(ip: string): string {
+  if (ip.includes(':')) return `${ip.split(':').slice(0, 4).join(':')}::/64`;
+  const p = ip.split('.');
+  return p.length === 4 ? `${p[0]}.${p[1]}.${p[2]}.0/24` : ip;
+}

@@ -7,7 +7,7 @@ import { FlowIndex } from '../../src/engine/correlate.js';
 import { makeEvidence, type NodeRecord } from '../../src/engine/evidence.js';
 import { groupBy } from '../../src/engine/finding.js';
 import { buildRootCause } from '../../src/engine/rootcause.js';
-import { aggregate } from '../../src/engine/timeline.js';
+import { aggregate, type RawEntry, recordEntry } from '../../src/engine/timeline.js';
 import type { Finding, FlowSummary } from '../../src/model/analysis.js';
 
 function flow(p: Partial<FlowSummary> & { id: string }): FlowSummary {
@@ -168,6 +168,34 @@ describe('timeline aggregation', () => {
       until: '2024-05-01T10:00:41.000000000Z',
       text: 'SYN-ACK retransmitted',
     });
+  });
+
+  it('names the one client an aggregate is about, else its network, in every window', () => {
+    const tls = (ts: string, ip: string, port: number, line: number): NodeRecord =>
+      ({
+        type: 'tls-handshake-error',
+        file: 'traefik.log',
+        line,
+        node: 'node1',
+        ts,
+        client: { ip, port },
+        cause: 'bad-record-mac',
+        text: `http: TLS handshake error from ${ip}:${port}: local error: tls: bad record MAC`,
+      }) as NodeRecord;
+    const raw = [
+      // 10:00: one client, three ports → "from 203.0.113.50:*"
+      tls('2024-05-01T10:00:00.000000000Z', '203.0.113.50', 40001, 1),
+      tls('2024-05-01T10:00:01.000000000Z', '203.0.113.50', 40002, 2),
+      tls('2024-05-01T10:00:02.000000000Z', '203.0.113.50', 40003, 3),
+      // 10:10 (a new window of the same key): two clients of one /24 → "from 203.0.113.0/24"
+      tls('2024-05-01T10:10:00.000000000Z', '203.0.113.50', 40004, 4),
+      tls('2024-05-01T10:10:01.000000000Z', '203.0.113.77', 40005, 5),
+    ].map((r) => recordEntry(r as never) as RawEntry);
+    const t = aggregate(raw);
+    expect(t.map((e) => [e.count, e.text])).toEqual([
+      [3, 'TLS handshake errors from 203.0.113.50:*: bad-record-mac'],
+      [2, 'TLS handshake errors from 203.0.113.0/24: bad-record-mac'],
+    ]);
   });
 });
 
