@@ -63,11 +63,11 @@ export const rule: Rule = {
     }
     const total = acc.length;
     const okAll = table.reduce((n, r) => n + Number(r.ok), 0);
-    // Beyond a per-file cap routine lines are counted but not kept; failed requests are always kept.
+    // Beyond per-file caps lines are counted but not kept (routine ones first; see text-task.ts).
     const accessFiles = new Set(acc.map((r) => r.file));
     const notKept = ev.coverage.reduce((n, c) => n + (accessFiles.has(c.path) ? (c.notKept ?? 0) : 0), 0);
     const more = notKept
-      ? ` (${notKept} more routine line(s) of these logs, none a failed request, were counted but not kept: see coverage)`
+      ? ` (${notKept} more line(s) of these logs were counted but not kept: see coverage)`
       : '';
     out.unshift({
       id: findingId('access-summary', undefined, 'table'),

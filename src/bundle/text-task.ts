@@ -13,6 +13,11 @@ import type { ParseTask, ParseTaskResult } from './task.js';
 export const MAX_ISSUES_KEPT = 200;
 /** Routine records kept per file before only notable ones are kept. */
 export const ROUTINE_CAP = 50_000;
+/**
+ * Records kept per file in all: a log of millions of TLS errors would otherwise hold
+ * gigabytes. Beyond it records are counted (coverage `notKept`), not kept.
+ */
+export const RECORDS_CAP = 100_000;
 
 const NOTABLE_LEVEL = /^(warn|warning|error|err|fatal|panic|crit|critical|alert|emerg|e|w|f)$/i;
 const NOTABLE_TEXT = /tls|handshake|timeout|timed out|refused|reset|unreachable|fail|error|denied|invalid/i;
@@ -20,7 +25,8 @@ const NOTABLE_TEXT = /tls|handshake|timeout|timed out|refused|reset|unreachable|
 /**
  * Bounded memory for huge logs: every record is kept except routine `log` and
  * `access` records beyond ROUTINE_CAP per file, where only notable ones
- * (warnings and errors, failed requests) are kept. Counts stay exact.
+ * (warnings and errors, failed requests) are kept, and anything beyond RECORDS_CAP.
+ * Counts stay exact.
  */
 export function keepRecord(r: AnyRecord, routineSoFar: number): boolean {
   if (r.type === 'log') {
@@ -71,7 +77,7 @@ export async function runTextTask(task: ParseTask): Promise<ParseTaskResult> {
           return;
         }
         const routineType = r.type === 'log' || r.type === 'access';
-        if (keepRecord(r, routine)) {
+        if (records.length < RECORDS_CAP && keepRecord(r, routine)) {
           records.push(r);
           if (routineType) routine++;
         } else dropped++;
