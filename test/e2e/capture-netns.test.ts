@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCapture } from '../../parsers/capture/read.js';
 import { captureRecords } from '../../parsers/capture/records.js';
 import { analyzeCapture } from '../../src/flows/analyze.js';
 import type { FlowSummary } from '../../src/model/analysis.js';
@@ -55,6 +56,22 @@ const SERVER = '192.0.2.10';
 const CLIENT = '198.51.100.10';
 const PORT = 8080;
 const CONNECTIONS = 3;
+/** Packets of one connection: handshake (3), request + ACK, reply + ACK, FIN, FIN, ACK. */
+const PACKETS_PER_CONNECTION = 10;
+
+/**
+ * Wait until a capture being written holds `min` packets (the capturing tool may not
+ * have written the last FIN/ACK when the client returns), at most `ms` milliseconds.
+ */
+async function waitForPackets(file: string, min: number, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    let n = 0;
+    await readCapture(file, { onFrame: () => void n++, onIssue: () => {} }).catch(() => null);
+    if (n >= min) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8' });
@@ -197,7 +214,10 @@ describe.skipIf(skipWhy !== null)('asymmetric routing captured in network namesp
       await new Promise((r) => setTimeout(r, 500));
       const out = sh(NS.cli, process.execPath, '-e', CLIENT_JS);
       expect(out).toContain('done');
-      await new Promise((r) => setTimeout(r, 500));
+      const want = CONNECTIONS * PACKETS_PER_CONNECTION;
+      if (hasTcpdump) await waitForPackets(join(dir, 'node-any.pcap'), want);
+      if (hasDumpcap) await waitForPackets(join(dir, 'node.pcapng'), want);
+      await new Promise((r) => setTimeout(r, 200));
     } finally {
       for (const p of procs.reverse()) await stop(p);
       procs.length = 0;
