@@ -14,10 +14,29 @@ export const MAX_ISSUES_KEPT = 200;
 /** Routine records kept per file before only notable ones are kept. */
 export const ROUTINE_CAP = 50_000;
 /**
- * Records kept per file in all: a log of millions of TLS errors would otherwise hold
- * gigabytes. Beyond it records are counted (coverage `notKept`), not kept.
+ * Records kept per file before sampling: a log of millions of TLS errors would otherwise
+ * hold gigabytes. Beyond it only LATE_PER_MINUTE records of each kind (type and cause,
+ * level or status class) per minute are kept, so an incident late in a long log still
+ * shows on the timeline and to the rules; the rest is counted (coverage `notKept`).
  */
 export const RECORDS_CAP = 100_000;
+/** Records kept per kind and minute once RECORDS_CAP is reached. */
+export const LATE_PER_MINUTE = 5;
+
+/** What a record is, for sampling beyond the cap: type plus cause, level or status class. */
+function kindOf(r: AnyRecord): string {
+  if (r.type === 'tls-handshake-error') return `tls|${r.cause}`;
+  if (r.type === 'client-error') return `client|${r.tool}|${r.code ?? ''}`;
+  if (r.type === 'log') return `log|${r.level ?? ''}`;
+  if (r.type === 'access') return `access|${r.status === null ? '?' : Math.floor(r.status / 100)}`;
+  return r.type;
+}
+
+/** The minute (`YYYY-MM-DDTHH:MM`) of a record's timestamp, or '' without one. */
+function minuteOf(r: AnyRecord): string {
+  const ts = (r as { ts?: unknown }).ts;
+  return typeof ts === 'string' ? ts.slice(0, 16) : '';
+}
 
 const NOTABLE_LEVEL = /^(warn|warning|error|err|fatal|panic|crit|critical|alert|emerg|e|w|f)$/i;
 const NOTABLE_TEXT = /tls|handshake|timeout|timed out|refused|reset|unreachable|fail|error|denied|invalid/i;
@@ -25,8 +44,8 @@ const NOTABLE_TEXT = /tls|handshake|timeout|timed out|refused|reset|unreachable|
 /**
  * Bounded memory for huge logs: every record is kept except routine `log` and
  * `access` records beyond ROUTINE_CAP per file, where only notable ones
- * (warnings and errors, failed requests) are kept, and anything beyond RECORDS_CAP.
- * Counts stay exact.
+ * (warnings and errors, failed requests) are kept; beyond RECORDS_CAP records are
+ * sampled per kind and minute. Counts stay exact.
  */
 export function keepRecord(r: AnyRecord, routineSoFar: number): boolean {
   if (r.type === 'log') {
@@ -66,6 +85,8 @@ export async function runTextTask(task: ParseTask): Promise<ParseTaskResult> {
   }
   let routine = 0;
   let dropped = 0;
+  /** Records kept per kind and minute beyond RECORDS_CAP. */
+  const late = new Map<string, number>();
   try {
     const res = await runTextFormat(
       format,
@@ -77,10 +98,21 @@ export async function runTextTask(task: ParseTask): Promise<ParseTaskResult> {
           return;
         }
         const routineType = r.type === 'log' || r.type === 'access';
-        if (records.length < RECORDS_CAP && keepRecord(r, routine)) {
-          records.push(r);
-          if (routineType) routine++;
-        } else dropped++;
+        if (!keepRecord(r, routine)) {
+          dropped++;
+          return;
+        }
+        if (records.length >= RECORDS_CAP) {
+          const bucket = `${kindOf(r)}|${minuteOf(r)}`;
+          const n = late.get(bucket) ?? 0;
+          if (n >= LATE_PER_MINUTE) {
+            dropped++;
+            return;
+          }
+          late.set(bucket, n + 1);
+        }
+        records.push(r);
+        if (routineType) routine++;
       },
     );
     return {

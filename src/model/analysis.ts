@@ -175,8 +175,9 @@ export const FileCoverage = z.object({
   status: z.enum(['parsed', 'partial', 'rejected', 'unrecognised', 'unreadable', 'excluded']),
   /**
    * Parsed and counted but not kept, to bound memory: routine log and access lines
-   * beyond 50 000 and any record beyond 100 000 per file, plain flows beyond 20 000
-   * and notable packets beyond 20 000 per capture. Absent when everything was kept.
+   * beyond 50 000 per file and, beyond 100 000 records, all but 5 per kind and minute;
+   * plain flows beyond 20 000 and notable packets beyond 20 000 per capture. Absent when
+   * everything was kept.
    */
   notKept: z.number().int().optional(),
 });
