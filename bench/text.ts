@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { headToLines, rankTextFormats, readHead } from '../parsers/sniff.js';
 import { openMaybeGzip } from '../parsers/text/lines.js';
 import { runTextFormat } from '../parsers/text/run.js';
+import { prng } from './gen-capture.js';
 
 /** Options of the text benchmark. */
 export interface TextBenchOptions {
@@ -57,18 +58,6 @@ export interface TextBenchResult {
   rows: TextBenchRow[];
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CAUSES = [
   'local error: tls: bad record MAC',
   'EOF',
@@ -87,7 +76,7 @@ const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
  * second (lines advance 0–49 ms each), so generating costs little next to parsing.
  */
 export function generateTraefikLog(path: string, bytes: number, seed = 1): [number, number] {
-  const r = rng(seed);
+  const r = prng(seed);
   const fd = openSync(path, 'w');
   let written = 0;
   let lines = 0;

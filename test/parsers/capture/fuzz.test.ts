@@ -13,6 +13,7 @@ import { MAX_RECORD } from '../../../parsers/capture/context.js';
 import { readCapture } from '../../../parsers/capture/read.js';
 import type { CaptureSummary } from '../../../parsers/capture/types.js';
 import { CORPUS_SKIP, corpusAvailable, corpusFile } from '../../helpers/corpus.js';
+import { prng } from '../../helpers/random.js';
 
 /** Small files covering every framing path (byte orders, ns, Kuznetzov, sections, SPB/OPB, custom, gzip). */
 const SEEDS = [
@@ -29,18 +30,6 @@ const SEEDS = [
   'many_interfaces-1.pcapng',
   'portmapper-many-unanswered-calls.pcapng.gz',
 ];
-
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TIMEOUT_MS = 5000;
 let peakArrayBuffers = 0;

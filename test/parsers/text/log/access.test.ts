@@ -15,6 +15,7 @@ import {
 import { beginLine, disp } from '../../../../parsers/text/log/display.js';
 import { MAX_FIELD } from '../../../../parsers/text/log/kv.js';
 import { TsReader } from '../../../../parsers/text/log/time.js';
+import { pick, prng } from '../../../helpers/random.js';
 
 // ---- reference: the slice-based reading (verbatim logic of the previous implementation) ----
 
@@ -145,17 +146,6 @@ function referenceClf(s: string, p: number, ts: TsReader, origin: AccessOrigin) 
 
 // ---- fuzzing ----
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-
 const BASE = [
   '192.168.56.1 - - [01/May/2024:10:00:04 +0000] "GET /api/v1/items?x=1 HTTP/2.0" 200 512 "-" "curl/8.5.0" 42 "websecure-api@kubernetescrd" "http://10.42.0.7:8080" 3ms',
   '10.0.0.9 - - [01/May/2024:10:00:05 -0500] "-" - - "-" "-" 43 "-" "-" 0ms',
@@ -203,7 +193,7 @@ function mutate(r: () => number, l: string): string {
 
 describe('parseClf (index scan) agrees with the slice-based reference', () => {
   it('on fuzzed access lines', () => {
-    const r = rng(7);
+    const r = prng(7);
     const fast = new TsReader('UTC');
     const ref = new TsReader('UTC');
     let matched = 0;

@@ -6,19 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TsReader } from '../../../../parsers/text/log/time.js';
-
-/** Deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+import { pick, prng } from '../../../helpers/random.js';
 
 /** Texts that share seconds often, with every variation the readers look at. */
 function texts(r: () => number, n: number): string[] {
@@ -50,7 +38,7 @@ function read(ts: TsReader, s: string) {
 describe('TsReader whole-second cache', () => {
   for (const tz of ['UTC', 'Europe/Berlin']) {
     it(`a shared reader answers like a fresh one (${tz})`, () => {
-      const r = rng(tz.length);
+      const r = prng(tz.length);
       const shared = new TsReader(tz, 2024);
       let valid = 0;
       for (const s of texts(r, 4000)) {

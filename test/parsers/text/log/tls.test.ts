@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTls, isIPv4, isIPv6, TLS_CAUSES, TLS_MARKER } from '../../../../parsers/text/log/tls.js';
 import type { TlsCause } from '../../../../src/model/records/logs.js';
+import { pick, prng } from '../../../helpers/random.js';
 
 // ---- reference (the previous implementation) ----
 
@@ -58,17 +59,6 @@ function referenceTls(s: string, at: number, end: number) {
   return { ip, port, side, cause };
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-
 const HOSTS = [
   '10.0.0.1',
   '[2001:db8::1]',
@@ -98,7 +88,7 @@ const ERRS = [
 
 describe('classifyTls', () => {
   it('agrees with the slice-based reference on fuzzed entries, cache warm or cold', () => {
-    const r = rng(3);
+    const r = prng(3);
     const causes = new Set<TlsCause>();
     for (let i = 0; i < 20000; i++) {
       const pre = pick(r, ['', 'http: ', 'x ']);
