@@ -306,22 +306,7 @@ export function accessFromJson(
   const method = str(o.RequestMethod);
   const path = str(o.RequestPath);
   const { file, line, text } = origin;
-  if (tsText === undefined)
-    return {
-      type: 'access',
-      file,
-      line,
-      text,
-      ts: iso ?? fallbackIso,
-      client,
-      method,
-      path,
-      status,
-      durationMs,
-      router,
-      fields,
-    };
-  return {
+  const rec: AccessRecord = {
     type: 'access',
     file,
     line,
@@ -334,6 +319,7 @@ export function accessFromJson(
     durationMs,
     router,
     fields,
-    tsText,
   };
+  if (tsText !== undefined) rec.tsText = tsText;
+  return rec;
 }
