@@ -102,20 +102,6 @@ export class ParsePool {
   }
 }
 
-/** Run one batch on a pool of its own (see ParsePool). */
-export async function runPool(
-  tasks: readonly ParseTask[],
-  size: number,
-  onDone?: (index: number, result: ParseTaskResult) => void,
-): Promise<ParseTaskResult[]> {
-  const pool = new ParsePool(tasks.length === 0 ? 0 : Math.min(size, tasks.length));
-  try {
-    return await pool.run(tasks, onDone);
-  } finally {
-    await pool.close();
-  }
-}
-
 function failedTask(task: ParseTask, e: Error): ParseTaskResult {
   return {
     rel: task.rel,
