@@ -267,11 +267,9 @@ async function analyzeDir(
   const textPooled = textTasks.reduce((n, a) => n + a.file.size, 0) >= SMALL_BATCH_BYTES;
   const capPooled =
     opts.workers !== undefined || capTasks.reduce((n, a) => n + a.file.size, 0) >= SMALL_BATCH_BYTES;
-  const pool = new ParsePool(
-    textPooled || capPooled
-      ? Math.min(opts.workers ?? defaultPoolSize(), Math.max(textTasks.length, capTasks.length))
-      : 0,
-  );
+  // No more workers than the largest batch that uses them can keep busy.
+  const busy = Math.max(textPooled ? textTasks.length : 0, capPooled ? capTasks.length : 0);
+  const pool = new ParsePool(Math.min(opts.workers ?? defaultPoolSize(), busy));
   const inProcess = new ParsePool(0);
   phase('discover');
   let textResults: ParseTaskResult[];
