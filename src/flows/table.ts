@@ -191,12 +191,14 @@ export class FlowTable implements TlsListener {
   /** Flow of the previous TCP/UDP packet (lookup shortcut). */
   private last: Flow | null = null;
   private live = 0;
-  /** Open conversations, and closed ones waiting out CLOSED_LINGER: each list ordered by last activity. */
+  /** Open conversations, and closed ones waiting out the linger: each list in listing order. */
   private readonly open: FlowList = { head: null, tail: null };
   private readonly closed: FlowList = { head: null, tail: null };
   private nextIndex = { tcp: 0, udp: 0 };
   private readonly idPrefix: string;
   private readonly idle: number;
+  /** Seconds a closed conversation stays: CLOSED_LINGER, or the idle timeout when shorter. */
+  private readonly linger: number;
   private readonly maxFlows: number;
   private readonly ladderSize: number;
   private readonly maxEvents: number;
@@ -216,6 +218,7 @@ export class FlowTable implements TlsListener {
     this.node = opts.node;
     this.idPrefix = opts.idPrefix ?? (opts.node ? `${opts.node}/` : '');
     this.idle = opts.idleTimeout ?? 900;
+    this.linger = Math.min(this.idle, CLOSED_LINGER);
     this.maxFlows = opts.maxFlows ?? 50_000;
     this.ladderSize = opts.ladderSize ?? 10;
     this.maxEvents = opts.maxEvents ?? 20_000;
@@ -316,7 +319,7 @@ export class FlowTable implements TlsListener {
     }
   }
 
-  /** Live flows (for inspection and tests): closed ones first, each list least recent first. */
+  /** Live flows (for inspection and tests): closed ones first, each list earliest listed first. */
   *liveFlows(): IterableIterator<Flow> {
     for (const list of [this.closed, this.open]) for (let f = list.head; f; f = f.lruNext) yield f;
   }
@@ -482,12 +485,12 @@ export class FlowTable implements TlsListener {
     f.listedT = t;
   }
 
-  /** Seconds a flow may stay quiet before it leaves: CLOSED_LINGER once closed, else the idle timeout. */
+  /** Seconds a flow may stay quiet before it leaves: the linger once closed, else the idle timeout. */
   private timeout(f: Flow): number {
-    return f.closed ? Math.min(this.idle, CLOSED_LINGER) : this.idle;
+    return f.closed ? this.linger : this.idle;
   }
 
-  /** Unlink a flow from the hash and LRU list and hand it out. */
+  /** Unlink a flow from the hash table and its list and hand it out. */
   private remove(f: Flow): void {
     this.unslot(f);
     if (this.last === f) this.last = null;
@@ -511,7 +514,7 @@ export class FlowTable implements TlsListener {
     if (!(this.idle < Number.POSITIVE_INFINITY)) return;
     // Closed conversations leave after CLOSED_LINGER, so memory follows the open connections,
     // not the capture length; open ones after the idle timeout.
-    this.sweep(this.closed, now, Math.min(this.idle, CLOSED_LINGER));
+    this.sweep(this.closed, now, this.linger);
     this.sweep(this.open, now, this.idle);
   }
 
