@@ -5,11 +5,11 @@
  * into one entry with `count` and `until` (renderers show `42× SYN-ACK retransmitted …`)
  * so a 1 GB capture yields a readable timeline.
  */
-import type { Layer, Severity, TimelineEntry } from '../model/analysis.js';
+import type { FlowSummary, Layer, Severity, TimelineEntry } from '../model/analysis.js';
 import { clientNetwork } from '../netstate/ip.js';
 import { clip, displayText } from '../util/sanitize.js';
-import { isoDiffSeconds } from '../util/time.js';
-import type { Evidence, NodeRecord } from './evidence.js';
+import { epochFromIso } from '../util/time.js';
+import type { Evidence, NodeRecord, PacketEvent } from './evidence.js';
 
 /** Events of the same key closer than this (seconds) are aggregated. */
 export const AGGREGATE_WINDOW_S = 60;
@@ -26,92 +26,183 @@ export interface RawEntry extends TimelineEntry {
 }
 
 const NOTABLE_LOG_LEVEL = /^(warn|warning|error|err|fatal|panic|crit|critical|e|w|f)$/i;
+const ERROR_LOG_LEVEL = /^(e|err|error|fatal|panic|crit|critical|f)$/i;
+
+/** Bound of the memo tables below (cleared when full). */
+const MEMO_MAX = 65_536;
+/** Client address → its network, and text → its digits-folded form: both repeat across a log. */
+const networks = new Map<string, string>();
+const folded = new Map<string, string>();
+
+function memo(table: Map<string, string>, k: string, make: (k: string) => string): string {
+  let v = table.get(k);
+  if (v === undefined) {
+    v = make(k);
+    if (table.size >= MEMO_MAX) table.clear();
+    table.set(k, v);
+  }
+  return v;
+}
+
+const netOf = (ip: string | null | undefined): string => (ip ? memo(networks, ip, clientNetwork) : '?');
+const foldDigits = (text: string): string => memo(folded, text, (t) => t.replace(/\d+/g, '#'));
+
+/** A text record that is a timeline event (has a timestamp, and is notable for its type). */
+type EventRecord = NodeRecord & { ts: string };
+
+function isEvent(r: NodeRecord): r is EventRecord {
+  const ts = (r as { ts?: unknown }).ts;
+  if (!ts || typeof ts !== 'string') return false;
+  switch (r.type) {
+    case 'tls-handshake-error':
+    case 'client-error':
+    case 'access':
+      return true;
+    case 'log':
+      return !!r.level && NOTABLE_LOG_LEVEL.test(r.level);
+    default:
+      return !!otherText(r);
+  }
+}
+
+/** The text of a record of another family (MetalLB, cert-manager events…). */
+function otherText(r: NodeRecord): unknown {
+  const any = r as unknown as { message?: string; text?: string; event?: string };
+  return any.message ?? any.event ?? any.text;
+}
+
+/**
+ * The timeline entry of one text record. Most records only join a group, so
+ * its texts are built when read (an aggregate reads the first member's, and the
+ * others' until the group turns out mixed); only the reference is kept built,
+ * for sorting.
+ */
+class RecordEntry implements RawEntry {
+  readonly ref: string;
+
+  constructor(private readonly r: EventRecord) {
+    this.ref = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+  }
+
+  get ts(): string {
+    return this.r.ts;
+  }
+
+  get node(): string | undefined {
+    return this.r.node;
+  }
+
+  get source(): string {
+    return this.r.file;
+  }
+
+  get layer(): Layer {
+    return this.r.type === 'tls-handshake-error' ||
+      this.r.type === 'client-error' ||
+      this.r.type === 'access' ||
+      this.r.type === 'log'
+      ? 'L7'
+      : 'config';
+  }
+
+  get severity(): Severity {
+    const r = this.r;
+    switch (r.type) {
+      case 'tls-handshake-error':
+        return r.cause === 'bad-record-mac' ? 'high' : 'medium';
+      case 'client-error':
+        return 'high';
+      case 'access':
+        return r.status === null || r.status >= 500 || r.status === 0 ? 'medium' : 'info';
+      case 'log':
+        return ERROR_LOG_LEVEL.test(r.level ?? '') ? 'medium' : 'low';
+      default:
+        return 'info';
+    }
+  }
+
+  get kind(): string {
+    const r = this.r;
+    switch (r.type) {
+      case 'tls-handshake-error':
+        return `tls-${r.cause}`;
+      case 'client-error':
+        return `${r.tool}-error`;
+      default:
+        return r.type;
+    }
+  }
+
+  get text(): string {
+    const r = this.r;
+    switch (r.type) {
+      case 'tls-handshake-error':
+        return `TLS handshake error from ${r.client.ip ?? '?'}:${r.client.port ?? '?'}: ${r.cause}`;
+      case 'client-error':
+        return `${r.tool}: ${r.text}`;
+      case 'access':
+        return `${r.client.ip ?? '?'} ${r.method ?? ''} ${r.path ?? ''} → ${r.status ?? '?'}${r.durationMs !== null ? ` ${r.durationMs}ms` : ''}`;
+      case 'log':
+        return r.message;
+      default:
+        return String(otherText(r));
+    }
+  }
+
+  get key(): string {
+    const r = this.r;
+    switch (r.type) {
+      case 'tls-handshake-error':
+        // Repeats fold per client network: a log of thousands of clients stays a readable timeline.
+        return `tls|${r.cause}|${netOf(r.client.ip)}`;
+      case 'client-error':
+        return `client|${r.tool}|${r.code}|${r.target}`;
+      case 'access':
+        return `access|${netOf(r.client.ip)}|${statusClass(r.status)}`;
+      case 'log':
+        return `log|${foldDigits(r.message)}`;
+      default:
+        return `${r.type}|${foldDigits(String(otherText(r)))}`;
+    }
+  }
+
+  get groupText(): string | undefined {
+    const r = this.r;
+    switch (r.type) {
+      case 'tls-handshake-error':
+        return `TLS handshake errors from ${netOf(r.client.ip)}: ${r.cause}`;
+      case 'access':
+        return `requests from ${netOf(r.client.ip)} → ${statusClass(r.status)}`;
+      default:
+        return undefined;
+    }
+  }
+
+  get subject(): string | undefined {
+    const r = this.r;
+    return r.type === 'tls-handshake-error' || r.type === 'access' ? (r.client.ip ?? undefined) : undefined;
+  }
+
+  get subjectText(): string | undefined {
+    const r = this.r;
+    switch (r.type) {
+      case 'tls-handshake-error':
+        return `TLS handshake errors from ${r.client.ip}:*: ${r.cause}`;
+      case 'access':
+        return `requests from ${r.client.ip} → ${statusClass(r.status)}`;
+      default:
+        return undefined;
+    }
+  }
+}
+
+function statusClass(status: number | null): string {
+  return status === null ? '?' : status === 0 ? '0' : `${Math.floor(status / 100)}xx`;
+}
 
 /** Turn one text record into a timeline entry, or null when it is not an event. */
 export function recordEntry(r: NodeRecord): RawEntry | null {
-  const rec = r as NodeRecord & { ts?: string | null };
-  if (!rec.ts || typeof rec.ts !== 'string') return null;
-  const ref = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
-  // Built as literals of one shape (an object spread per record cost microseconds on 100 000s of them).
-  const entry = (
-    layer: Layer,
-    severity: Severity,
-    kind: string,
-    text: string,
-    key: string,
-    groupText?: string,
-    subject?: string,
-    subjectText?: string,
-  ): RawEntry => ({
-    ts: rec.ts as string,
-    node: r.node,
-    source: r.file,
-    ref,
-    layer,
-    severity,
-    kind,
-    text,
-    key,
-    groupText,
-    subject,
-    subjectText,
-  });
-  switch (r.type) {
-    case 'tls-handshake-error': {
-      // Repeats fold per client network: a log of thousands of clients stays a readable timeline.
-      const net = r.client.ip ? clientNetwork(r.client.ip) : '?';
-      return entry(
-        'L7',
-        r.cause === 'bad-record-mac' ? 'high' : 'medium',
-        `tls-${r.cause}`,
-        `TLS handshake error from ${r.client.ip ?? '?'}:${r.client.port ?? '?'}: ${r.cause}`,
-        `tls|${r.cause}|${net}`,
-        `TLS handshake errors from ${net}: ${r.cause}`,
-        r.client.ip ?? undefined,
-        `TLS handshake errors from ${r.client.ip}:*: ${r.cause}`,
-      );
-    }
-    case 'client-error':
-      return entry(
-        'L7',
-        'high',
-        `${r.tool}-error`,
-        `${r.tool}: ${r.text}`,
-        `client|${r.tool}|${r.code}|${r.target}`,
-      );
-    case 'access': {
-      const failed = r.status === null || r.status >= 500 || r.status === 0;
-      const net = r.client.ip ? clientNetwork(r.client.ip) : '?';
-      const status = r.status === null ? '?' : r.status === 0 ? '0' : `${Math.floor(r.status / 100)}xx`;
-      return entry(
-        'L7',
-        failed ? 'medium' : 'info',
-        'access',
-        `${r.client.ip ?? '?'} ${r.method ?? ''} ${r.path ?? ''} → ${r.status ?? '?'}${r.durationMs !== null ? ` ${r.durationMs}ms` : ''}`,
-        `access|${net}|${status}`,
-        `requests from ${net} → ${status}`,
-        r.client.ip ?? undefined,
-        `requests from ${r.client.ip} → ${status}`,
-      );
-    }
-    case 'log': {
-      if (!r.level || !NOTABLE_LOG_LEVEL.test(r.level)) return null;
-      return entry(
-        'L7',
-        /^(e|err|error|fatal|panic|crit|critical|f)$/i.test(r.level) ? 'medium' : 'low',
-        'log',
-        r.message,
-        `log|${r.message.replace(/\d+/g, '#')}`,
-      );
-    }
-    default: {
-      // Records of other families with a timestamp (MetalLB, cert-manager events…).
-      const any = r as unknown as { message?: string; text?: string; event?: string };
-      const text = any.message ?? any.event ?? any.text;
-      if (!text) return null;
-      return entry('config', 'info', r.type, String(text), `${r.type}|${String(text).replace(/\d+/g, '#')}`);
-    }
-  }
+  return isEvent(r) ? new RecordEntry(r) : null;
 }
 
 /** Merge raw entries by time and aggregate repeats. Output is sorted and deterministic. */
@@ -128,33 +219,50 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
     raw: RawEntry;
     mixed: boolean;
     sameSubject: boolean;
+    /** The last member's time, parsed (each member is compared with it). */
+    lastTs: string;
+    sec: number;
+    nsec: number;
   }
   const open = new Map<string, Group>();
   const groups: Group[] = [];
   const out: TimelineEntry[] = [];
   for (const e of entries) {
+    const ts = e.ts;
     const k = `${e.node ?? ''}|${e.source}|${e.layer}|${e.kind ?? ''}|${e.key}`;
     const cur = open.get(k);
-    if (cur && isoDiffSeconds(e.ts, cur.entry.until ?? cur.entry.ts) <= AGGREGATE_WINDOW_S) {
-      cur.entry.count = (cur.entry.count ?? 1) + 1;
-      cur.entry.until = e.ts;
-      if (e.text !== cur.text) cur.mixed = true;
-      if (e.subject !== cur.raw.subject) cur.sameSubject = false;
-      continue;
+    if (cur) {
+      let sec = cur.sec;
+      let nsec = cur.nsec;
+      if (ts !== cur.lastTs) [sec, nsec] = epochFromIso(ts);
+      // isoDiffSeconds(ts, last), on the parsed times.
+      if (sec - cur.sec + (nsec - cur.nsec) / 1e9 <= AGGREGATE_WINDOW_S) {
+        cur.entry.count = (cur.entry.count ?? 1) + 1;
+        cur.entry.until = ts;
+        cur.lastTs = ts;
+        cur.sec = sec;
+        cur.nsec = nsec;
+        // Texts are compared only until the group is known to be mixed.
+        if (!cur.mixed && e.text !== cur.text) cur.mixed = true;
+        if (cur.sameSubject && e.subject !== cur.raw.subject) cur.sameSubject = false;
+        continue;
+      }
     }
+    const text = e.text;
     const clean: TimelineEntry = {
-      ts: e.ts,
+      ts,
       node: e.node,
       source: e.source,
       ref: e.ref,
       layer: e.layer,
       severity: e.severity,
       kind: e.kind,
-      text: clip(displayText(e.text), 400),
+      text: clip(displayText(text), 400),
       flow: e.flow,
       interface: e.interface,
     };
-    const g: Group = { entry: clean, text: e.text, raw: e, mixed: false, sameSubject: true };
+    const [sec, nsec] = epochFromIso(ts);
+    const g: Group = { entry: clean, text, raw: e, mixed: false, sameSubject: true, lastTs: ts, sec, nsec };
     open.set(k, g);
     groups.push(g);
     out.push(clean);
@@ -169,34 +277,76 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
   return out;
 }
 
+/** The timeline entry of one notable packet; its key and group text are built when read. */
+class PacketEntry implements RawEntry {
+  readonly ref: string;
+
+  constructor(
+    private readonly p: PacketEvent,
+    private readonly f: FlowSummary | undefined,
+  ) {
+    this.ref = `${p.file}#${p.packet}`;
+  }
+
+  get ts(): string {
+    return this.p.ts;
+  }
+
+  get node(): string | undefined {
+    return this.p.node;
+  }
+
+  get source(): string {
+    return this.p.file;
+  }
+
+  get layer(): Layer {
+    return this.p.layer;
+  }
+
+  get severity(): Severity {
+    return this.p.severity;
+  }
+
+  get kind(): string {
+    return this.p.kind;
+  }
+
+  get text(): string {
+    return this.p.text;
+  }
+
+  get flow(): string | undefined {
+    return this.p.flow;
+  }
+
+  get interface(): string | undefined {
+    return this.p.iface;
+  }
+
+  get key(): string {
+    const { p, f } = this;
+    // Repeats of one kind of event between one client and one service on one interface fold together.
+    return f
+      ? `${p.kind}|${f.client.ip}|${f.server.ip}:${f.server.port}|${p.iface ?? ''}`
+      : `${p.kind}|${foldDigits(p.text)}`;
+  }
+
+  get groupText(): string | undefined {
+    const { p, f } = this;
+    return f ? p.text.split(`${f.client.ip}:${f.client.port}`).join(`${f.client.ip}:*`) : undefined;
+  }
+}
+
 /** Build the timeline from the evidence. */
 export function buildTimeline(ev: Evidence): TimelineEntry[] {
   const raw: RawEntry[] = [];
-  for (const r of ev.records) {
-    const e = recordEntry(r);
-    if (e) raw.push(e);
-  }
+  for (const r of ev.records) if (isEvent(r)) raw.push(new RecordEntry(r));
   const flows = new Map(ev.flows.map((f) => [f.id, f]));
-  for (const p of ev.events) {
-    const f = p.flow ? flows.get(p.flow) : undefined;
-    // Repeats of one kind of event between one client and one service on one interface fold together.
-    const key = f
-      ? `${p.kind}|${f.client.ip}|${f.server.ip}:${f.server.port}|${p.iface ?? ''}`
-      : `${p.kind}|${p.text.replace(/\d+/g, '#')}`;
-    raw.push({
-      ts: p.ts,
-      node: p.node,
-      source: p.file,
-      layer: p.layer as Layer,
-      severity: p.severity as Severity,
-      kind: p.kind,
-      text: p.text,
-      ref: `${p.file}#${p.packet}`,
-      flow: p.flow,
-      interface: p.iface,
-      key,
-      groupText: f ? p.text.split(`${f.client.ip}:${f.client.port}`).join(`${f.client.ip}:*`) : undefined,
-    });
-  }
-  return aggregate(raw);
+  for (const p of ev.events) raw.push(new PacketEntry(p, p.flow ? flows.get(p.flow) : undefined));
+  const out = aggregate(raw);
+  // The memo tables would otherwise keep this bundle's strings alive.
+  networks.clear();
+  folded.clear();
+  return out;
 }
