@@ -2,8 +2,10 @@
  * Text-log throughput: generates a deterministic mixed Traefik log (logfmt text,
  * TLS handshake errors, CLF and JSON access lines, JSON and console entries, the odd
  * ANSI-coloured TTY line) in a temp dir, parses it through the sniffed format with
- * runTextFormat, and times `wc -l` and `grep -c 'TLS handshake error'` on the same
- * file in the same run. The file is deleted afterwards.
+ * runTextFormat in-process, then as the analysis does (a text task in a pool of 1 and
+ * of 2 worker threads, cut into parts, kept records sent back and joined), and times
+ * `wc -l` and `grep -c 'TLS handshake error'` on the same file in the same run. The
+ * file is deleted afterwards.
  *
  *   text bench: 1024.0 MB, 5,928,698 lines (generated in 9.2 s)
  *                                        wall      lines/s     MB/s        cpu  MB/cpu-s   count
@@ -25,6 +27,10 @@ import { pathToFileURL } from 'node:url';
 import { headToLines, rankTextFormats, readHead } from '../parsers/sniff.js';
 import { openMaybeGzip } from '../parsers/text/lines.js';
 import { runTextFormat } from '../parsers/text/run.js';
+import { ParsePool } from '../src/bundle/pool.js';
+import { joinTextParts, splitTextTasks } from '../src/bundle/split.js';
+import type { ParseTask } from '../src/bundle/task.js';
+import { tuneHeap } from '../src/util/heap.js';
 import { prng } from './gen-capture.js';
 
 /** Options of the text benchmark. */
@@ -143,10 +149,34 @@ function timeCmd(cmd: string, args: string[]): { seconds: number; cpu: number; v
   return { seconds, cpu, value: Number.parseInt((res.stdout ?? '').trim(), 10) };
 }
 
+/**
+ * The analysis's own path: the log as a text task in a pool of `workers` worker threads
+ * (cut into one part per worker when big enough), kept records sent back and joined;
+ * worker start-up included. Returns wall and CPU seconds (all threads) and the lines read.
+ */
+async function timePool(
+  task: ParseTask,
+  workers: number,
+): Promise<{ seconds: number; cpu: number; lines: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const pool = new ParsePool(workers);
+  try {
+    const { parts, owner } = splitTextTasks([task], pool.size);
+    const [r] = joinTextParts([task], owner, await pool.run(parts));
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cu = process.cpuUsage(c0);
+    return { seconds, cpu: (cu.user + cu.system) / 1e6, lines: r.lines ?? 0 };
+  } finally {
+    await pool.close();
+  }
+}
+
 /** Generate, parse, compare with wc/grep, print a table, clean up. */
 export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBenchResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const sizeMB = opts.sizeMB ?? 1024;
+  tuneHeap(); // as the CLI does (worker threads share the flags)
   const dir = mkdtempSync(join(opts.dir ?? tmpdir(), 'forensic-bench-text-'));
   const path = join(dir, 'traefik.log');
   try {
@@ -169,6 +199,16 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
     const ours = Number(process.hrtime.bigint() - t0) / 1e9;
     const cu = process.cpuUsage(c0);
     const oursCpu = (cu.user + cu.system) / 1e6;
+    const task: ParseTask = {
+      kind: 'text',
+      abs: path,
+      rel: 'traefik.log',
+      format: best.format.id,
+      tz: 'UTC',
+      bytes: statSync(path).size,
+    };
+    const pool1 = await timePool(task, 1);
+    const pool2 = await timePool(task, 2);
     const wc = timeCmd('wc', ['-l', path]);
     const grep = timeCmd('grep', ['-c', 'TLS handshake error', path]);
     const row = (name: string, seconds: number, cpuSeconds: number, count: number): TextBenchRow => ({
@@ -180,16 +220,18 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
       count,
     });
     const rows = [
-      row(`forensic (${best.format.id})`, ours, oursCpu, records),
+      row(`forensic (${best.format.id}) in-process`, ours, oursCpu, records),
+      row('forensic analysis path, 1 worker', pool1.seconds, pool1.cpu, pool1.lines),
+      row('forensic analysis path, 2 workers', pool2.seconds, pool2.cpu, pool2.lines),
       row('wc -l', wc.seconds, wc.cpu, wc.value),
       row("grep -c 'TLS handshake error'", grep.seconds, grep.cpu, grep.value),
     ];
     log(
-      `  ${''.padEnd(32)} ${'wall'.padStart(9)} ${'lines/s'.padStart(12)} ${'MB/s'.padStart(8)}   ${'cpu'.padStart(8)} ${'MB/cpu-s'.padStart(9)}   count`,
+      `  ${''.padEnd(34)} ${'wall'.padStart(9)} ${'lines/s'.padStart(12)} ${'MB/s'.padStart(8)}   ${'cpu'.padStart(8)} ${'MB/cpu-s'.padStart(9)}   count`,
     );
     for (const r of rows)
       log(
-        `  ${r.name.padEnd(32)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(12)} ${r.mbPerSec.toFixed(1).padStart(8)}   ${r.cpuSeconds.toFixed(2).padStart(6)} s ${(mb / r.cpuSeconds).toFixed(1).padStart(9)}   ${r.count.toLocaleString('en-US')}`,
+        `  ${r.name.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(12)} ${r.mbPerSec.toFixed(1).padStart(8)}   ${r.cpuSeconds.toFixed(2).padStart(6)} s ${(mb / r.cpuSeconds).toFixed(1).padStart(9)}   ${r.count.toLocaleString('en-US')}`,
       );
     log(
       `  load average ${loadavg()

@@ -77,6 +77,12 @@ export interface TextFormat {
   create(ctx: ParseContext): LineParser;
   /** Longest line kept whole, in bytes (default 1 MiB); document formats (compact JSON) raise it. */
   maxLineBytes?: number;
+  /**
+   * True when what the parser makes of `line`, and its state after it, do not depend on
+   * the lines before: a big file may be cut before such a line and its parts parsed in
+   * parallel (src/bundle/split.ts). Formats without it are always parsed whole.
+   */
+  syncPoint?(line: string, ctx: ParseContext): boolean;
   /** Samples run by test/parsers/text/samples.test.ts. Every format has some. */
   samples: readonly FormatSample[];
 }

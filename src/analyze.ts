@@ -11,6 +11,7 @@ import { attributeFile, hostDir, NodeNames } from './bundle/attribute.js';
 import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
 import { globMatch, loadManifest, type Manifest } from './bundle/manifest.js';
 import { defaultPoolSize, ParsePool } from './bundle/pool.js';
+import { joinTextParts, partCount, splitTextTasks } from './bundle/split.js';
 import type { ParseTask, ParseTaskResult } from './bundle/task.js';
 import { estimateClockSkew } from './engine/clock.js';
 import {
@@ -267,17 +268,32 @@ async function analyzeDir(
   const textPooled = textTasks.reduce((n, a) => n + a.file.size, 0) >= SMALL_BATCH_BYTES;
   const capPooled =
     opts.workers !== undefined || capTasks.reduce((n, a) => n + a.file.size, 0) >= SMALL_BATCH_BYTES;
-  // No more workers than the largest batch that uses them can keep busy.
-  const busy = Math.max(textPooled ? textTasks.length : 0, capPooled ? capTasks.length : 0);
-  const pool = new ParsePool(Math.min(opts.workers ?? defaultPoolSize(), busy));
+  // No more workers than the largest batch that uses them can keep busy (a big log is cut
+  // into parts parsed side by side).
+  const wanted = opts.workers ?? defaultPoolSize();
+  const busy = Math.max(
+    textPooled ? textTasks.reduce((n, a) => n + partCount(a.task, wanted), 0) : 0,
+    capPooled ? capTasks.length : 0,
+  );
+  const pool = new ParsePool(Math.min(wanted, busy));
   const inProcess = new ParsePool(0);
   phase('discover');
   let textResults: ParseTaskResult[];
   let capResults: ParseTaskResult[];
   try {
-    textResults = await (textPooled ? pool : inProcess).run(
+    const textPool = textPooled ? pool : inProcess;
+    const split = splitTextTasks(
       textTasks.map((a) => a.task),
-      (i) => progress(i, textTasks),
+      textPool.size,
+    );
+    const partsLeft = textTasks.map((_, i) => split.owner.filter((o) => o === i).length);
+    const partResults = await textPool.run(split.parts, (i) => {
+      if (--partsLeft[split.owner[i]] === 0) progress(split.owner[i], textTasks);
+    });
+    textResults = joinTextParts(
+      textTasks.map((a) => a.task),
+      split.owner,
+      partResults,
     );
     const ifindexByNode = new Map<string, Record<string, string>>();
     for (let i = 0; i < textResults.length; i++) {

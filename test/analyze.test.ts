@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../src/analyze.js';
+import { LATE_PER_MINUTE, RECORDS_CAP } from '../src/bundle/keep.js';
 import { Analysis } from '../src/model/analysis.js';
 import { renderText } from '../src/report/text.js';
 
@@ -143,27 +144,31 @@ describe('analyzeBundle', () => {
 });
 
 describe('what is counted but not kept', () => {
-  it('shows routine access lines beyond the per-file cap as "not kept" in coverage and the text report', async () => {
+  it('shows access lines sampled beyond the per-file cap as "not kept" in coverage and the text report', async () => {
     const b = tmp();
     mkdirSync(join(b, 'node1'));
     const line = (i: number) =>
       `192.0.2.${10 + (i % 200)} - - [01/May/2024:10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00 +0000] "GET /item/${i} HTTP/1.1" 200 512 "-" "curl/8.5.0"`;
-    const n = 50_000 + 250;
+    // The cap, then 250 lines of one minute: LATE_PER_MINUTE of them are kept.
+    const n = RECORDS_CAP + 250;
+    const notKept = 250 - LATE_PER_MINUTE;
     writeFileSync(
       join(b, 'node1/access.log'),
       `${Array.from({ length: n }, (_, i) => line(i)).join('\n')}\n`,
     );
     const a = await analyzeBundle(b, { workers: 0 });
     const cov = a.coverage.files.find((c) => c.path === 'node1/access.log');
-    expect(cov).toMatchObject({ parsed: n, notKept: 250 });
-    expect(renderText(a)).toContain(`issues 0, not kept 250`);
-    // The request summary says so instead of silently counting 50 000.
+    expect(cov).toMatchObject({ parsed: n, notKept });
+    expect(renderText(a)).toContain(`issues 0, not kept ${notKept}`);
+    // The request summary says so instead of silently counting only the kept lines.
     const summary = a.findings.find(
       (f) => f.id.startsWith('access-summary') && f.facts?.notKept !== undefined,
     );
-    expect(summary?.facts?.notKept).toBe(250);
+    expect(summary?.facts?.notKept).toBe(notKept);
     expect(summary?.summary).toMatch(
-      /^50000 request\(s\).*250 more line\(s\) of these logs were counted but not kept/,
+      new RegExp(
+        `^${n - notKept} request\\(s\\).*${notKept} more line\\(s\\) of these logs were counted but not kept`,
+      ),
     );
   });
 });

@@ -83,18 +83,20 @@ export function unsafeOffsets(buf: Uint8Array): number[] {
 
 /**
  * Call `onLine` for every line of the stream. `\n` and `\r\n` end lines; a final
- * line without newline is delivered too. Returns the number of lines.
+ * line without newline is delivered too. Returns the number of lines. `startOffset`
+ * is the stream's offset in its file (a part of a file read from a line start).
  */
 export async function forEachLine(
   stream: Readable,
   onLine: LineHandler,
   maxLine: number = MAX_LINE_BYTES,
+  startOffset = 0,
 ): Promise<number> {
   const decoder = new TextDecoder('utf-8');
   let carry: Buffer | null = null; // kept bytes of an unfinished line (at most maxLine)
   let carryTotal = 0; // bytes the unfinished line has so far, kept or not
   let lineNo = 0;
-  let offset = 0; // offset of the current line start
+  let offset = startOffset; // offset of the current line start
   const decode = (bytes: Buffer) => {
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;

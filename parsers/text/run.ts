@@ -16,12 +16,14 @@ export interface TextParseResult extends Counts {
 /**
  * Parse `stream` with `format`, calling `onRecord` for every record and issue in
  * file order (issues as `type: "issue"` records). Never throws on content.
+ * `startOffset`: where the stream starts in its file (byte offsets in issues are the file's).
  */
 export async function runTextFormat(
   format: TextFormat,
   stream: Readable,
   ctx: ParseContext,
   onRecord: (r: AnyRecord) => void,
+  startOffset = 0,
 ): Promise<TextParseResult> {
   const counts: Counts = { parsed: 0, skipped: 0, issues: 0 };
   const sink: TextSink = {
@@ -57,6 +59,7 @@ export async function runTextFormat(
         else counts.issues++;
       },
       format.maxLineBytes,
+      startOffset,
     );
     const fix = parser.end?.(sink);
     if (fix) Object.assign(counts, fix);

@@ -22,6 +22,8 @@ export interface ParseTask {
   ifindexNames?: Record<string, string>;
   /** File size, for scheduling (largest first). */
   bytes?: number;
+  /** Part `index` of `count` of a big log parsed in parallel (src/bundle/split.ts). */
+  part?: { index: number; count: number };
 }
 
 /** What came out. */
@@ -29,14 +31,16 @@ export interface ParseTaskResult {
   rel: string;
   kind: 'text' | 'capture';
   format: string | null;
-  /** Records kept for analysis (see `keepRecord`); issues are separate. */
+  /** Records kept for analysis (see src/bundle/keep.ts); issues are separate. */
   records: AnyRecord[];
   counts: Counts;
   /** Issue records (all of them up to a cap; the count is in `counts.issues`). */
   issues: IssueRecord[];
   rejected: boolean;
-  /** Parsed but not kept: routine log/access lines, plain flows and packet events beyond the caps. */
+  /** Parsed but not kept: log records, plain flows and packet events beyond the caps. */
   dropped?: number;
+  /** Lines read (text tasks). */
+  lines?: number;
   capture?: CaptureTaskResult;
 }
 

@@ -174,8 +174,8 @@ export const FileCoverage = z.object({
     .optional(),
   status: z.enum(['parsed', 'partial', 'rejected', 'unrecognised', 'unreadable', 'excluded']),
   /**
-   * Parsed and counted but not kept, to bound memory: routine log and access lines
-   * beyond 50 000 per file and, beyond 100 000 records, all but 5 per kind and minute;
+   * Parsed and counted but not kept, to bound memory: beyond 100 000 records per log,
+   * all but 5 per kind (type and cause, level or status class) and minute;
    * plain flows beyond 20 000 and notable packets beyond 20 000 per capture. Absent when
    * everything was kept.
    */

@@ -1,13 +1,14 @@
 /**
- * Text tasks keep memory bounded on huge logs: routine lines beyond ROUTINE_CAP are
- * counted, not kept, and beyond RECORDS_CAP records are sampled per kind and minute, so
- * an incident late in a long log is still seen. Counts stay exact (dropped → notKept).
+ * Text tasks keep memory bounded on huge logs: beyond RECORDS_CAP records are sampled per
+ * kind and minute, so an incident late in a long log is still seen. Counts stay exact
+ * (dropped → notKept).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LATE_PER_MINUTE, RECORDS_CAP, runTextTask } from '../../src/bundle/text-task.js';
+import { LATE_PER_MINUTE, RECORDS_CAP } from '../../src/bundle/keep.js';
+import { runTextTask } from '../../src/bundle/text-task.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'forensic-text-task-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

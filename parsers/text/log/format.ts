@@ -88,6 +88,22 @@ export function defineLogFormat(def: LogFormatDef): TextFormat {
       const bonus = d.sniff.names.some((h) => lower.includes(h)) ? d.sniff.nameBonus : 0;
       return Math.min(1, sum / n + bonus);
     },
+    syncPoint(line, ctx) {
+      // The only state a log file carries from line to line is the year of the last
+      // absolute timestamp (klog has none): a line is a sync point when it makes the same
+      // records and leaves the same year whatever year came before.
+      if (ctx.year !== undefined) return true;
+      const after = [undefined, 1970].map((year) => {
+        const st = createLogState(ctx.file, ctx.tz);
+        st.ts.lastYear = year;
+        const made: unknown[] = [];
+        parseLogLine(line, 1, st, { record: (r) => made.push(r), issue: (...a) => made.push(a) });
+        return { year: st.ts.lastYear, made: JSON.stringify(made) };
+      });
+      return (
+        after[0].year !== undefined && after[0].year === after[1].year && after[0].made === after[1].made
+      );
+    },
     create(ctx) {
       const st = createLogState(ctx.file, ctx.tz, ctx.year);
       return {

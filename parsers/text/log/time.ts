@@ -27,6 +27,8 @@ export class TsReader {
   private slotBase: Array<string | null> = [null, null, null];
   /** The slot's ISO text with a zero fraction (the common case, built once per second). */
   private slotIso: Array<string | null> = [null, null, null];
+  /** The slot's year (when its text was a valid time), for `lastYear` on a slot hit. */
+  private slotYear: Array<number | undefined> = [undefined, undefined, undefined];
   private readonly utc: boolean;
   /** Year of the last absolute timestamp seen (used for klog, which has none). */
   lastYear: number | undefined;
@@ -156,7 +158,7 @@ export class TsReader {
         off,
       );
       this.setSlot(slot, raw, offText, b);
-    }
+    } else this.hitSlot(slot);
     return { iso: this.iso(slot, s, f0, f1), end: k, zoned: off !== undefined };
   }
 
@@ -166,6 +168,12 @@ export class TsReader {
     this.slotOff[slot] = offText;
     this.slotBase[slot] = b;
     this.slotIso[slot] = b === null ? null : `${b}.000000000Z`;
+    this.slotYear[slot] = b === null ? undefined : this.lastYear; // base() just set it
+  }
+
+  /** The slot's second read again: it is the last absolute timestamp seen, as base() would record. */
+  private hitSlot(slot: number): void {
+    if (this.slotBase[slot] !== null) this.lastYear = this.slotYear[slot];
   }
 
   /** ISO text of the slot's second with the fraction s[f0, f1) (at most 9 digits). */
@@ -220,7 +228,7 @@ export class TsReader {
         off,
       );
       this.setSlot(2, raw, offText, b);
-    }
+    } else this.hitSlot(2);
     return { iso: this.iso(2, s, f0, f1), end: k, zoned: off !== undefined };
   }
 

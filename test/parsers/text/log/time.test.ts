@@ -51,6 +51,22 @@ describe('TsReader whole-second cache', () => {
     });
   }
 
+  it('remembers the year of the last time read, cached or not (klog takes it)', () => {
+    const r = prng(7);
+    const shared = new TsReader('UTC');
+    let changes = 0;
+    for (const s of texts(r, 4000)) {
+      const fresh = new TsReader('UTC');
+      fresh.lastYear = shared.lastYear;
+      const before = shared.lastYear;
+      read(shared, s);
+      read(fresh, s);
+      expect(shared.lastYear, s).toBe(fresh.lastYear);
+      if (shared.lastYear !== before) changes++;
+    }
+    expect(changes).toBeGreaterThan(50);
+  });
+
   it('reads the fraction and zone after a cached second', () => {
     const ts = new TsReader('UTC');
     expect(ts.rfc3339('2024-05-01T10:00:00Z', 0)?.iso).toBe('2024-05-01T10:00:00.000000000Z');

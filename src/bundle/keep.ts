@@ -1,0 +1,76 @@
+/**
+ * What a text task keeps of a huge log, so memory stays bounded: the first RECORDS_CAP
+ * records of a file, then LATE_PER_MINUTE per kind (type and cause, level or status
+ * class) and minute, so an incident late in a long log still reaches the timeline and
+ * the rules; the rest is counted (coverage `notKept`).
+ *
+ * The rule composes: a part of a file filtered on its own keeps every record the whole
+ * file's filter keeps from that part, so filtering the parts' kept records again, in
+ * file order, gives exactly the whole file's (src/bundle/split.ts relies on it).
+ */
+import type { AnyRecord } from '../model/records/index.js';
+
+/** Issue records kept per file (the count is always exact). */
+export const MAX_ISSUES_KEPT = 200;
+/** Records kept per file before sampling. */
+export const RECORDS_CAP = 100_000;
+/** Records kept per kind and minute once RECORDS_CAP is reached. */
+export const LATE_PER_MINUTE = 5;
+
+/** The kind of a record beyond its type, for sampling: cause, tool and code, level or status class. */
+function subKind(r: AnyRecord): string | number {
+  if (r.type === 'tls-handshake-error') return r.cause;
+  if (r.type === 'client-error') return `${r.tool}|${r.code ?? ''}`;
+  if (r.type === 'log') return r.level ?? '';
+  if (r.type === 'access') return r.status === null ? -1 : Math.floor(r.status / 100);
+  return '';
+}
+
+/** The keep rule over one file's records, fed in file order. */
+export class KeepFilter {
+  private kept = 0;
+  /** Records kept beyond the cap per minute (`YYYY-MM-DDTHH:MM`, '' without a time), type and sub-kind. */
+  private readonly late = new Map<string, Map<string, Map<string | number, number>>>();
+  /** The last minute looked up and its map (records come mostly in time order). */
+  private minute = '\0';
+  private byType: Map<string, Map<string | number, number>> = new Map();
+
+  constructor(
+    private readonly cap = RECORDS_CAP,
+    private readonly perMinute = LATE_PER_MINUTE,
+  ) {}
+
+  /** True when `r` is kept (then it counts towards the cap or its kind and minute). */
+  keep(r: AnyRecord): boolean {
+    if (this.kept >= this.cap) {
+      const bySub = this.bucket(r);
+      const sub = subKind(r);
+      const n = bySub.get(sub) ?? 0;
+      if (n >= this.perMinute) return false;
+      bySub.set(sub, n + 1);
+    }
+    this.kept++;
+    return true;
+  }
+
+  /** Counts of `r`'s minute and type, by sub-kind. */
+  private bucket(r: AnyRecord): Map<string | number, number> {
+    const ts = (r as { ts?: unknown }).ts;
+    const t = typeof ts === 'string' ? ts : '';
+    if (!(t.length >= 16 ? this.minute.length === 16 && t.startsWith(this.minute) : t === this.minute)) {
+      this.minute = t.slice(0, 16);
+      let m = this.late.get(this.minute);
+      if (!m) {
+        m = new Map();
+        this.late.set(this.minute, m);
+      }
+      this.byType = m;
+    }
+    let bySub = this.byType.get(r.type);
+    if (!bySub) {
+      bySub = new Map();
+      this.byType.set(r.type, bySub);
+    }
+    return bySub;
+  }
+}
