@@ -160,7 +160,7 @@ async function timePool(
 ): Promise<{ seconds: number; cpu: number; lines: number }> {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const pool = new ParsePool(workers);
+  const pool = new ParsePool(workers, { text: true });
   try {
     const { parts, owner } = splitTextTasks([task], pool.size);
     const [r] = joinTextParts([task], owner, await pool.run(parts));

@@ -34,9 +34,11 @@ export function defaultPoolSize(): number {
 export class ParsePool {
   private readonly workers: Worker[];
 
-  constructor(size: number) {
+  /** `text`: text tasks will come, so the workers load the text parsers as they start. */
+  constructor(size: number, opts: { text?: boolean } = {}) {
     const script = size > 0 ? workerScript() : null;
-    this.workers = script ? Array.from({ length: size }, () => new Worker(script)) : [];
+    const workerData = { text: opts.text === true };
+    this.workers = script ? Array.from({ length: size }, () => new Worker(script, { workerData })) : [];
   }
 
   /** Number of live workers (0: in-process). */
