@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { openMaybeGzip } from '../../parsers/text/lines.js';
 import { textFormats } from '../../parsers/text/registry.js';
 import { runTextFormat } from '../../parsers/text/run.js';
+import type { Counts } from '../../parsers/types.js';
 import type { AnyRecord, IssueRecord } from '../model/records/index.js';
 import { KeepFilter, MAX_ISSUES_KEPT } from './keep.js';
 import { partRange } from './split.js';
@@ -17,42 +18,27 @@ export async function runTextTask(task: ParseTask, filter = new KeepFilter()): P
   const format = task.format ? textFormats.get(task.format) : undefined;
   const records: AnyRecord[] = [];
   const issues: IssueRecord[] = [];
-  if (!format) {
-    return {
-      rel: task.rel,
-      kind: 'text',
-      format: null,
-      records,
-      counts: { parsed: 0, skipped: 0, issues: 1 },
-      issues: [
-        {
-          type: 'issue',
-          file: task.rel,
-          line: 1,
-          code: 'unknown-format',
-          message: `no parser ${task.format}`,
-        },
-      ],
-      rejected: true,
-    };
-  }
+  const result = (counts: Counts, more: Partial<ParseTaskResult> = {}): ParseTaskResult => ({
+    rel: task.rel,
+    kind: 'text',
+    format: format?.id ?? null,
+    records,
+    counts,
+    issues,
+    rejected: false,
+    ...more,
+  });
+  const failed = (code: string, message: string): ParseTaskResult => {
+    issues.push({ type: 'issue', file: task.rel, line: 1, code, message });
+    return result({ parsed: 0, skipped: 0, issues: 1 }, { rejected: true });
+  };
+  if (!format) return failed('unknown-format', `no parser ${task.format}`);
   let dropped = 0;
   try {
     const ctx = { file: task.rel, tz: task.tz };
     const range = task.part ? await partRange(task.abs, format, ctx, task.part) : undefined;
-    if (range === null) {
-      // A part that begins past the last cut found: its lines belong to the part before.
-      return {
-        rel: task.rel,
-        kind: 'text',
-        format: format.id,
-        records,
-        counts: { parsed: 0, skipped: 0, issues: 0 },
-        issues,
-        rejected: false,
-        lines: 0,
-      };
-    }
+    // A part that begins past the last cut found: its lines belong to the part before.
+    if (range === null) return result({ parsed: 0, skipped: 0, issues: 0 }, { lines: 0 });
     const stream = range
       ? createReadStream(task.abs, { start: range.start, end: range.end - 1, highWaterMark: 1 << 20 })
       : await openMaybeGzip(task.abs);
@@ -68,33 +54,11 @@ export async function runTextTask(task: ParseTask, filter = new KeepFilter()): P
       },
       range?.start ?? 0,
     );
-    return {
-      rel: task.rel,
-      kind: 'text',
-      format: format.id,
-      records,
-      counts: { parsed: res.parsed, skipped: res.skipped, issues: res.issues },
-      issues,
-      rejected: false,
-      dropped,
-      lines: res.lines,
-    };
+    return result(
+      { parsed: res.parsed, skipped: res.skipped, issues: res.issues },
+      { dropped, lines: res.lines },
+    );
   } catch (e) {
-    issues.push({
-      type: 'issue',
-      file: task.rel,
-      line: 1,
-      code: 'read-error',
-      message: (e as Error).message,
-    });
-    return {
-      rel: task.rel,
-      kind: 'text',
-      format: format.id,
-      records,
-      counts: { parsed: 0, skipped: 0, issues: 1 },
-      issues,
-      rejected: true,
-    };
+    return failed('read-error', (e as Error).message);
   }
 }
