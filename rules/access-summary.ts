@@ -5,10 +5,13 @@
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
-import { cap, findingId, groupBy } from '../src/engine/finding.js';
+import { cap, findingId, groupBy, sortedGroups } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding } from '../src/model/analysis.js';
+import type { AccessRecord } from '../src/model/records/index.js';
 import { clientNetwork } from '../src/netstate/ip.js';
+
+type AccessList = Array<AccessRecord & { node?: string }>;
 
 export const rule: Rule = {
   meta: {
@@ -25,25 +28,51 @@ export const rule: Rule = {
   evaluate(ev) {
     const acc = recordsOf(ev, 'access');
     if (acc.length === 0) return [];
-    const groups = groupBy(
-      acc,
-      (r) => `${r.node ?? ''}|${r.client.ip ? clientNetwork(r.client.ip) : 'unknown'}`,
-    );
+    // Grouped by node, then network (a key string per record cost more than the rest of the rule).
+    const nets = new Map<string, string>();
+    const byNode = new Map<string, Map<string, AccessList>>();
+    for (const r of acc) {
+      const node = r.node ?? '';
+      let net = 'unknown';
+      if (r.client.ip) {
+        const n = nets.get(r.client.ip);
+        net = n ?? clientNetwork(r.client.ip);
+        if (n === undefined) nets.set(r.client.ip, net);
+      }
+      let m = byNode.get(node);
+      if (!m) {
+        m = new Map();
+        byNode.set(node, m);
+      }
+      const list = m.get(net);
+      if (list) list.push(r);
+      else m.set(net, [r]);
+    }
+    let groups = new Map<string, AccessList>();
+    for (const [node, m] of byNode) for (const [net, list] of m) groups.set(`${node}|${net}`, list);
+    // A `|` inside a node name or address can make two pairs one key: group by the key itself then.
+    let pairs = 0;
+    for (const m of byNode.values()) pairs += m.size;
+    if (groups.size !== pairs)
+      groups = groupBy(acc, (r) => `${r.node ?? ''}|${r.client.ip ? clientNetwork(r.client.ip) : 'unknown'}`);
     const table: Array<Record<string, unknown>> = [];
     const out: Finding[] = [];
-    for (const [k, list] of [...groups.entries()].sort()) {
+    for (const [k, list] of sortedGroups(groups)) {
       const [node, net] = k.split('|');
-      const failed = list.filter((r) => r.status === null || r.status === 0 || r.status >= 500);
-      const ok = list.filter((r) => r.status !== null && r.status >= 200 && r.status < 400);
-      const d = list
-        .map((r) => r.durationMs)
-        .filter((x): x is number => x !== null)
-        .sort((a, b) => a - b);
+      const failed: AccessList = [];
+      let ok = 0;
+      const d: number[] = [];
+      for (const r of list) {
+        if (r.status === null || r.status === 0 || r.status >= 500) failed.push(r);
+        if (r.status !== null && r.status >= 200 && r.status < 400) ok++;
+        if (r.durationMs !== null) d.push(r.durationMs);
+      }
+      d.sort((a, b) => a - b);
       const row = {
         node,
         network: net,
         requests: list.length,
-        ok: ok.length,
+        ok,
         failed: failed.length,
         medianMs: d.length ? d[Math.floor(d.length / 2)] : null,
       };
@@ -57,7 +86,7 @@ export const rule: Rule = {
           severity: 'medium',
           ...(node ? { node } : {}),
           summary: `${failed.length} of ${list.length} requests from ${net}${node ? ` to ${node}` : ''} failed (5xx or no status).`,
-          evidence: cap(failed.map((r) => recordRef(r, r.text ?? `${r.method} ${r.path} → ${r.status}`))),
+          evidence: cap(failed).map((r) => recordRef(r, r.text ?? `${r.method} ${r.path} → ${r.status}`)),
           facts: row,
         });
     }

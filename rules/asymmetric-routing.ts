@@ -4,7 +4,15 @@
  * by node, service and interface pair, with example packets. Explains the L7/L4
  * symptoms of the same clients.
  */
-import { cap, findingId, flowRef, groupBy, priorOf, targetsName } from '../src/engine/finding.js';
+import {
+  cap,
+  findingId,
+  flowRef,
+  groupBy,
+  priorOf,
+  sortedGroups,
+  targetsName,
+} from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
@@ -47,7 +55,7 @@ export const rule: Rule = {
       'client-failures',
     );
     const out: Finding[] = [];
-    for (const [k, list] of [...groups.entries()].sort()) {
+    for (const [k, list] of sortedGroups(groups)) {
       const [node, inIf, outIf] = k.split('|');
       const clientIps = new Set(list.map((f) => f.client.ip));
       const flowIds = new Set(list.map((f) => f.id));
@@ -72,7 +80,7 @@ export const rule: Rule = {
         severity: 'high',
         ...(node ? { node } : {}),
         summary: `${list.length} conversation(s) to ${services.join(', ')} from ${clientIps.size} client(s): requests captured on ${inIf}, replies on ${outIf}${node ? ` of ${node}` : ''}.`,
-        evidence: cap(list.map((f) => flowRef(f))),
+        evidence: cap(list).map((f) => flowRef(f)),
         causes: explained.map((s) => s.id),
         facts: {
           flows: list.map((f) => f.id),

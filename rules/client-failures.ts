@@ -5,7 +5,7 @@
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
-import { cap, findingId, groupBy } from '../src/engine/finding.js';
+import { cap, findingId, groupBy, sortedGroups } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, Severity } from '../src/model/analysis.js';
 
@@ -62,7 +62,7 @@ export const rule: Rule = {
       return `${r.node ?? ''}|${clientErrorKind(cx.detail, r.code)}`;
     });
     const out: Finding[] = [];
-    for (const [k, list] of [...groups.entries()].sort()) {
+    for (const [k, list] of sortedGroups(groups)) {
       const [node, kind] = k.split('|');
       const targets = [...new Set(list.map((r) => targetOf.get(r)).filter((t): t is string => !!t))].sort();
       const severity: Severity = kind === 'dns' || kind === 'other' ? 'low' : 'medium';
@@ -74,7 +74,7 @@ export const rule: Rule = {
         severity,
         ...(node ? { node } : {}),
         summary: `${node || 'a client'}: ${list.length} ${kind} failure(s)${targets.length ? ` towards ${targets.join(', ')}` : ''} — e.g. "${list[0].text.slice(0, 160)}"`,
-        evidence: cap(list.map((r) => recordRef(r, r.text))),
+        evidence: cap(list).map((r) => recordRef(r, r.text)),
         facts: { kind, count: list.length, targets, client: node },
       });
     }

@@ -3,7 +3,15 @@
  * retransmitted with no SYN-ACK, or SYN-ACK retransmitted with no final ACK —
  * grouped per node, server and the interfaces each direction was seen on.
  */
-import { cap, findingId, flowRef, groupBy, priorOf, targetsName } from '../src/engine/finding.js';
+import {
+  cap,
+  findingId,
+  flowRef,
+  groupBy,
+  priorOf,
+  sortedGroups,
+  targetsName,
+} from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
@@ -39,7 +47,7 @@ export const rule: Rule = {
       ['timeout', 'tls-reset', 'refused'].includes(String(s.facts?.kind)),
     );
     const out: Finding[] = [];
-    for (const [k, list] of [...groups.entries()].sort()) {
+    for (const [k, list] of sortedGroups(groups)) {
       const node = k.split('|')[0] || undefined;
       const f0 = list[0];
       const synAck = list.filter((f) => (f.synAckRetransmits ?? 0) > 0).length;
@@ -54,7 +62,7 @@ export const rule: Rule = {
         severity: list.length >= 3 ? 'high' : 'medium',
         ...(node ? { node } : {}),
         summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it); ${where}.`,
-        evidence: cap(list.map((f) => flowRef(f))),
+        evidence: cap(list).map((f) => flowRef(f)),
         // A symptom that names no target cannot be told apart from this one, so it is linked too.
         causes: symptoms
           .filter((s) => {

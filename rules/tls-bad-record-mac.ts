@@ -11,6 +11,9 @@ import { cap, eventRef, findingId } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
 
+/** Evidence references the finding cites. */
+const EVIDENCE_CAP = 24;
+
 const CLIENT_MAC = /bad record mac|decryption failed|bad_record_mac|SSL_R_BAD_RECORD_MAC/i;
 
 export const rule: Rule = {
@@ -49,12 +52,15 @@ export const rule: Rule = {
         ambiguous++;
         joins.push({ ref, status: `ambiguous: ${j.flows.length} flows` });
       } else joins.push({ ref, status: `not joined: ${j.reason}` });
-      const e = recordRef(r, r.text);
-      if (j.status === 'joined') e.flow = j.flow.id;
-      evidence.push(e);
+      // Only the first EVIDENCE_CAP references are kept: build no more.
+      if (evidence.length < EVIDENCE_CAP) {
+        const e = recordRef(r, r.text);
+        if (j.status === 'joined') e.flow = j.flow.id;
+        evidence.push(e);
+      }
     }
-    for (const r of clientErrs) evidence.push(recordRef(r, r.text));
-    for (const e of alertEvents) evidence.push(eventRef(e));
+    for (const r of cap(clientErrs, EVIDENCE_CAP - evidence.length)) evidence.push(recordRef(r, r.text));
+    for (const e of cap(alertEvents, EVIDENCE_CAP - evidence.length)) evidence.push(eventRef(e));
     const nodeCounts = new Map<string, number>();
     for (const r of serverErrs) if (r.node) nodeCounts.set(r.node, (nodeCounts.get(r.node) ?? 0) + 1);
     const node = [...nodeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
@@ -75,7 +81,7 @@ export const rule: Rule = {
       severity: 'high',
       ...(node ? { node } : {}),
       summary: `${parts.join('; ')}${serverErrs.length ? `; ${joinedCount} of ${serverErrs.length} joined to a captured flow${ambiguous ? `, ${ambiguous} ambiguous` : ''}` : ''}.`,
-      evidence: cap(evidence, 24),
+      evidence,
       facts: {
         serverErrors: serverErrs.length,
         clientErrors: clientErrs.length,

@@ -6,7 +6,7 @@
 import { FlowIndex } from '../src/engine/correlate.js';
 import { recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
-import { cap, eventRef, findingId, groupBy } from '../src/engine/finding.js';
+import { cap, eventRef, findingId, groupBy, sortedGroups } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, Severity } from '../src/model/analysis.js';
 
@@ -35,12 +35,15 @@ export const rule: Rule = {
     if (errs.length + alerts.length === 0) return [];
     const byCause = groupBy(errs, (r) => r.cause);
     const out: Finding[] = [];
-    for (const [cause, list] of [...byCause.entries()].sort()) {
-      const clients = [...new Set(list.map((r) => r.client.ip ?? '?'))].sort();
+    for (const [cause, list] of sortedGroups(byCause)) {
+      const seen = new Set<string>();
+      let joined = 0;
+      for (const r of list) {
+        seen.add(r.client.ip ?? '?');
+        if (flows.join(r.node, r.client.ip, r.client.port, r.ts).status === 'joined') joined++;
+      }
+      const clients = [...seen].sort();
       const node = list.find((r) => r.node)?.node;
-      const joined = list
-        .map((r) => flows.join(r.node, r.client.ip, r.client.port, r.ts))
-        .filter((j) => j.status === 'joined').length;
       const severity: Severity = NETWORK_CAUSES.has(cause) && list.length >= 3 ? 'medium' : 'low';
       out.push({
         id: findingId('tls-handshake-failure', node, cause),
@@ -50,7 +53,7 @@ export const rule: Rule = {
         severity,
         ...(node ? { node } : {}),
         summary: `${list.length} TLS handshake error(s) with cause "${cause}" from ${clients.length} client(s) (${clients.slice(0, 5).join(', ')}${clients.length > 5 ? ', …' : ''}); ${joined} joined to a captured flow.`,
-        evidence: cap(list.map((r) => recordRef(r, r.text))),
+        evidence: cap(list).map((r) => recordRef(r, r.text)),
         facts: { cause, count: list.length, clients },
       });
     }
@@ -64,7 +67,7 @@ export const rule: Rule = {
         severity: 'low',
         ...(node ? { node } : {}),
         summary: `${alerts.length} TLS alert(s) captured: ${[...new Set(alerts.map((a) => a.text.replace(/^.*alert:?\s*/i, '')))].slice(0, 4).join('; ')}.`,
-        evidence: cap(alerts.map(eventRef)),
+        evidence: cap(alerts).map(eventRef),
         facts: { count: alerts.length },
       });
     }

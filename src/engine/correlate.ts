@@ -20,9 +20,12 @@ export type Join =
 export class FlowIndex {
   private readonly byClient = new Map<string, FlowSummary[]>();
   private readonly byEndpoint = new Map<string, FlowSummary[]>();
+  /** Client ports of the flows: most records are ruled out without building their key. */
+  private readonly ports = new Set<number>();
 
   constructor(flows: readonly FlowSummary[]) {
     for (const f of flows) {
+      this.ports.add(f.client.port);
       for (const [k, m] of [
         [`${f.client.ip}|${f.client.port}`, this.byClient],
         [`${f.client.ip}`, this.byEndpoint],
@@ -47,7 +50,7 @@ export class FlowIndex {
     ts: string | null | undefined,
   ): Join {
     if (!ip || port === undefined) return { status: 'none', reason: 'the record has no client port' };
-    let cands = this.byClient.get(`${ip}|${port}`) ?? [];
+    let cands = (this.ports.has(port) && this.byClient.get(`${ip}|${port}`)) || [];
     if (cands.length === 0) return { status: 'none', reason: `no captured flow from ${ip}:${port}` };
     const sameNode = cands.filter((f) => !node || !f.node || f.node === node);
     if (sameNode.length) cands = sameNode;

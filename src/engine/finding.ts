@@ -54,6 +54,22 @@ export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T
   return out;
 }
 
+/**
+ * The entries of a grouping in the order `[...groups.entries()].sort()` gives — that
+ * sort compares `String([key, list])`, i.e. `key,` then every member's string — without
+ * stringifying every member: the keys decide unless one `key,` begins the other.
+ */
+export function sortedGroups<T>(groups: ReadonlyMap<string, T[]>): Array<[string, T[]]> {
+  return [...groups.entries()].sort((a, b) => {
+    const x = `${a[0]},`;
+    const y = `${b[0]},`;
+    if (!x.startsWith(y) && !y.startsWith(x)) return x < y ? -1 : 1;
+    const sx = String(a);
+    const sy = String(b);
+    return sx < sy ? -1 : sx > sy ? 1 : 0;
+  });
+}
+
 /** Keep the first `n` evidence references (findings cite examples, facts carry totals). */
 export function cap<T>(list: T[], n = 12): T[] {
   return list.slice(0, n);
