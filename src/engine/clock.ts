@@ -9,6 +9,7 @@ import type { Manifest } from '../bundle/manifest.js';
 import type { FlowSummary } from '../model/analysis.js';
 import { isoDiffSeconds } from '../util/time.js';
 import type { NodeRecord } from './evidence.js';
+import { sortedGroups } from './finding.js';
 
 /** Below this the estimate is reported but not applied (it is within request latency). */
 export const SKEW_APPLY_THRESHOLD_S = 0.5;
@@ -28,7 +29,10 @@ export function estimateClockSkew(
   manifest: Manifest | null,
 ): SkewEstimate[] {
   const flowsByClient = new Map<string, FlowSummary[]>();
+  // Client ports of the flows: most records are ruled out without building their key.
+  const ports = new Set<number>();
   for (const f of flows) {
+    ports.add(f.client.port);
     const k = `${f.node ?? ''}|${f.client.ip}|${f.client.port}`;
     const l = flowsByClient.get(k) ?? [];
     l.push(f);
@@ -36,14 +40,15 @@ export function estimateClockSkew(
   }
   const diffs = new Map<string, number[]>();
   const sources = new Map<string, { node: string; source: string }>();
-  for (const r of records) {
+  for (const r of ports.size ? records : []) {
     if (!r.node) continue;
     const rec = r as NodeRecord & { ts?: string | null; client?: { ip: string | null; port?: number } };
     if (
       (rec.type !== 'tls-handshake-error' && rec.type !== 'access') ||
       !rec.ts ||
       !rec.client?.ip ||
-      rec.client.port === undefined
+      rec.client.port === undefined ||
+      !ports.has(rec.client.port)
     )
       continue;
     const cands = flowsByClient.get(`${r.node}|${rec.client.ip}|${rec.client.port}`);
@@ -65,7 +70,7 @@ export function estimateClockSkew(
     for (const f of [...files].sort())
       out.push({ node, source: f, offsetSeconds: n.clockOffset, basis: 'manifest clockOffset' });
   }
-  for (const [k, l] of [...diffs.entries()].sort()) {
+  for (const [k, l] of sortedGroups(diffs)) {
     const s = sources.get(k);
     if (!s || manifestNodes.has(s.node)) continue;
     const sorted = [...l].sort((a, b) => a - b);
