@@ -240,6 +240,7 @@ async function analyzeDir(
         node: att.node,
         iface: att.iface,
         bytes: f.size,
+        ...(s.gzip ? { gzip: true } : {}),
       },
     });
   }

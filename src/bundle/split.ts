@@ -25,10 +25,10 @@ export const PART_MIN_BYTES = 64 << 20;
 /** How far past a nominal cut a sync point is looked for. */
 export const SYNC_WINDOW = 1 << 20;
 
-/** Parts to cut a file of `bytes` into for `workers` workers (1: parse it whole). */
+/** Parts to cut a task's file into for `workers` workers (1: parse it whole). */
 export function partCount(task: ParseTask, workers: number): number {
   const format = task.kind === 'text' && task.format ? textFormats.get(task.format) : undefined;
-  if (!format?.syncPoint) return 1;
+  if (!format?.syncPoint || task.gzip) return 1;
   return Math.max(1, Math.min(workers, Math.floor((task.bytes ?? 0) / PART_MIN_BYTES)));
 }
 

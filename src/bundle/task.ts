@@ -22,6 +22,8 @@ export interface ParseTask {
   ifindexNames?: Record<string, string>;
   /** File size, for scheduling (largest first). */
   bytes?: number;
+  /** The file is gzip-compressed (it cannot be cut into parts). */
+  gzip?: boolean;
   /** Part `index` of `count` of a big log parsed in parallel (src/bundle/split.ts). */
   part?: { index: number; count: number };
 }
