@@ -28,13 +28,29 @@ export interface RawEntry extends TimelineEntry {
 const NOTABLE_LOG_LEVEL = /^(warn|warning|error|err|fatal|panic|crit|critical|e|w|f)$/i;
 const ERROR_LOG_LEVEL = /^(e|err|error|fatal|panic|crit|critical|f)$/i;
 
-/** Bound of the memo tables below (cleared when full). */
+/** Bound of the memo tables below (each is cleared when full). */
 const MEMO_MAX = 65_536;
-/** Client address → its network, and text → its digits-folded form: both repeat across a log. */
+/**
+ * Strings that repeat across a log, built once: client address → network, text → its
+ * digit-folded form, and the parts of group keys. A repeated string is also one object,
+ * whose hash V8 keeps, so the lookups keyed by it stay cheap.
+ */
 const networks = new Map<string, string>();
 const folded = new Map<string, string>();
+const logKeys = new Map<string, string>();
+const tlsKinds = new Map<string, string>();
+const statusClasses = new Map<number, string>();
+const pairKeys = new Map<string, Map<string, Map<string, string>>>();
+const memoTables: Array<Map<unknown, unknown>> = [
+  networks,
+  folded,
+  logKeys,
+  tlsKinds,
+  statusClasses,
+  pairKeys,
+];
 
-function memo(table: Map<string, string>, k: string, make: (k: string) => string): string {
+function memo<K>(table: Map<K, string>, k: K, make: (k: K) => string): string {
   let v = table.get(k);
   if (v === undefined) {
     v = make(k);
@@ -42,6 +58,22 @@ function memo(table: Map<string, string>, k: string, make: (k: string) => string
     table.set(k, v);
   }
   return v;
+}
+
+/** `${prefix}|${a}|${b}`, one string per distinct triple. */
+function pairKey(prefix: string, a: string, b: string): string {
+  return memo(nested(nested(pairKeys, prefix), a), b, () => `${prefix}|${a}|${b}`);
+}
+
+/** The table under `k` of a table of tables (made when missing). */
+function nested<V>(table: Map<string, Map<string, V>>, k: string): Map<string, V> {
+  let m = table.get(k);
+  if (!m) {
+    if (table.size >= MEMO_MAX) table.clear();
+    m = new Map();
+    table.set(k, m);
+  }
+  return m;
 }
 
 const netOf = (ip: string | null | undefined): string => (ip ? memo(networks, ip, clientNetwork) : '?');
@@ -78,22 +110,19 @@ function otherText(r: NodeRecord): unknown {
  * for sorting.
  */
 class RecordEntry implements RawEntry {
+  // What the sort reads is kept as fields (one shape: a record's shape varies with its type).
+  readonly ts: string;
+  readonly source: string;
   readonly ref: string;
 
   constructor(private readonly r: EventRecord) {
+    this.ts = r.ts;
+    this.source = r.file;
     this.ref = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
-  }
-
-  get ts(): string {
-    return this.r.ts;
   }
 
   get node(): string | undefined {
     return this.r.node;
-  }
-
-  get source(): string {
-    return this.r.file;
   }
 
   get layer(): Layer {
@@ -125,7 +154,7 @@ class RecordEntry implements RawEntry {
     const r = this.r;
     switch (r.type) {
       case 'tls-handshake-error':
-        return `tls-${r.cause}`;
+        return memo(tlsKinds, r.cause, (c) => `tls-${c}`);
       case 'client-error':
         return `${r.tool}-error`;
       default:
@@ -154,13 +183,13 @@ class RecordEntry implements RawEntry {
     switch (r.type) {
       case 'tls-handshake-error':
         // Repeats fold per client network: a log of thousands of clients stays a readable timeline.
-        return `tls|${r.cause}|${netOf(r.client.ip)}`;
+        return pairKey('tls', r.cause, netOf(r.client.ip));
       case 'client-error':
         return `client|${r.tool}|${r.code}|${r.target}`;
       case 'access':
-        return `access|${netOf(r.client.ip)}|${statusClass(r.status)}`;
+        return pairKey('access', netOf(r.client.ip), statusClass(r.status));
       case 'log':
-        return `log|${foldDigits(r.message)}`;
+        return memo(logKeys, r.message, (m) => `log|${foldDigits(m)}`);
       default:
         return `${r.type}|${foldDigits(String(otherText(r)))}`;
     }
@@ -197,12 +226,30 @@ class RecordEntry implements RawEntry {
 }
 
 function statusClass(status: number | null): string {
-  return status === null ? '?' : status === 0 ? '0' : `${Math.floor(status / 100)}xx`;
+  if (status === null) return '?';
+  return memo(statusClasses, status, (s) => (s === 0 ? '0' : `${Math.floor(s / 100)}xx`));
 }
 
 /** Turn one text record into a timeline entry, or null when it is not an event. */
 export function recordEntry(r: NodeRecord): RawEntry | null {
   return isEvent(r) ? new RecordEntry(r) : null;
+}
+
+type GroupKeys = Map<string, Map<string, Map<string, Map<string, Map<string, string>>>>>;
+
+/**
+ * `${node}|${source}|${layer}|${kind}|${key}`, one string per distinct parts: the parts
+ * repeat as the same strings, so five lookups of them cost less than building and hashing
+ * a new key string per entry.
+ */
+function groupKey(keys: GroupKeys, node: string, source: string, layer: string, kind: string, key: string) {
+  const byLayer = nested(nested(nested(nested(keys, key), kind), source), node);
+  let k = byLayer.get(layer);
+  if (k === undefined) {
+    k = `${node}|${source}|${layer}|${kind}|${key}`;
+    byLayer.set(layer, k);
+  }
+  return k;
 }
 
 /** Merge raw entries by time and aggregate repeats. Output is sorted and deterministic. */
@@ -227,9 +274,11 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
   const open = new Map<string, Group>();
   const groups: Group[] = [];
   const out: TimelineEntry[] = [];
+  // Group key `node|source|layer|kind|key`, found through its parts (see groupKey).
+  const keys: GroupKeys = new Map();
   for (const e of entries) {
     const ts = e.ts;
-    const k = `${e.node ?? ''}|${e.source}|${e.layer}|${e.kind ?? ''}|${e.key}`;
+    const k = groupKey(keys, e.node ?? '', e.source, e.layer, e.kind ?? '', e.key);
     const cur = open.get(k);
     if (cur) {
       let sec = cur.sec;
@@ -279,25 +328,21 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
 
 /** The timeline entry of one notable packet; its key and group text are built when read. */
 class PacketEntry implements RawEntry {
+  readonly ts: string;
+  readonly source: string;
   readonly ref: string;
 
   constructor(
     private readonly p: PacketEvent,
     private readonly f: FlowSummary | undefined,
   ) {
+    this.ts = p.ts;
+    this.source = p.file;
     this.ref = `${p.file}#${p.packet}`;
-  }
-
-  get ts(): string {
-    return this.p.ts;
   }
 
   get node(): string | undefined {
     return this.p.node;
-  }
-
-  get source(): string {
-    return this.p.file;
   }
 
   get layer(): Layer {
@@ -346,7 +391,6 @@ export function buildTimeline(ev: Evidence): TimelineEntry[] {
   for (const p of ev.events) raw.push(new PacketEntry(p, p.flow ? flows.get(p.flow) : undefined));
   const out = aggregate(raw);
   // The memo tables would otherwise keep this bundle's strings alive.
-  networks.clear();
-  folded.clear();
+  for (const t of memoTables) t.clear();
   return out;
 }
