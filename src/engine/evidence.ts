@@ -111,9 +111,9 @@ export function makeEvidence(parts: {
   const records = parts.records ?? [];
   const byType = new Map<string, NodeRecord[]>();
   for (const r of records) {
-    const l = byType.get(r.type) ?? [];
-    l.push(r);
-    byType.set(r.type, l);
+    const l = byType.get(r.type);
+    if (l) l.push(r);
+    else byType.set(r.type, [r]);
   }
   const nodes = parts.nodes ?? new Map<string, NodeState>();
   if (!parts.nodes)
