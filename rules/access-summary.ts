@@ -31,7 +31,13 @@ export const rule: Rule = {
     // Grouped by node, then network (a key string per record cost more than the rest of the rule).
     const nets = new Map<string, string>();
     const byNode = new Map<string, Map<string, AccessList>>();
+    const accessFiles = new Set<string>();
+    let lastFile: string | undefined;
     for (const r of acc) {
+      if (r.file !== lastFile) {
+        lastFile = r.file;
+        accessFiles.add(r.file);
+      }
       const node = r.node ?? '';
       let net = 'unknown';
       if (r.client.ip) {
@@ -93,7 +99,6 @@ export const rule: Rule = {
     const total = acc.length;
     const okAll = table.reduce((n, r) => n + Number(r.ok), 0);
     // Beyond per-file caps lines are counted but not kept (routine ones first; see text-task.ts).
-    const accessFiles = new Set(acc.map((r) => r.file));
     const notKept = ev.coverage.reduce((n, c) => n + (accessFiles.has(c.path) ? (c.notKept ?? 0) : 0), 0);
     const more = notKept
       ? ` (${notKept} more line(s) of these logs were counted but not kept: see coverage)`
