@@ -115,10 +115,15 @@ class RecordEntry implements RawEntry {
   readonly source: string;
   readonly ref: string;
 
-  constructor(private readonly r: EventRecord) {
-    this.ts = r.ts;
-    this.source = r.file;
-    this.ref = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+  /** `ts` and `source` are the record's (passed in so that runs of equal ones can share one string). */
+  constructor(
+    private readonly r: EventRecord,
+    ts: string,
+    source: string,
+  ) {
+    this.ts = ts;
+    this.source = source;
+    this.ref = r.line !== undefined ? `${source}:${r.line}` : source;
   }
 
   get node(): string | undefined {
@@ -232,7 +237,7 @@ function statusClass(status: number | null): string {
 
 /** Turn one text record into a timeline entry, or null when it is not an event. */
 export function recordEntry(r: NodeRecord): RawEntry | null {
-  return isEvent(r) ? new RecordEntry(r) : null;
+  return isEvent(r) ? new RecordEntry(r, r.ts, r.file) : null;
 }
 
 type GroupKeys = Map<string, Map<string, Map<string, Map<string, Map<string, string>>>>>;
@@ -386,7 +391,16 @@ class PacketEntry implements RawEntry {
 /** Build the timeline from the evidence. */
 export function buildTimeline(ev: Evidence): TimelineEntry[] {
   const raw: RawEntry[] = [];
-  for (const r of ev.records) if (isEvent(r)) raw.push(new RecordEntry(r));
+  // Neighbouring records mostly share their time and file: equal ones are passed on as one string
+  // object, which the sort and the group lookups then compare and hash at no cost.
+  let ts = '';
+  let file = '';
+  for (const r of ev.records) {
+    if (!isEvent(r)) continue;
+    if (r.ts !== ts) ts = r.ts;
+    if (r.file !== file) file = r.file;
+    raw.push(new RecordEntry(r, ts, file));
+  }
   const flows = new Map(ev.flows.map((f) => [f.id, f]));
   for (const p of ev.events) raw.push(new PacketEntry(p, p.flow ? flows.get(p.flow) : undefined));
   const out = aggregate(raw);
