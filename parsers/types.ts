@@ -80,7 +80,8 @@ export interface TextFormat {
   /**
    * True when what the parser makes of `line`, and its state after it, do not depend on
    * the lines before: a big file may be cut before such a line and its parts parsed in
-   * parallel (src/bundle/split.ts). Formats without it are always parsed whole.
+   * parallel (src/bundle/split.ts; records then refer to lines only by `line`, which the
+   * join renumbers). Formats without it are always parsed whole.
    */
   syncPoint?(line: string, ctx: ParseContext): boolean;
   /** Samples run by test/parsers/text/samples.test.ts. Every format has some. */
