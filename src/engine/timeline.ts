@@ -110,10 +110,11 @@ function otherText(r: NodeRecord): unknown {
  * for sorting.
  */
 class RecordEntry implements RawEntry {
-  // What the sort reads is kept as fields (one shape: a record's shape varies with its type).
+  // What the sort and the grouping read first is kept as fields (one shape, where a record's varies by type).
   readonly ts: string;
   readonly source: string;
   readonly ref: string;
+  readonly node: string | undefined;
 
   /** `ts` and `source` are the record's (passed in so that runs of equal ones can share one string). */
   constructor(
@@ -124,10 +125,7 @@ class RecordEntry implements RawEntry {
     this.ts = ts;
     this.source = source;
     this.ref = r.line !== undefined ? `${source}:${r.line}` : source;
-  }
-
-  get node(): string | undefined {
-    return this.r.node;
+    this.node = r.node;
   }
 
   get layer(): Layer {
@@ -272,7 +270,6 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
     mixed: boolean;
     sameSubject: boolean;
     /** The last member's time, parsed (each member is compared with it). */
-    lastTs: string;
     sec: number;
     nsec: number;
   }
@@ -281,19 +278,23 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   // Group key `node|source|layer|kind|key`, found through its parts (see groupKey).
   const keys: GroupKeys = new Map();
+  let parsedTs: string | undefined;
+  let sec = 0;
+  let nsec = 0;
   for (const e of entries) {
     const ts = e.ts;
+    // In time order, a run of equal times is parsed once.
+    if (ts !== parsedTs) {
+      [sec, nsec] = epochFromIso(ts);
+      parsedTs = ts;
+    }
     const k = groupKey(keys, e.node ?? '', e.source, e.layer, e.kind ?? '', e.key);
     const cur = open.get(k);
     if (cur) {
-      let sec = cur.sec;
-      let nsec = cur.nsec;
-      if (ts !== cur.lastTs) [sec, nsec] = epochFromIso(ts);
       // isoDiffSeconds(ts, last), on the parsed times.
       if (sec - cur.sec + (nsec - cur.nsec) / 1e9 <= AGGREGATE_WINDOW_S) {
         cur.entry.count = (cur.entry.count ?? 1) + 1;
         cur.entry.until = ts;
-        cur.lastTs = ts;
         cur.sec = sec;
         cur.nsec = nsec;
         // Texts are compared only until the group is known to be mixed.
@@ -315,8 +316,7 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
       flow: e.flow,
       interface: e.interface,
     };
-    const [sec, nsec] = epochFromIso(ts);
-    const g: Group = { entry: clean, text, raw: e, mixed: false, sameSubject: true, lastTs: ts, sec, nsec };
+    const g: Group = { entry: clean, text, raw: e, mixed: false, sameSubject: true, sec, nsec };
     open.set(k, g);
     groups.push(g);
     out.push(clean);
