@@ -40,7 +40,8 @@ export const rule: Rule = {
       let joined = 0;
       for (const r of list) {
         seen.add(r.client.ip ?? '?');
-        if (flows.join(r.node, r.client.ip, r.client.port, r.ts).status === 'joined') joined++;
+        if (!flows.empty && flows.join(r.node, r.client.ip, r.client.port, r.ts).status === 'joined')
+          joined++;
       }
       const clients = [...seen].sort();
       const node = list.find((r) => r.node)?.node;

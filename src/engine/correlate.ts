@@ -37,6 +37,11 @@ export class FlowIndex {
     }
   }
 
+  /** True when no flow is indexed (every join is `none`). */
+  get empty(): boolean {
+    return this.ports.size === 0;
+  }
+
   /** Flows of a client address (any port). */
   ofClient(ip: string): readonly FlowSummary[] {
     return this.byEndpoint.get(ip) ?? [];
