@@ -13,6 +13,15 @@ import { clientNetwork } from '../src/netstate/ip.js';
 
 type AccessList = Array<AccessRecord & { node?: string }>;
 
+/** The upper median of durations: `d.sort((a, b) => a - b)[⌊n/2⌋]`. */
+function median(d: number[]): number {
+  // Plain numbers sort as a typed array, without a comparator call per step; anything a typed
+  // array would order differently (NaN, -0, non-numbers) takes the comparator.
+  if (d.every((x) => typeof x === 'number' && !Number.isNaN(x) && !Object.is(x, -0)))
+    return Float64Array.from(d).sort()[Math.floor(d.length / 2)];
+  return d.sort((a, b) => a - b)[Math.floor(d.length / 2)];
+}
+
 export const rule: Rule = {
   meta: {
     id: 'access-summary',
@@ -73,14 +82,13 @@ export const rule: Rule = {
         if (r.status !== null && r.status >= 200 && r.status < 400) ok++;
         if (r.durationMs !== null) d.push(r.durationMs);
       }
-      d.sort((a, b) => a - b);
       const row = {
         node,
         network: net,
         requests: list.length,
         ok,
         failed: failed.length,
-        medianMs: d.length ? d[Math.floor(d.length / 2)] : null,
+        medianMs: d.length ? median(d) : null,
       };
       table.push(row);
       if (list.length >= 3 && failed.length / list.length >= 0.5)
