@@ -129,12 +129,15 @@ class RecordEntry implements RawEntry {
   }
 
   get layer(): Layer {
-    return this.r.type === 'tls-handshake-error' ||
-      this.r.type === 'client-error' ||
-      this.r.type === 'access' ||
-      this.r.type === 'log'
-      ? 'L7'
-      : 'config';
+    switch (this.r.type) {
+      case 'tls-handshake-error':
+      case 'client-error':
+      case 'access':
+      case 'log':
+        return 'L7';
+      default:
+        return 'config';
+    }
   }
 
   get severity(): Severity {
