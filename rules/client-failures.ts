@@ -30,6 +30,39 @@ export function clientErrorKind(text: string, code?: string | number): string {
   return 'other';
 }
 
+/**
+ * The curl run an error line belongs to: of the file's curl records at or before that
+ * line, the last (the first listed when several share its line). Indexed once, instead of
+ * filtering and sorting all curl records for every error.
+ */
+function curlBefore(curls: readonly CurlLike[]): (file: string, line: number) => CurlLike | undefined {
+  const byFile = new Map<string, CurlLike[]>();
+  for (const c of curls) {
+    const l = byFile.get(c.file);
+    if (l) l.push(c);
+    else byFile.set(c.file, [c]);
+  }
+  const at = (c: CurlLike) => c.line ?? 0;
+  // Stable: records that share a line keep their order.
+  for (const l of byFile.values()) l.sort((a, b) => at(a) - at(b));
+  return (file, line) => {
+    const l = byFile.get(file);
+    if (!l) return undefined;
+    // First index whose line is > `line`, then the start of the run before it.
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at(l[mid]) <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return undefined;
+    let i = lo - 1;
+    while (i > 0 && at(l[i - 1]) === at(l[lo - 1])) i--;
+    return l[i];
+  };
+}
+
 export const rule: Rule = {
   meta: {
     id: 'client-failures',
@@ -48,11 +81,10 @@ export const rule: Rule = {
     if (errs.length === 0) return [];
     // curl invocations give the address actually tried and the lower-level errors behind the final one.
     const curls = (ev.byType.get('curl') ?? []) as unknown as CurlLike[];
+    const before = curlBefore(curls);
     const context = (r: (typeof errs)[number]): { target?: string; detail: string } => {
       if (r.tool !== 'curl') return { target: r.target, detail: r.text };
-      const c = curls
-        .filter((x) => x.file === r.file && (x.line ?? 0) <= (r.line ?? 0))
-        .sort((a, b) => (b.line ?? 0) - (a.line ?? 0))[0];
+      const c = before(r.file, r.line ?? 0);
       return { target: c?.server?.ip ?? r.target, detail: [r.text, ...(c?.errors ?? [])].join(' | ') };
     };
     const targetOf = new Map<(typeof errs)[number], string | undefined>();
