@@ -20,6 +20,7 @@
  * Run directly: `node dist/bench/text.js [sizeMB]`.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,7 +158,7 @@ function timeCmd(cmd: string, args: string[]): { seconds: number; cpu: number; v
 async function timePool(
   task: ParseTask,
   workers: number,
-): Promise<{ seconds: number; cpu: number; lines: number }> {
+): Promise<{ seconds: number; cpu: number; lines: number; parts: number; kept: number; hash: string }> {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const pool = new ParsePool(workers, { text: true });
@@ -166,7 +167,18 @@ async function timePool(
     const [r] = joinTextParts([task], owner, await pool.run(parts));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cu = process.cpuUsage(c0);
-    return { seconds, cpu: (cu.user + cu.system) / 1e6, lines: r.lines ?? 0 };
+    // What the analysis gets, hashed record by record: it must not depend on the cut.
+    const h = createHash('sha256');
+    for (const rec of r.records) h.update(JSON.stringify(rec));
+    h.update(JSON.stringify([r.counts, r.dropped, r.issues, r.lines]));
+    return {
+      seconds,
+      cpu: (cu.user + cu.system) / 1e6,
+      lines: r.lines ?? 0,
+      parts: parts.length,
+      kept: r.records.length,
+      hash: h.digest('hex'),
+    };
   } finally {
     await pool.close();
   }
@@ -241,6 +253,10 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
     log(
       `  coverage: parsed ${res.parsed} skipped ${res.skipped} issues ${res.issues} of ${res.lines} lines (${bytes} bytes)`,
     );
+    log(
+      `  analysis path: 2 workers (file cut in ${pool2.parts}) ${(pool1.seconds / pool2.seconds).toFixed(2)}x faster than 1; ${pool2.kept.toLocaleString('en-US')} records kept, ${pool1.hash === pool2.hash ? 'identical to' : 'DIFFERENT from'} the whole-file parse`,
+    );
+    if (pool1.hash !== pool2.hash) process.exitCode = 1;
     return { bytes, lines, format: best.format.id, rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });
