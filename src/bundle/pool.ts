@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { AnyRecord } from '../model/records/index.js';
 import { type ParseTask, type ParseTaskResult, runTask } from './task.js';
 
 /** Locate the compiled worker script, or null when only sources exist. */
@@ -69,10 +70,18 @@ export class ParsePool {
             return;
           }
           const i = order[next++];
-          const onMessage = (r: ParseTaskResult) => {
+          // Text tasks post their kept records in batches before the result.
+          const batches: AnyRecord[][] = [];
+          const onMessage = (m: ParseTaskResult | { batch: AnyRecord[] }) => {
+            if ('batch' in m) {
+              batches.push(m.batch);
+              return;
+            }
+            worker.off('message', onMessage);
             worker.off('error', onError);
-            results[i] = r;
-            onDone?.(i, r);
+            if (batches.length > 0) m.records = batches.flat().concat(m.records);
+            results[i] = m;
+            onDone?.(i, m);
             step();
           };
           const onError = (e: Error) => {
@@ -82,7 +91,7 @@ export class ParsePool {
             this.workers.splice(this.workers.indexOf(worker), 1);
             resolveAll(); // this worker is dead; the others continue with the rest
           };
-          worker.once('message', onMessage);
+          worker.on('message', onMessage);
           worker.once('error', onError);
           worker.postMessage(tasks[i]);
         };

@@ -46,9 +46,16 @@ export interface ParseTaskResult {
   capture?: CaptureTaskResult;
 }
 
+/**
+ * Receives a text task's kept records in batches while it runs (a worker posts them, so
+ * the main thread copies them in while the file is still being parsed); the result then
+ * holds only the records after the last batch.
+ */
+export type RecordBatches = (records: AnyRecord[]) => void;
+
 /** Run one task. Never throws: failures become issues. */
-export async function runTask(task: ParseTask): Promise<ParseTaskResult> {
+export async function runTask(task: ParseTask, onBatch?: RecordBatches): Promise<ParseTaskResult> {
   if (task.kind === 'capture') return runCaptureTask(task);
   const { runTextTask } = await import('./text-task.js');
-  return runTextTask(task);
+  return runTextTask(task, undefined, onBatch);
 }

@@ -11,12 +11,22 @@ import type { Counts } from '../../parsers/types.js';
 import type { AnyRecord, IssueRecord } from '../model/records/index.js';
 import { KeepFilter, MAX_ISSUES_KEPT } from './keep.js';
 import { partRange } from './split.js';
-import type { ParseTask, ParseTaskResult } from './task.js';
+import type { ParseTask, ParseTaskResult, RecordBatches } from './task.js';
 
-/** Run one text task (`filter`: the keep rule, for tests). Never throws: failures become issues. */
-export async function runTextTask(task: ParseTask, filter = new KeepFilter()): Promise<ParseTaskResult> {
+/** Kept records handed to `onBatch` at a time. */
+export const BATCH_RECORDS = 10_000;
+
+/**
+ * Run one text task (`filter`: the keep rule, for tests; `onBatch`: takes the kept
+ * records BATCH_RECORDS at a time as they come). Never throws: failures become issues.
+ */
+export async function runTextTask(
+  task: ParseTask,
+  filter = new KeepFilter(),
+  onBatch?: RecordBatches,
+): Promise<ParseTaskResult> {
   const format = task.format ? textFormats.get(task.format) : undefined;
-  const records: AnyRecord[] = [];
+  let records: AnyRecord[] = [];
   const issues: IssueRecord[] = [];
   const result = (counts: Counts, more: Partial<ParseTaskResult> = {}): ParseTaskResult => ({
     rel: task.rel,
@@ -49,8 +59,13 @@ export async function runTextTask(task: ParseTask, filter = new KeepFilter()): P
       (r) => {
         if (r.type === 'issue') {
           if (issues.length < MAX_ISSUES_KEPT) issues.push(r);
-        } else if (filter.keep(r)) records.push(r);
-        else dropped++;
+        } else if (filter.keep(r)) {
+          records.push(r);
+          if (onBatch && records.length >= BATCH_RECORDS) {
+            onBatch(records);
+            records = [];
+          }
+        } else dropped++;
       },
       range?.start ?? 0,
     );

@@ -7,5 +7,6 @@ import { type ParseTask, runTask } from './task.js';
 if ((workerData as { text?: boolean } | null)?.text) import('./text-task.js').catch(() => {}); // runTask reports it
 
 parentPort?.on('message', async (task: ParseTask) => {
-  parentPort?.postMessage(await runTask(task));
+  const result = await runTask(task, (records) => parentPort?.postMessage({ batch: records }));
+  parentPort?.postMessage(result);
 });

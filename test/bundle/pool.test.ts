@@ -2,11 +2,13 @@
  * The parse pool: one set of workers for several batches, largest files handed out
  * first, results in task order and equal to parsing in-process.
  */
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParsePool, workerScript } from '../../src/bundle/pool.js';
 import type { ParseTask } from '../../src/bundle/task.js';
+import { BATCH_RECORDS } from '../../src/bundle/text-task.js';
 
 const S = resolve(import.meta.dirname, '../../samples/asymmetric-mangle');
 
@@ -44,6 +46,32 @@ describe.skipIf(workerScript() === null)('ParsePool', () => {
     // Every task reported once; the largest file (the access log) was handed out first.
     expect([...done].sort()).toEqual([0, 1, 2]);
     expect(pool.size).toBe(0);
+  });
+
+  it('gets the kept records of a big log in batches, in order, equal to in-process parsing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forensic-pool-'));
+    try {
+      const abs = join(dir, 'traefik.log');
+      const n = BATCH_RECORDS * 2 + 123;
+      const lines = Array.from(
+        { length: n },
+        (_, i) =>
+          `time="2024-05-01T10:00:${String(i % 60).padStart(2, '0')}Z" level=debug msg="http: TLS handshake error from 192.0.2.${i % 250}:${1024 + i}: EOF"`,
+      );
+      writeFileSync(abs, `${lines.join('\n')}\n`);
+      const big: ParseTask = { kind: 'text', abs, rel: 'node1/traefik.log', format: 'traefik', tz: 'UTC' };
+      const [want] = await new ParsePool(0).run([big]);
+      const pool = new ParsePool(1);
+      try {
+        const [got] = await pool.run([big]);
+        expect(got.records).toHaveLength(n);
+        expect(got).toEqual(want);
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('hands out the largest files first', async () => {
