@@ -113,8 +113,10 @@ class RecordEntry implements RawEntry {
   // What the sort and the grouping read first is kept as fields (one shape, where a record's varies by type).
   readonly ts: string;
   readonly source: string;
-  readonly ref: string;
   readonly node: string | undefined;
+  /** What follows the source in the reference (see TailKind). */
+  readonly tailKind: TailKind;
+  readonly tailNumber: number;
 
   /** `ts` and `source` are the record's (passed in so that runs of equal ones can share one string). */
   constructor(
@@ -124,8 +126,13 @@ class RecordEntry implements RawEntry {
   ) {
     this.ts = ts;
     this.source = source;
-    this.ref = r.line !== undefined ? `${source}:${r.line}` : source;
+    this.tailKind = r.line !== undefined ? TAIL_LINE : TAIL_NONE;
+    this.tailNumber = r.line ?? 0;
     this.node = r.node;
+  }
+
+  get ref(): string {
+    return this.tailKind === TAIL_LINE ? `${this.source}:${this.tailNumber}` : this.source;
   }
 
   get layer(): Layer {
@@ -258,13 +265,65 @@ function groupKey(keys: GroupKeys, node: string, source: string, layer: string, 
   return k;
 }
 
+/**
+ * What follows the source in an entry's reference — nothing, `#packet` or `:line` — in
+ * the order of those texts (`''` < `#` < `:`). Entries keep it as a kind and a number so
+ * that the sort needs no reference string (built only for the entries that head a group).
+ */
+type TailKind = 0 | 1 | 2;
+const TAIL_NONE = 0;
+const TAIL_PACKET = 1;
+const TAIL_LINE = 2;
+
+/** `a.ref` vs `b.ref` as strings, without building them when both entries know their tail. */
+function compareRefs(a: RawEntry, b: RawEntry): number {
+  if (
+    (a instanceof RecordEntry || a instanceof PacketEntry) &&
+    (b instanceof RecordEntry || b instanceof PacketEntry) &&
+    a.source === b.source
+  ) {
+    if (a.tailKind !== b.tailKind) return a.tailKind - b.tailKind;
+    if (a.tailKind === TAIL_NONE) return 0;
+    const c = compareDecimal(a.tailNumber, b.tailNumber);
+    if (c !== undefined) return c;
+  }
+  const x = a.ref;
+  const y = b.ref;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * `String(x)` vs `String(y)` as text, for integers 0 ≤ x, y < 2^31 (undefined otherwise):
+ * the leading digits they share in length decide, else the shorter (a prefix) comes first.
+ */
+export function compareDecimal(x: number, y: number): number | undefined {
+  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x > 0x7fffffff || y > 0x7fffffff)
+    return undefined;
+  if (x === y) return 0;
+  let dx = decimalDigits(x);
+  let dy = decimalDigits(y);
+  if (dx === dy) return x < y ? -1 : 1;
+  const shorter = dx < dy ? -1 : 1;
+  let px = x;
+  let py = y;
+  for (; dx > dy; dx--) px = Math.floor(px / 10);
+  for (; dy > dx; dy--) py = Math.floor(py / 10);
+  return px !== py ? (px < py ? -1 : 1) : shorter;
+}
+
+function decimalDigits(x: number): number {
+  let n = 1;
+  for (let p = 10; p <= x; p *= 10) n++;
+  return n;
+}
+
 /** Merge raw entries by time and aggregate repeats. Output is sorted and deterministic. */
 export function aggregate(entries: RawEntry[]): TimelineEntry[] {
   entries.sort(
     (a, b) =>
       (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0) ||
       (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
-      (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0),
+      compareRefs(a, b),
   );
   interface Group {
     entry: TimelineEntry;
@@ -338,7 +397,8 @@ export function aggregate(entries: RawEntry[]): TimelineEntry[] {
 class PacketEntry implements RawEntry {
   readonly ts: string;
   readonly source: string;
-  readonly ref: string;
+  readonly tailKind: TailKind = TAIL_PACKET;
+  readonly tailNumber: number;
 
   constructor(
     private readonly p: PacketEvent,
@@ -346,7 +406,11 @@ class PacketEntry implements RawEntry {
   ) {
     this.ts = p.ts;
     this.source = p.file;
-    this.ref = `${p.file}#${p.packet}`;
+    this.tailNumber = p.packet;
+  }
+
+  get ref(): string {
+    return `${this.p.file}#${this.p.packet}`;
   }
 
   get node(): string | undefined {
