@@ -5,7 +5,7 @@
  * its flow by client ip:port and time; ambiguous joins are reported as such.
  */
 import { FlowIndex } from '../src/engine/correlate.js';
-import { recordsOf } from '../src/engine/evidence.js';
+import { notKeptOf, recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
 import { cap, eventRef, findingId } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
@@ -65,10 +65,12 @@ export const rule: Rule = {
     for (const r of serverErrs) if (r.node) nodeCounts.set(r.node, (nodeCounts.get(r.node) ?? 0) + 1);
     const node = [...nodeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
     const clients = [...new Set(serverErrs.map((r) => r.client.ip ?? '?'))].sort();
+    // Beyond a log's record cap errors are counted, not kept: the total includes them.
+    const notKept = notKeptOf(ev, 'tls-handshake-error|bad-record-mac');
     const parts: string[] = [];
     if (serverErrs.length)
       parts.push(
-        `${serverErrs.length} server-side "bad record MAC" handshake error(s) from ${clients.length} client(s) (${clients.slice(0, 5).join(', ')}${clients.length > 5 ? ', …' : ''})`,
+        `${serverErrs.length + notKept} server-side "bad record MAC" handshake error(s)${notKept ? ` (${serverErrs.length} kept for detail)` : ''} from ${clients.length} client(s) (${clients.slice(0, 5).join(', ')}${clients.length > 5 ? ', …' : ''})`,
       );
     if (clientErrs.length) parts.push(`${clientErrs.length} client-side decryption failure(s)`);
     if (alertEvents.length) parts.push(`${alertEvents.length} bad_record_mac alert(s) in captures`);
@@ -84,6 +86,7 @@ export const rule: Rule = {
       evidence,
       facts: {
         serverErrors: serverErrs.length,
+        ...(notKept ? { serverErrorsNotKept: notKept } : {}),
         clientErrors: clientErrs.length,
         captureAlerts: alertEvents.length,
         clients,

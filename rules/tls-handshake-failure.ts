@@ -4,7 +4,7 @@
  * and client, plus TLS alerts seen in captures.
  */
 import { FlowIndex } from '../src/engine/correlate.js';
-import { recordsOf } from '../src/engine/evidence.js';
+import { notKeptOf, recordsOf } from '../src/engine/evidence.js';
 import { recordRef } from '../src/engine/facts.js';
 import { cap, eventRef, findingId, groupBy, sortedGroups } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
@@ -46,6 +46,8 @@ export const rule: Rule = {
       const clients = [...seen].sort();
       const node = list.find((r) => r.node)?.node;
       const severity: Severity = NETWORK_CAUSES.has(cause) && list.length >= 3 ? 'medium' : 'low';
+      // Beyond a log's record cap errors are counted, not kept: the total includes them.
+      const notKept = notKeptOf(ev, `tls-handshake-error|${cause}`);
       out.push({
         id: findingId('tls-handshake-failure', node, cause),
         rule: 'tls-handshake-failure',
@@ -53,9 +55,9 @@ export const rule: Rule = {
         layer: 'L7',
         severity,
         ...(node ? { node } : {}),
-        summary: `${list.length} TLS handshake error(s) with cause "${cause}" from ${clients.length} client(s) (${clients.slice(0, 5).join(', ')}${clients.length > 5 ? ', …' : ''}); ${joined} joined to a captured flow.`,
+        summary: `${list.length + notKept} TLS handshake error(s) with cause "${cause}"${notKept ? ` (${list.length} kept for detail)` : ''} from ${clients.length} client(s) (${clients.slice(0, 5).join(', ')}${clients.length > 5 ? ', …' : ''}); ${joined} joined to a captured flow.`,
         evidence: cap(list).map((r) => recordRef(r, r.text)),
-        facts: { cause, count: list.length, clients },
+        facts: { cause, count: list.length, ...(notKept ? { notKept } : {}), clients },
       });
     }
     if (alerts.length) {

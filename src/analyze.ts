@@ -516,6 +516,7 @@ function fileCoverage(path: string, node: string | undefined, r: ParseTaskResult
     firstIssues,
     status,
     ...(r.dropped ? { notKept: r.dropped } : {}),
+    ...(r.notKeptByKind ? { notKeptByKind: r.notKeptByKind } : {}),
   };
 }
 

@@ -144,6 +144,31 @@ describe('analyzeBundle', () => {
 });
 
 describe('what is counted but not kept', () => {
+  it("counts TLS errors that were not kept in the findings' totals", async () => {
+    const b = tmp();
+    mkdirSync(join(b, 'node1'));
+    const line = (i: number, cause: string) =>
+      `time="2024-05-01T10:${String(Math.floor(i / 4000) % 60).padStart(2, '0')}:00Z" level=debug msg="http: TLS handshake error from 192.0.2.${i % 200}:${1024 + i}: ${cause}"`;
+    // The cap in EOF errors, then a burst of bad record MAC in one minute: LATE_PER_MINUTE kept.
+    const lines = Array.from({ length: RECORDS_CAP }, (_, i) => line(i, 'EOF'));
+    for (let k = 0; k < 300; k++) lines.push(line(RECORDS_CAP, 'local error: tls: bad record MAC'));
+    writeFileSync(join(b, 'node1/traefik.log'), `${lines.join('\n')}\n`);
+    const a = await analyzeBundle(b, { workers: 0 });
+    const cov = a.coverage.files.find((c) => c.path === 'node1/traefik.log');
+    expect(cov?.notKeptByKind).toEqual({ 'tls-handshake-error|bad-record-mac': 300 - LATE_PER_MINUTE });
+    const mac = a.findings.find((f) => f.rule === 'tls-bad-record-mac');
+    expect(mac?.summary).toMatch(
+      new RegExp(
+        `^300 server-side "bad record MAC" handshake error\\(s\\) \\(${LATE_PER_MINUTE} kept for detail\\)`,
+      ),
+    );
+    expect(mac?.facts?.serverErrorsNotKept).toBe(300 - LATE_PER_MINUTE);
+    const eof = a.findings.find((f) => f.rule === 'tls-handshake-failure' && f.facts?.cause === 'eof');
+    expect(eof?.summary).toMatch(
+      new RegExp(`^${RECORDS_CAP} TLS handshake error\\(s\\) with cause "eof" from`),
+    );
+  });
+
   it('shows access lines sampled beyond the per-file cap as "not kept" in coverage and the text report', async () => {
     const b = tmp();
     mkdirSync(join(b, 'node1'));

@@ -26,9 +26,24 @@ function subKind(r: AnyRecord): string | number {
   return '';
 }
 
+/** The key of a record's kind in `notKeptByKind`: `type|sub-kind` (`tls-handshake-error|bad-record-mac`, `access|5`). */
+export function kindKey(type: string, sub: string | number): string {
+  return `${type}|${sub}`;
+}
+
+/** Counts per kind key, summed into `into`. */
+export function addKindCounts(
+  into: Record<string, number>,
+  from: Readonly<Record<string, number>> | undefined,
+): void {
+  if (from) for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+}
+
 /** The keep rule over one file's records, fed in file order. */
 export class KeepFilter {
   private kept = 0;
+  /** Records not kept, by type and sub-kind. */
+  private readonly dropped = new Map<string, Map<string | number, number>>();
   /** Records kept beyond the cap per minute (`YYYY-MM-DDTHH:MM`, '' without a time), type and sub-kind. */
   private readonly late = new Map<string, Map<string, Map<string | number, number>>>();
   /** The last minute looked up and its map (records come mostly in time order). */
@@ -46,11 +61,34 @@ export class KeepFilter {
       const bySub = this.bucket(r);
       const sub = subKind(r);
       const n = bySub.get(sub) ?? 0;
-      if (n >= this.perMinute) return false;
+      if (n >= this.perMinute) {
+        this.drop(r.type, sub);
+        return false;
+      }
       bySub.set(sub, n + 1);
     }
     this.kept++;
     return true;
+  }
+
+  /** What was not kept, by kind key (sorted), or undefined when everything was kept. */
+  notKeptByKind(): Record<string, number> | undefined {
+    if (this.dropped.size === 0) return undefined;
+    const out: Record<string, number> = {};
+    const keys: Array<[string, number]> = [];
+    for (const [type, bySub] of this.dropped)
+      for (const [sub, n] of bySub) keys.push([kindKey(type, sub), n]);
+    for (const [k, n] of keys.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) out[k] = n;
+    return out;
+  }
+
+  private drop(type: string, sub: string | number): void {
+    let bySub = this.dropped.get(type);
+    if (!bySub) {
+      bySub = new Map();
+      this.dropped.set(type, bySub);
+    }
+    bySub.set(sub, (bySub.get(sub) ?? 0) + 1);
   }
 
   /** Counts of `r`'s minute and type, by sub-kind. */

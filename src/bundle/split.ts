@@ -14,7 +14,7 @@ import { MAX_LINE_BYTES } from '../../parsers/text/lines.js';
 import { textFormats } from '../../parsers/text/registry.js';
 import type { ParseContext, TextFormat } from '../../parsers/types.js';
 import type { IssueRecord } from '../model/records/index.js';
-import { KeepFilter, MAX_ISSUES_KEPT } from './keep.js';
+import { addKindCounts, KeepFilter, MAX_ISSUES_KEPT } from './keep.js';
 import type { ParseTask, ParseTaskResult } from './task.js';
 
 /**
@@ -129,7 +129,9 @@ export function joinTextParts(
 
 function joinParts(parts: readonly ParseTaskResult[], filter: KeepFilter): ParseTaskResult {
   const out: ParseTaskResult = {
-    ...parts[0],
+    rel: parts[0].rel,
+    kind: parts[0].kind,
+    format: parts[0].format,
     records: [],
     issues: [],
     counts: { parsed: 0, skipped: 0, issues: 0 },
@@ -137,6 +139,7 @@ function joinParts(parts: readonly ParseTaskResult[], filter: KeepFilter): Parse
     dropped: 0,
     lines: 0,
   };
+  const byKind: Record<string, number> = {};
   let base = 0;
   for (const p of parts) {
     for (const r of p.records) {
@@ -155,8 +158,12 @@ function joinParts(parts: readonly ParseTaskResult[], filter: KeepFilter): Parse
     out.dropped = (out.dropped ?? 0) + (p.dropped ?? 0);
     out.rejected ||= p.rejected;
     out.format ??= p.format;
+    addKindCounts(byKind, p.notKeptByKind);
     base += p.lines ?? 0;
   }
   out.lines = base;
+  addKindCounts(byKind, filter.notKeptByKind());
+  const keys = Object.keys(byKind).sort();
+  if (keys.length > 0) out.notKeptByKind = Object.fromEntries(keys.map((k) => [k, byKind[k]]));
   return out;
 }

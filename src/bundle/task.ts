@@ -41,6 +41,8 @@ export interface ParseTaskResult {
   rejected: boolean;
   /** Parsed but not kept: log records, plain flows and packet events beyond the caps. */
   dropped?: number;
+  /** Log records not kept, by kind key (src/bundle/keep.ts): exact totals for the rules. */
+  notKeptByKind?: Record<string, number>;
   /** Lines read (text tasks). */
   lines?: number;
   capture?: CaptureTaskResult;

@@ -69,9 +69,10 @@ export async function runTextTask(
       },
       range?.start ?? 0,
     );
+    const byKind = filter.notKeptByKind();
     return result(
       { parsed: res.parsed, skipped: res.skipped, issues: res.issues },
-      { dropped, lines: res.lines },
+      { dropped, lines: res.lines, ...(byKind ? { notKeptByKind: byKind } : {}) },
     );
   } catch (e) {
     return failed('read-error', (e as Error).message);

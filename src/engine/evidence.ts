@@ -95,6 +95,18 @@ export function recordsOf<T extends NodeRecord['type']>(
   return (ev.byType.get(type) ?? []) as ReadonlyArray<Extract<NodeRecord, { type: T }> & { node?: string }>;
 }
 
+/**
+ * Records of a kind that were counted but not kept (logs beyond their record cap), from
+ * the coverage: `kind` is a kind key (`tls-handshake-error|bad-record-mac`); `node`
+ * limits it to one node's files. Added to the kept records, it gives exact totals.
+ */
+export function notKeptOf(ev: Evidence, kind: string, node?: string): number {
+  let n = 0;
+  for (const c of ev.coverage)
+    if (c.notKeptByKind && (node === undefined || c.node === node)) n += c.notKeptByKind[kind] ?? 0;
+  return n;
+}
+
 /** Assemble an Evidence store (groups records by type). */
 export function makeEvidence(parts: {
   bundle?: string;

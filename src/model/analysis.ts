@@ -180,6 +180,11 @@ export const FileCoverage = z.object({
    * everything was kept.
    */
   notKept: z.number().int().optional(),
+  /**
+   * The log records among `notKept`, by kind: `tls-handshake-error|bad-record-mac`,
+   * `access|5` (status class), `log|error` (level)… so rules can state exact totals.
+   */
+  notKeptByKind: z.record(z.string(), z.number().int()).optional(),
 });
 export type FileCoverage = z.infer<typeof FileCoverage>;
 

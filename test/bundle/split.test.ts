@@ -68,6 +68,7 @@ function expectSame(joined: ParseTaskResult, whole: ParseTaskResult): void {
   expect(joined.lines).toBe(whole.lines);
   expect(joined.counts).toEqual(whole.counts);
   expect(joined.dropped ?? 0).toBe(whole.dropped ?? 0);
+  expect(joined.notKeptByKind).toEqual(whole.notKeptByKind);
   expect(joined.issues).toEqual(whole.issues);
   expect(JSON.stringify(joined.records)).toBe(JSON.stringify(whole.records));
 }
@@ -81,6 +82,7 @@ describe('parsing a log in parts', () => {
         const [whole, joined] = await wholeAndParts(abs, count);
         expect(whole.records.length).toBeGreaterThan(40);
         expect(whole.dropped).toBeGreaterThan(0);
+        expect(Object.values(whole.notKeptByKind ?? {}).reduce((a, b) => a + b, 0)).toBe(whole.dropped);
         expectSame(joined, whole);
       }
     });

@@ -36,5 +36,10 @@ describe('runTextTask', () => {
       ...Array(LATE_PER_MINUTE).fill('bad-record-mac'),
     ]);
     expect(r.records[RECORDS_CAP - 1]).toMatchObject({ type: 'tls-handshake-error', line: RECORDS_CAP });
+    // What was not kept, by kind, for exact totals in the rules.
+    expect(r.notKeptByKind).toEqual({
+      'tls-handshake-error|bad-record-mac': 40 - LATE_PER_MINUTE,
+      'tls-handshake-error|eof': 300 - LATE_PER_MINUTE,
+    });
   });
 });
