@@ -106,7 +106,7 @@ export const rule: Rule = {
     }
     const total = acc.length;
     const okAll = table.reduce((n, r) => n + Number(r.ok), 0);
-    // Beyond per-file caps lines are counted but not kept (routine ones first; see text-task.ts).
+    // Beyond the per-file record cap lines are counted but not kept (src/bundle/keep.ts).
     const notKept = ev.coverage.reduce((n, c) => n + (accessFiles.has(c.path) ? (c.notKept ?? 0) : 0), 0);
     const more = notKept
       ? ` (${notKept} more line(s) of these logs were counted but not kept: see coverage)`
