@@ -14,7 +14,7 @@
  *     forensic analysis path, 2 workers    13.75 s      420,919     72.7    26.85 s      37.2   5,789,739
  *     wc -l                                 0.17 s   33,280,331   5748.3     0.16 s    6369.6   5,789,739
  *     grep -c 'TLS handshake error'         0.46 s   12,649,238   2184.8     0.45 s    2242.2   1,448,836
- *     analysis path: 2 workers (file cut in 2) 1.92x faster than 1; 216,193 records kept, identical to the whole-file parse
+ *     analysis path: 2 workers (file cut in 2): speed-up 1.92x over 1 worker; 216,193 records kept, identical to the whole-file parse
  *
  * (a shared 2-core machine). The analysis path keeps records (the cap, then a sample
  * per kind and minute) and sends them to the main thread; with 2 workers the second
@@ -257,7 +257,7 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
       `  coverage: parsed ${res.parsed} skipped ${res.skipped} issues ${res.issues} of ${res.lines} lines (${bytes} bytes)`,
     );
     log(
-      `  analysis path: 2 workers (file cut in ${pool2.parts}) ${(pool1.seconds / pool2.seconds).toFixed(2)}x faster than 1; ${pool2.kept.toLocaleString('en-US')} records kept, ${pool1.hash === pool2.hash ? 'identical to' : 'DIFFERENT from'} the whole-file parse`,
+      `  analysis path: 2 workers (file cut in ${pool2.parts}): speed-up ${(pool1.seconds / pool2.seconds).toFixed(2)}x over 1 worker; ${pool2.kept.toLocaleString('en-US')} records kept, ${pool1.hash === pool2.hash ? 'identical to' : 'DIFFERENT from'} the whole-file parse`,
     );
     if (pool1.hash !== pool2.hash) process.exitCode = 1;
     return { bytes, lines, format: best.format.id, rows };
