@@ -148,10 +148,10 @@ describe('parsing a log in parts', () => {
     });
     expect(partCount(big('traefik', 1000), 2)).toBe(2);
     expect(partCount(big('traefik', 1000), 1)).toBe(1);
-    expect(partCount(big('traefik', 100), 2)).toBe(1);
+    expect(partCount(big('traefik', 200), 2)).toBe(1);
     expect(partCount(big('ip-route', 1000), 2)).toBe(1);
     expect(partCount({ ...big('traefik', 1000), gzip: true }, 2)).toBe(1);
-    const { parts, owner } = splitTextTasks([big('ip-route', 1), big('traefik', 300)], 3);
+    const { parts, owner } = splitTextTasks([big('ip-route', 1), big('traefik', 500)], 3);
     expect(owner).toEqual([0, 1, 1, 1]);
     expect(parts.map((p) => p.part?.index)).toEqual([undefined, 0, 1, 2]);
   });
