@@ -51,12 +51,13 @@ export interface AnalyzeOptions {
   node?: string;
   /** Worker threads (0 = in-process). Default: one per core. */
   workers?: number;
-  /** Progress callback: files done, files total, bytes done, bytes total. */
+  /** Progress callback: files done and total, bytes done (within files too) and total, packets read. */
   onProgress?: (p: {
     filesDone: number;
     filesTotal: number;
     bytesDone: number;
     bytesTotal: number;
+    packetsDone?: number;
     current?: string;
   }) => void;
   /** Rules to run (default: the rule table). */
@@ -249,18 +250,37 @@ async function analyzeDir(
   const textTasks = analysed.filter((a) => a.task.kind === 'text');
   const capTasks = analysed.filter((a) => a.task.kind === 'capture');
   const bytesTotal = analysed.reduce((s, a) => s + a.file.size, 0);
-  let bytesDone = 0;
-  let filesDone = 0;
-  const progress = (i: number, list: typeof analysed) => {
-    filesDone++;
-    bytesDone += list[i].file.size;
+  // Progress: finished tasks (a file, or a part of a big log) plus what running ones have read.
+  const done = { files: 0, bytes: 0, packets: 0 };
+  const running = new Map<string, [bytes: number, packets: number]>();
+  const report = (current: string) => {
+    let bytes = done.bytes;
+    let packets = done.packets;
+    for (const [b, p] of running.values()) {
+      bytes += b;
+      packets += p;
+    }
     opts.onProgress?.({
-      filesDone,
+      filesDone: done.files,
       filesTotal: analysed.length,
-      bytesDone,
+      bytesDone: Math.min(bytes, bytesTotal),
       bytesTotal,
-      current: list[i].file.rel,
+      packetsDone: packets,
+      current,
     });
+  };
+  /** A task of `bytes` (a part's share for a part) is running and has read `read` of them. */
+  const moving = (key: string, rel: string, bytes: number, read: number, packets: number) => {
+    running.set(key, [Math.min(read, bytes), packets]);
+    report(rel);
+  };
+  /** A task finished; `fileDone` when it was its file's last. */
+  const finished = (key: string, rel: string, bytes: number, packets: number, fileDone: boolean) => {
+    running.delete(key);
+    done.bytes += bytes;
+    done.packets += packets;
+    if (fileDone) done.files++;
+    report(rel);
   };
   // One pool for both batches, started now so its workers load while the text files are read.
   // Starting a worker costs ~0.1-0.3 s: small batches run in-process. Small text batches do so
@@ -288,9 +308,12 @@ async function analyzeDir(
       textPool.size,
     );
     const partsLeft = textTasks.map((_, i) => split.owner.filter((o) => o === i).length);
-    const partResults = await textPool.run(split.parts, (i) => {
-      if (--partsLeft[split.owner[i]] === 0) progress(split.owner[i], textTasks);
-    });
+    const relOf = (j: number) => textTasks[split.owner[j]].file.rel;
+    const partResults = await textPool.run(
+      split.parts,
+      (j) => finished(`t${j}`, relOf(j), split.parts[j].bytes ?? 0, 0, --partsLeft[split.owner[j]] === 0),
+      (j, read) => moving(`t${j}`, relOf(j), split.parts[j].bytes ?? 0, read, 0),
+    );
     textResults = joinTextParts(
       textTasks.map((a) => a.task),
       split.owner,
@@ -315,7 +338,8 @@ async function analyzeDir(
     phase('text');
     capResults = await (capPooled ? pool : inProcess).run(
       capTasks.map((a) => a.task),
-      (i) => progress(i, capTasks),
+      (i, r) => finished(`c${i}`, capTasks[i].file.rel, capTasks[i].file.size, r.capture?.packets ?? 0, true),
+      (i, read, packets) => moving(`c${i}`, capTasks[i].file.rel, capTasks[i].file.size, read, packets),
     );
   } finally {
     await pool.close();

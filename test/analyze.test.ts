@@ -8,8 +8,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateCapture } from '../bench/gen-capture.js';
 import { analyzeBundle } from '../src/analyze.js';
 import { LATE_PER_MINUTE, RECORDS_CAP } from '../src/bundle/keep.js';
+import { workerScript } from '../src/bundle/pool.js';
 import { Analysis } from '../src/model/analysis.js';
 import { renderText } from '../src/report/text.js';
 
@@ -141,6 +143,29 @@ describe('analyzeBundle', () => {
     expect(late.timeline.length).toBeLessThan(all.timeline.length);
     expect(late.timeline.every((t) => (t.until ?? t.ts) >= mid)).toBe(true);
   });
+});
+
+describe('progress', () => {
+  for (const workers of [0, 1]) {
+    // The pool needs the compiled worker (npm run build).
+    it.skipIf(workers > 0 && workerScript() === null)(
+      `reports bytes and packets while a capture is read, not only when it is done (workers: ${workers})`,
+      async () => {
+        const b = tmp();
+        mkdirSync(join(b, 'node1'));
+        const gen = await generateCapture(join(b, 'node1/eth0.pcap'), 40e6, 3);
+        const seen: Array<{ filesDone: number; bytesDone: number; packetsDone?: number }> = [];
+        await analyzeBundle(b, { workers, onProgress: (p) => seen.push(p) });
+        const during = seen.filter((p) => p.filesDone === 0 && p.bytesDone > 0);
+        expect(during.length).toBeGreaterThan(0);
+        expect(during.at(-1)?.packetsDone).toBeGreaterThan(0);
+        // Never backwards, and the last report is the whole file.
+        for (let i = 1; i < seen.length; i++)
+          expect(seen[i].bytesDone).toBeGreaterThanOrEqual(seen[i - 1].bytesDone);
+        expect(seen.at(-1)).toMatchObject({ filesDone: 1, packetsDone: gen.packets });
+      },
+    );
+  }
 });
 
 describe('what is counted but not kept', () => {

@@ -17,6 +17,7 @@ export interface TextParseResult extends Counts {
  * Parse `stream` with `format`, calling `onRecord` for every record and issue in
  * file order (issues as `type: "issue"` records). Never throws on content.
  * `startOffset`: where the stream starts in its file (byte offsets in issues are the file's).
+ * `onProgress` is told the offset reached every 65 536 lines.
  */
 export async function runTextFormat(
   format: TextFormat,
@@ -24,6 +25,7 @@ export async function runTextFormat(
   ctx: ParseContext,
   onRecord: (r: AnyRecord) => void,
   startOffset = 0,
+  onProgress?: (offset: number) => void,
 ): Promise<TextParseResult> {
   const counts: Counts = { parsed: 0, skipped: 0, issues: 0 };
   const sink: TextSink = {
@@ -40,6 +42,7 @@ export async function runTextFormat(
     lines = await forEachLine(
       stream,
       (text, lineNo, flags, offset) => {
+        if (onProgress && (lineNo & 0xffff) === 0) onProgress(offset);
         if (flags & LINE_TRUNCATED)
           sink.issue(
             lineNo,

@@ -134,8 +134,11 @@ export function echoEvents(file: string, entries: readonly EchoEntry[]): PacketE
     }));
 }
 
-/** Run a capture task. Never throws. */
-export async function runCaptureTask(task: ParseTask): Promise<ParseTaskResult> {
+/** Run a capture task (`onProgress`: bytes and packets read so far). Never throws. */
+export async function runCaptureTask(
+  task: ParseTask,
+  onProgress?: (bytes: number, packets: number) => void,
+): Promise<ParseTaskResult> {
   const names = task.ifindexNames ?? {};
   try {
     const r = await analyzeCapture(task.abs, {
@@ -143,6 +146,7 @@ export async function runCaptureTask(task: ParseTask): Promise<ParseTaskResult> 
       node: task.node,
       interfaceName: task.iface,
       ifindexName: (i) => names[String(i)],
+      onProgress,
     });
     const byId = new Map(r.flows.map((f) => [f.id, f]));
     const arp = arpEvidence(task.rel, r.arp);

@@ -56,6 +56,7 @@ export class ParsePool {
   async run(
     tasks: readonly ParseTask[],
     onDone?: (index: number, result: ParseTaskResult) => void,
+    onProgress?: (index: number, bytes: number, packets: number) => void,
   ): Promise<ParseTaskResult[]> {
     const results: ParseTaskResult[] = new Array(tasks.length);
     const order = tasks
@@ -70,11 +71,17 @@ export class ParsePool {
             return;
           }
           const i = order[next++];
-          // Text tasks post their kept records in batches before the result.
+          // Before the result: kept records in batches (text tasks), progress reports.
           const batches: AnyRecord[][] = [];
-          const onMessage = (m: ParseTaskResult | { batch: AnyRecord[] }) => {
+          const onMessage = (
+            m: ParseTaskResult | { batch: AnyRecord[] } | { progress: [number, number] },
+          ) => {
             if ('batch' in m) {
               batches.push(m.batch);
+              return;
+            }
+            if ('progress' in m) {
+              onProgress?.(i, m.progress[0], m.progress[1]);
               return;
             }
             worker.off('message', onMessage);
@@ -101,7 +108,7 @@ export class ParsePool {
     // In-process: no workers, or tasks left behind by dead ones.
     for (const i of order) {
       if (results[i]) continue;
-      results[i] = await runTask(tasks[i]);
+      results[i] = await runTask(tasks[i], { onProgress: onProgress && ((b, p) => onProgress(i, b, p)) });
       onDone?.(i, results[i]);
     }
     return results;

@@ -48,16 +48,21 @@ export interface ParseTaskResult {
   capture?: CaptureTaskResult;
 }
 
-/**
- * Receives a text task's kept records in batches while it runs (a worker posts them, so
- * the main thread copies them in while the file is still being parsed); the result then
- * holds only the records after the last batch.
- */
-export type RecordBatches = (records: AnyRecord[]) => void;
+/** What a running task reports before its result. */
+export interface TaskHooks {
+  /**
+   * A text task's kept records, in batches while it runs (a worker posts them, so the
+   * main thread copies them in while the file is still being parsed); the result then
+   * holds only the records after the last batch.
+   */
+  onBatch?: (records: AnyRecord[]) => void;
+  /** Bytes of the file read so far (of the task's part), and packets for captures. */
+  onProgress?: (bytes: number, packets: number) => void;
+}
 
 /** Run one task. Never throws: failures become issues. */
-export async function runTask(task: ParseTask, onBatch?: RecordBatches): Promise<ParseTaskResult> {
-  if (task.kind === 'capture') return runCaptureTask(task);
+export async function runTask(task: ParseTask, hooks: TaskHooks = {}): Promise<ParseTaskResult> {
+  if (task.kind === 'capture') return runCaptureTask(task, hooks.onProgress);
   const { runTextTask } = await import('./text-task.js');
-  return runTextTask(task, undefined, onBatch);
+  return runTextTask(task, undefined, hooks);
 }

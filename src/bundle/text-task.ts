@@ -11,19 +11,19 @@ import type { Counts } from '../../parsers/types.js';
 import type { AnyRecord, IssueRecord } from '../model/records/index.js';
 import { KeepFilter, MAX_ISSUES_KEPT } from './keep.js';
 import { partRange } from './split.js';
-import type { ParseTask, ParseTaskResult, RecordBatches } from './task.js';
+import type { ParseTask, ParseTaskResult, TaskHooks } from './task.js';
 
 /** Kept records handed to `onBatch` at a time. */
 export const BATCH_RECORDS = 10_000;
 
 /**
- * Run one text task (`filter`: the keep rule, for tests; `onBatch`: takes the kept
+ * Run one text task (`filter`: the keep rule, for tests; `onBatch` takes the kept
  * records BATCH_RECORDS at a time as they come). Never throws: failures become issues.
  */
 export async function runTextTask(
   task: ParseTask,
   filter = new KeepFilter(),
-  onBatch?: RecordBatches,
+  { onBatch, onProgress }: TaskHooks = {},
 ): Promise<ParseTaskResult> {
   const format = task.format ? textFormats.get(task.format) : undefined;
   let records: AnyRecord[] = [];
@@ -68,6 +68,7 @@ export async function runTextTask(
         } else dropped++;
       },
       range?.start ?? 0,
+      onProgress && ((offset) => onProgress(offset - (range?.start ?? 0), 0)),
     );
     const byKind = filter.notKeptByKind();
     return result(

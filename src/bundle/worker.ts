@@ -7,6 +7,9 @@ import { type ParseTask, runTask } from './task.js';
 if ((workerData as { text?: boolean } | null)?.text) import('./text-task.js').catch(() => {}); // runTask reports it
 
 parentPort?.on('message', async (task: ParseTask) => {
-  const result = await runTask(task, (records) => parentPort?.postMessage({ batch: records }));
+  const result = await runTask(task, {
+    onBatch: (records) => parentPort?.postMessage({ batch: records }),
+    onProgress: (bytes, packets) => parentPort?.postMessage({ progress: [bytes, packets] }),
+  });
   parentPort?.postMessage(result);
 });

@@ -1,4 +1,4 @@
-/** A one-line progress bar on stderr (files, bytes, throughput, ETA); only used on a terminal. */
+/** A one-line progress bar on stderr (files, bytes, throughput, packets/s, ETA); only used on a terminal. */
 import type { WriteStream } from 'node:tty';
 
 /** Progress state shown while a bundle is parsed. */
@@ -19,6 +19,8 @@ export class Progress {
     filesTotal: number;
     bytesDone: number;
     bytesTotal: number;
+    /** Packets read so far (captures). */
+    packetsDone?: number;
     current?: string;
   }): void {
     const now = this.now();
@@ -31,7 +33,8 @@ export class Progress {
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const line = `${bar} ${p.filesDone}/${p.filesTotal} files  ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB  ${(rate / 1e6).toFixed(1)} MB/s  ETA ${eta.toFixed(0)}s`;
+    const pps = p.packetsDone ? `  ${(p.packetsDone / secs / 1e3).toFixed(1)} k packets/s` : '';
+    const line = `${bar} ${p.filesDone}/${p.filesTotal} files  ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB  ${(rate / 1e6).toFixed(1)} MB/s${pps}  ETA ${eta.toFixed(0)}s`;
     const cols = this.stream.columns ?? 80;
     this.stream.write(`\r\x1b[2K${line.slice(0, cols - 1)}`);
   }

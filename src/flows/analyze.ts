@@ -20,6 +20,9 @@ import { flowLadder, noteDir, toFlowSummary } from './summary.js';
 import { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';
 
 /** Options of analyzeCapture. */
+/** Packets between two progress reports. */
+export const PROGRESS_PACKETS = 32_768;
+
 export interface AnalyzeCaptureOptions extends FlowTableOptions {
   /** File name used in references and issues (default: the path). */
   file?: string;
@@ -41,6 +44,8 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   maxFlowSummaries?: number;
   /** Skip the flow table entirely (decode only; for benchmarks of the decoders). */
   decodeOnly?: boolean;
+  /** Told the (decompressed) bytes and packets read so far, every PROGRESS_PACKETS packets. */
+  onProgress?: (bytes: number, packets: number) => void;
 }
 
 /** A notable event, oriented and stamped, for the timeline. */
@@ -223,6 +228,7 @@ export async function analyzeCapture(
   const seen = new Set<string>();
   let lastIface: string | null = null;
   const onPacket = opts.onPacket;
+  const onProgress = opts.onProgress;
   const decodeOnly = opts.decodeOnly === true;
   const cap = await readCapture(
     path,
@@ -237,6 +243,7 @@ export async function analyzeCapture(
         }
         if (!decodeOnly) table.packet(pkt, fr.packet, fr.sec, fr.nsec, fr.len, iface);
         if (onPacket) onPacket(pkt, fr, iface, table);
+        if (onProgress && fr.packet % PROGRESS_PACKETS === 0) onProgress(fr.recordOffset, fr.packet);
       },
       onIssue: (i) => {
         if (opts.onIssue) opts.onIssue(i);

@@ -36,6 +36,18 @@ describe('Progress', () => {
     p.done();
     expect(writes.at(-1)).toBe('\r\x1b[2K');
   });
+  it('shows packets per second once packets are counted', () => {
+    let t = 0;
+    const { writes, s } = stream(120);
+    const p = new Progress(s, () => t);
+    t = 500;
+    p.update({ filesDone: 0, filesTotal: 2, bytesDone: 10e6, bytesTotal: 40e6 });
+    expect(writes[0]).not.toContain('packets/s');
+    t = 2000;
+    p.update({ filesDone: 0, filesTotal: 2, bytesDone: 20e6, bytesTotal: 40e6, packetsDone: 500_000 });
+    expect(writes[1]).toContain('250.0 k packets/s');
+    expect(writes[1]).toContain('20.0/40.0 MB');
+  });
   it('fits the terminal width', () => {
     const { writes, s } = stream(30);
     const p = new Progress(s, () => 1000);
