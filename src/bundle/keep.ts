@@ -6,7 +6,14 @@
  *
  * The rule composes: a part of a file filtered on its own keeps every record the whole
  * file's filter keeps from that part, so filtering the parts' kept records again, in
- * file order, gives exactly the whole file's (src/bundle/split.ts relies on it).
+ * file order, gives exactly the whole file's (src/bundle/split.ts relies on it). Why:
+ * before a record x of the part, the whole-file count is at least min(cap, the part's own
+ * count) (it keeps everything until its cap, and more came before). So when the part drops
+ * x (its count past the cap, and LATE_PER_MINUTE earlier records of x's kind and minute
+ * kept past it), the whole-file filter is past the cap at x and at each of those records,
+ * each of which it kept (its bucket grew) or dropped (its bucket was full): its bucket is
+ * full at x and x is dropped. Records a filter drops change neither count nor buckets, so
+ * the join, fed only the parts' kept records, decides like the whole-file filter.
  */
 import type { AnyRecord } from '../model/records/index.js';
 
