@@ -46,16 +46,34 @@ export function addKindCounts(
   if (from) for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
 }
 
+/** Counts per kind key with the keys in order (the form coverage shows), or undefined when there are none. */
+export function sortedKindCounts(
+  counts: Readonly<Record<string, number>>,
+): Record<string, number> | undefined {
+  const keys = Object.keys(counts).sort();
+  return keys.length > 0 ? Object.fromEntries(keys.map((k) => [k, counts[k]])) : undefined;
+}
+
+/** The map under `k` (made when missing). */
+function child<K, V>(m: Map<K, Map<string | number, V>>, k: K): Map<string | number, V> {
+  let c = m.get(k);
+  if (!c) {
+    c = new Map();
+    m.set(k, c);
+  }
+  return c;
+}
+
 /** The keep rule over one file's records, fed in file order. */
 export class KeepFilter {
   private kept = 0;
   /** Records not kept, by type and sub-kind. */
   private readonly dropped = new Map<string, Map<string | number, number>>();
   /** Records kept beyond the cap per minute (`YYYY-MM-DDTHH:MM`, '' without a time), type and sub-kind. */
-  private readonly late = new Map<string, Map<string, Map<string | number, number>>>();
+  private readonly late = new Map<string, Map<string | number, Map<string | number, number>>>();
   /** The last minute looked up and its map (records come mostly in time order). */
   private minute = '\0';
-  private byType: Map<string, Map<string | number, number>> = new Map();
+  private byType: Map<string | number, Map<string | number, number>> = new Map();
 
   constructor(
     private readonly cap = RECORDS_CAP,
@@ -80,21 +98,13 @@ export class KeepFilter {
 
   /** What was not kept, by kind key (sorted), or undefined when everything was kept. */
   notKeptByKind(): Record<string, number> | undefined {
-    if (this.dropped.size === 0) return undefined;
-    const out: Record<string, number> = {};
-    const keys: Array<[string, number]> = [];
-    for (const [type, bySub] of this.dropped)
-      for (const [sub, n] of bySub) keys.push([kindKey(type, sub), n]);
-    for (const [k, n] of keys.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) out[k] = n;
-    return out;
+    const counts: Record<string, number> = {};
+    for (const [type, bySub] of this.dropped) for (const [sub, n] of bySub) counts[kindKey(type, sub)] = n;
+    return sortedKindCounts(counts);
   }
 
   private drop(type: string, sub: string | number): void {
-    let bySub = this.dropped.get(type);
-    if (!bySub) {
-      bySub = new Map();
-      this.dropped.set(type, bySub);
-    }
+    const bySub = child(this.dropped, type);
     bySub.set(sub, (bySub.get(sub) ?? 0) + 1);
   }
 
@@ -104,18 +114,8 @@ export class KeepFilter {
     const t = typeof ts === 'string' ? ts : '';
     if (!(t.length >= 16 ? this.minute.length === 16 && t.startsWith(this.minute) : t === this.minute)) {
       this.minute = t.slice(0, 16);
-      let m = this.late.get(this.minute);
-      if (!m) {
-        m = new Map();
-        this.late.set(this.minute, m);
-      }
-      this.byType = m;
+      this.byType = child(this.late, this.minute);
     }
-    let bySub = this.byType.get(r.type);
-    if (!bySub) {
-      bySub = new Map();
-      this.byType.set(r.type, bySub);
-    }
-    return bySub;
+    return child(this.byType, r.type);
   }
 }

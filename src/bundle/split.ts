@@ -14,7 +14,7 @@ import { MAX_LINE_BYTES } from '../../parsers/text/lines.js';
 import { textFormats } from '../../parsers/text/registry.js';
 import type { ParseContext, TextFormat } from '../../parsers/types.js';
 import type { IssueRecord } from '../model/records/index.js';
-import { addKindCounts, KeepFilter, MAX_ISSUES_KEPT } from './keep.js';
+import { addKindCounts, KeepFilter, MAX_ISSUES_KEPT, sortedKindCounts } from './keep.js';
 import type { ParseTask, ParseTaskResult } from './task.js';
 
 /**
@@ -165,7 +165,7 @@ function joinParts(parts: readonly ParseTaskResult[], filter: KeepFilter): Parse
   }
   out.lines = base;
   addKindCounts(byKind, filter.notKeptByKind());
-  const keys = Object.keys(byKind).sort();
-  if (keys.length > 0) out.notKeptByKind = Object.fromEntries(keys.map((k) => [k, byKind[k]]));
+  const sorted = sortedKindCounts(byKind);
+  if (sorted) out.notKeptByKind = sorted;
   return out;
 }
