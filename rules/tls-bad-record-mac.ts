@@ -66,7 +66,7 @@ export const rule: Rule = {
     const node = [...nodeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
     const clients = [...new Set(serverErrs.map((r) => r.client.ip ?? '?'))].sort();
     // Beyond a log's record cap errors are counted, not kept: the total includes them.
-    const notKept = notKeptOf(ev, 'tls-handshake-error|bad-record-mac');
+    const notKept = notKeptOf(ev, 'tls-handshake-error', 'bad-record-mac');
     const parts: string[] = [];
     if (serverErrs.length)
       parts.push(

@@ -47,7 +47,7 @@ export const rule: Rule = {
       const node = list.find((r) => r.node)?.node;
       const severity: Severity = NETWORK_CAUSES.has(cause) && list.length >= 3 ? 'medium' : 'low';
       // Beyond a log's record cap errors are counted, not kept: the total includes them.
-      const notKept = notKeptOf(ev, `tls-handshake-error|${cause}`);
+      const notKept = notKeptOf(ev, 'tls-handshake-error', cause);
       out.push({
         id: findingId('tls-handshake-failure', node, cause),
         rule: 'tls-handshake-failure',

@@ -2,9 +2,11 @@
  * The Evidence store: everything the parsers found, per node, in the shared
  * field vocabulary. Rules read it; nothing mutates it after it is built.
  */
+import { kindKey } from '../bundle/keep.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { FileCoverage, FlowSummary, Layer, Severity } from '../model/analysis.js';
 import type { AnyRecord } from '../model/records/index.js';
+import { groupBy } from './finding.js';
 import type { FlowPayloadComparison } from './segments.js';
 
 /** A record with the node it was attributed to. */
@@ -96,11 +98,12 @@ export function recordsOf<T extends NodeRecord['type']>(
 }
 
 /**
- * Records of a kind that were counted but not kept (logs beyond their record cap), from
- * the coverage: `kind` is a kind key (`tls-handshake-error|bad-record-mac`); `node`
- * limits it to one node's files. Added to the kept records, it gives exact totals.
+ * Records of a type and sub-kind (cause, level, status class: see src/bundle/keep.ts)
+ * that were counted but not kept (logs beyond their record cap), from the coverage;
+ * `node` limits it to one node's files. Added to the kept records, it gives exact totals.
  */
-export function notKeptOf(ev: Evidence, kind: string, node?: string): number {
+export function notKeptOf(ev: Evidence, type: string, sub: string | number, node?: string): number {
+  const kind = kindKey(type, sub);
   let n = 0;
   for (const c of ev.coverage)
     if (c.notKeptByKind && (node === undefined || c.node === node)) n += c.notKeptByKind[kind] ?? 0;
@@ -121,12 +124,7 @@ export function makeEvidence(parts: {
   comparisons?: PayloadComparison[];
 }): Evidence {
   const records = parts.records ?? [];
-  const byType = new Map<string, NodeRecord[]>();
-  for (const r of records) {
-    const l = byType.get(r.type);
-    if (l) l.push(r);
-    else byType.set(r.type, [r]);
-  }
+  const byType: Map<string, NodeRecord[]> = groupBy(records, (r) => r.type);
   const nodes = parts.nodes ?? new Map<string, NodeState>();
   if (!parts.nodes)
     for (const r of records) if (r.node && !nodes.has(r.node)) nodes.set(r.node, { name: r.node, files: [] });
