@@ -303,10 +303,8 @@ async function analyzeDir(
   let capResults: ParseTaskResult[];
   try {
     const textPool = textPooled ? pool : inProcess;
-    const split = splitTextTasks(
-      textTasks.map((a) => a.task),
-      textPool.size,
-    );
+    const textTaskList = textTasks.map((a) => a.task);
+    const split = splitTextTasks(textTaskList, textPool.size);
     const partsLeft = textTasks.map((_, i) => split.owner.filter((o) => o === i).length);
     const relOf = (j: number) => textTasks[split.owner[j]].file.rel;
     const partResults = await textPool.run(
@@ -314,11 +312,7 @@ async function analyzeDir(
       (j) => finished(`t${j}`, relOf(j), split.parts[j].bytes ?? 0, 0, --partsLeft[split.owner[j]] === 0),
       (j, read) => moving(`t${j}`, relOf(j), split.parts[j].bytes ?? 0, read, 0),
     );
-    textResults = joinTextParts(
-      textTasks.map((a) => a.task),
-      split.owner,
-      partResults,
-    );
+    textResults = joinTextParts(textTaskList, split.owner, partResults);
     const ifindexByNode = new Map<string, Record<string, string>>();
     for (let i = 0; i < textResults.length; i++) {
       const node = textTasks[i].node ?? '';

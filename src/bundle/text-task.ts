@@ -49,6 +49,7 @@ export async function runTextTask(
     const range = task.part ? await partRange(task.abs, format, ctx, task.part) : undefined;
     // A part that begins past the last cut found: its lines belong to the part before.
     if (range === null) return result({ parsed: 0, skipped: 0, issues: 0 }, { lines: 0 });
+    const start = range?.start ?? 0;
     const stream = range
       ? createReadStream(task.abs, { start: range.start, end: range.end - 1, highWaterMark: 1 << 20 })
       : await openMaybeGzip(task.abs);
@@ -67,8 +68,8 @@ export async function runTextTask(
           }
         } else dropped++;
       },
-      range?.start ?? 0,
-      onProgress && ((offset) => onProgress(offset - (range?.start ?? 0), 0)),
+      start,
+      onProgress && ((offset) => onProgress(offset - start, 0)),
     );
     const byKind = filter.notKeptByKind();
     return result(
