@@ -153,6 +153,16 @@ function timeCmd(cmd: string, args: string[]): { seconds: number; cpu: number; v
   return { seconds, cpu, value: Number.parseInt((res.stdout ?? '').trim(), 10) };
 }
 
+/** Run `fn` and measure it: wall seconds, and CPU seconds of every thread of this process. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cu = process.cpuUsage(c0);
+  return { value, seconds, cpu: (cu.user + cu.system) / 1e6 };
+}
+
 /**
  * The analysis's own path: the log as a text task in a pool of `workers` worker threads
  * (cut into one part per worker when big enough), kept records sent back and joined;
@@ -162,28 +172,28 @@ async function timePool(
   task: ParseTask,
   workers: number,
 ): Promise<{ seconds: number; cpu: number; lines: number; parts: number; kept: number; hash: string }> {
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const pool = new ParsePool(workers, { text: true });
+  let pool: ParsePool | undefined;
   try {
-    const { parts, owner } = splitTextTasks([task], pool.size);
-    const [r] = joinTextParts([task], owner, await pool.run(parts));
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cu = process.cpuUsage(c0);
+    const { value, seconds, cpu } = await timed(async () => {
+      pool = new ParsePool(workers, { text: true });
+      const { parts, owner } = splitTextTasks([task], pool.size);
+      return { parts: parts.length, r: joinTextParts([task], owner, await pool.run(parts))[0] };
+    });
+    const { r } = value;
     // What the analysis gets, hashed record by record: it must not depend on the cut.
     const h = createHash('sha256');
     for (const rec of r.records) h.update(JSON.stringify(rec));
     h.update(JSON.stringify([r.counts, r.dropped, r.issues, r.lines]));
     return {
       seconds,
-      cpu: (cu.user + cu.system) / 1e6,
+      cpu,
       lines: r.lines ?? 0,
-      parts: parts.length,
+      parts: value.parts,
       kept: r.records.length,
       hash: h.digest('hex'),
     };
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }
 
@@ -206,14 +216,12 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
     const best = rankTextFormats(headToLines(head), 'traefik.log')[0];
     if (!best) throw new Error('no text format recognised the generated log');
     let records = 0;
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    const res = await runTextFormat(best.format, await openMaybeGzip(path), { file: path, tz: 'UTC' }, () => {
-      records++;
-    });
-    const ours = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cu = process.cpuUsage(c0);
-    const oursCpu = (cu.user + cu.system) / 1e6;
+    const inProcess = await timed(async () =>
+      runTextFormat(best.format, await openMaybeGzip(path), { file: path, tz: 'UTC' }, () => {
+        records++;
+      }),
+    );
+    const res = inProcess.value;
     const task: ParseTask = {
       kind: 'text',
       abs: path,
@@ -235,7 +243,7 @@ export async function runTextBench(opts: TextBenchOptions = {}): Promise<TextBen
       count,
     });
     const rows = [
-      row(`forensic (${best.format.id}) in-process`, ours, oursCpu, records),
+      row(`forensic (${best.format.id}) in-process`, inProcess.seconds, inProcess.cpu, records),
       row('forensic analysis path, 1 worker', pool1.seconds, pool1.cpu, pool1.lines),
       row('forensic analysis path, 2 workers', pool2.seconds, pool2.cpu, pool2.lines),
       row('wc -l', wc.seconds, wc.cpu, wc.value),
