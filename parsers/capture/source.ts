@@ -1,9 +1,9 @@
 /**
- * Chunked byte source for the capture readers: one reusable buffer that is filled
- * by large reads (a file handle, or a gunzip stream) and consumed in place. Bytes
- * are never accumulated: the unconsumed tail is moved to the front before the next
- * read, and the buffer only grows when a single record is larger than it, and then
- * only as far as data actually arrives (a header claiming 4 GiB allocates nothing).
+ * Chunked byte source for the capture readers: reusable buffers (two for a plain
+ * file, one for a gunzip stream) filled by large reads and consumed in place. Bytes
+ * are never accumulated: only the unconsumed tail is carried into the next buffer,
+ * and a buffer only grows when a single record is larger than it, and then only as
+ * far as data actually arrives (a header claiming 4 GiB allocates nothing).
  */
 
 import { createReadStream } from 'node:fs';
@@ -13,72 +13,37 @@ import { createGunzip } from 'node:zlib';
 /** Default chunk size of file reads. */
 export const CHUNK_SIZE = 4 * 1024 * 1024;
 
-/** Where bytes come from: fills `buf[off, off+len)`, returns 0 at end of stream. */
+/**
+ * Where bytes come from: fills `buf[off, off+len)` with the bytes at stream offset
+ * `pos`, returns 0 at end of stream. Only `positional` sources honour `pos` (and are
+ * read ahead); the others are sequential and ignore it.
+ */
 interface ByteSource {
-  read(buf: Buffer, off: number, len: number): Promise<number>;
+  readonly positional: boolean;
+  read(buf: Buffer, off: number, len: number, pos: number): Promise<number>;
   close(): Promise<void>;
   /** Set when the stream ended because of an error (e.g. corrupt gzip data). */
   error: string | null;
 }
 
-/** Plain file: positional reads straight into the buffer. */
-/**
- * Plain file, read ahead: while the caller frames one chunk, the next one is already
- * being read into a spare buffer (page cache or disk), so decoding rarely waits for I/O.
- */
+/** Plain file: positional reads straight into the caller's buffer. */
 class FileSource implements ByteSource {
+  readonly positional = true;
   error: string | null = null;
-  private pos = 0;
-  /** Read of the next bytes at `aheadPos` into `spare`, in flight. */
-  private ahead: Promise<number> | null = null;
-  private aheadPos = 0;
-  private spare: Buffer | null = null;
-  constructor(
-    private readonly fh: FileHandle,
-    private readonly chunk: number,
-  ) {}
-  async read(buf: Buffer, off: number, len: number): Promise<number> {
-    let n: number;
-    if (this.ahead !== null && this.spare !== null) {
-      const got = await this.ahead;
-      this.ahead = null;
-      if (got < 0) return 0;
-      n = Math.min(got, len);
-      this.spare.copy(buf, off, 0, n);
-      // A shorter request leaves the rest of the spare unused: it is read again next time.
-      this.pos = this.aheadPos + n;
-    } else {
-      try {
-        n = (await this.fh.read(buf, off, len, this.pos)).bytesRead;
-      } catch (e) {
-        this.error = `read error: ${(e as Error).message}`;
-        return 0;
-      }
-      this.pos += n;
+  constructor(private readonly fh: FileHandle) {}
+  async read(buf: Buffer, off: number, len: number, pos: number): Promise<number> {
+    try {
+      return (await this.fh.read(buf, off, len, pos)).bytesRead;
+    } catch (e) {
+      this.error = `read error: ${(e as Error).message}`;
+      return 0;
     }
-    if (n > 0) {
-      // The reader asks for more than a chunk when a record is larger: read ahead as much.
-      if (this.spare === null || this.spare.length < len)
-        this.spare = Buffer.allocUnsafe(Math.max(this.chunk, len));
-      this.aheadPos = this.pos;
-      this.ahead = this.fh.read(this.spare, 0, this.spare.length, this.pos).then(
-        (r) => r.bytesRead,
-        (e: Error) => {
-          this.error = `read error: ${e.message}`;
-          return -1;
-        },
-      );
-    }
-    return n;
   }
-  async close(): Promise<void> {
-    // The file is closed after this: let a read in flight finish first.
-    if (this.ahead !== null) await this.ahead;
-    this.ahead = null;
-  }
+  async close(): Promise<void> {}
 }
 
 class GzipSource implements ByteSource {
+  readonly positional = false;
   error: string | null = null;
   private readonly it: AsyncIterator<Buffer>;
   private readonly file: ReturnType<typeof createReadStream>;
@@ -128,7 +93,13 @@ class GzipSource implements ByteSource {
 
 /**
  * The reader's window on the stream: unconsumed bytes are `buf[start, end)`, and
- * `base` is the stream offset of `buf[0]`. Parsers advance `start` themselves.
+ * `base` is the stream offset of `buf[0]`. Parsers advance `start` themselves, and
+ * read `buf` and `dv` again after each `fill` (it may swap or grow the buffer).
+ *
+ * Plain files are double-buffered: while the reader frames one buffer, the bytes
+ * that follow are read into the other one, behind a headroom; when the reader needs
+ * them the two swap, and only the unconsumed tail (the start of a record) is copied,
+ * into the headroom. The bytes themselves are never copied.
  */
 export class Chunks {
   buf: Buffer;
@@ -141,17 +112,24 @@ export class Chunks {
   /** Total stream size when known (plain files), else -1. */
   readonly size: number;
   private readonly src: ByteSource;
+  /** The other buffer (positional sources): the read ahead lands in it, at `headroom(spare)`. */
+  private spare: Buffer | null = null;
+  private spareDv: DataView | null = null;
+  /** Read ahead in flight: bytes read into `spare` (0 at end of file). */
+  private ahead: Promise<number> | null = null;
+  /** Stream offset of the read-ahead bytes (always `base + end` while one is in flight). */
+  private aheadPos = 0;
 
   private constructor(src: ByteSource, size: number, chunk: number) {
     this.src = src;
     this.size = size;
     this.buf = Buffer.allocUnsafe(chunk);
-    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.dv = viewOf(this.buf);
   }
 
   /** Chunks over a plain file handle of known size. */
   static file(fh: FileHandle, size: number, chunk = CHUNK_SIZE): Chunks {
-    return new Chunks(new FileSource(fh, chunk), size, chunk);
+    return new Chunks(new FileSource(fh), size, chunk);
   }
 
   /** Chunks over the decompressed content of a gzip file. */
@@ -181,31 +159,94 @@ export class Chunks {
   async fill(need: number): Promise<boolean> {
     while (this.end - this.start < need) {
       if (this.eof) return false;
-      if (this.buf.length - this.start < need || this.end === this.buf.length) {
-        if (this.start > 0) {
-          this.buf.copyWithin(0, this.start, this.end);
-          this.base += this.start;
-          this.end -= this.start;
-          this.start = 0;
-        }
-        if (this.end === this.buf.length) this.grow(Math.min(this.buf.length * 2, need));
+      if (this.ahead !== null) {
+        await this.takeAhead();
+        continue;
       }
-      const n = await this.src.read(this.buf, this.end, this.buf.length - this.end);
+      this.makeRoom(need);
+      const n = await this.src.read(this.buf, this.end, this.buf.length - this.end, this.base + this.end);
       if (n === 0) this.eof = true;
-      else this.end += n;
+      else {
+        this.end += n;
+        this.readAhead();
+      }
     }
     return true;
+  }
+
+  /** Move the unconsumed bytes to the front when `need` bytes would not fit after them, and grow when the buffer is full. */
+  private makeRoom(need: number): void {
+    if (this.buf.length - this.start >= need && this.end < this.buf.length) return;
+    if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+      this.base += this.start;
+      this.end -= this.start;
+      this.start = 0;
+    }
+    if (this.end === this.buf.length) this.grow(Math.min(this.buf.length * 2, need));
+  }
+
+  /** Start reading the bytes after `end` into the spare buffer (positional sources). */
+  private readAhead(): void {
+    if (!this.src.positional || (this.size >= 0 && this.base + this.end >= this.size)) return;
+    if (this.spare === null || this.spare.length !== this.buf.length) {
+      this.spare = Buffer.allocUnsafe(this.buf.length);
+      this.spareDv = viewOf(this.spare);
+    }
+    const h = headroom(this.spare.length);
+    this.aheadPos = this.base + this.end;
+    this.ahead = this.src.read(this.spare, h, this.spare.length - h, this.aheadPos);
+  }
+
+  /** Take the read-ahead bytes: swap buffers when the unconsumed tail fits in the headroom, else copy them in. */
+  private async takeAhead(): Promise<void> {
+    const got = await (this.ahead as Promise<number>);
+    this.ahead = null;
+    const spare = this.spare as Buffer;
+    if (got === 0) {
+      this.eof = true;
+      return;
+    }
+    const h = headroom(spare.length);
+    const tail = this.end - this.start;
+    if (tail <= h) {
+      this.buf.copy(spare, h - tail, this.start, this.end);
+      this.spare = this.buf;
+      this.buf = spare;
+      [this.dv, this.spareDv] = [this.spareDv as DataView, this.dv];
+      this.base = this.aheadPos - h;
+      this.start = h - tail;
+      this.end = h + got;
+    } else {
+      // A record longer than the headroom is being assembled: append the bytes to it.
+      this.makeRoom(tail + got);
+      if (this.buf.length - this.end < got) this.grow(this.end + got);
+      spare.copy(this.buf, this.end, h, h + got);
+      this.end += got;
+    }
+    this.readAhead();
   }
 
   private grow(len: number): void {
     const next = Buffer.allocUnsafe(len);
     this.buf.copy(next, 0, 0, this.end);
     this.buf = next;
-    this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    this.dv = viewOf(next);
   }
 
-  /** Release the underlying source. */
-  close(): Promise<void> {
+  /** Release the underlying source (after a read in flight has finished: the file is closed next). */
+  async close(): Promise<void> {
+    if (this.ahead !== null) await this.ahead;
+    this.ahead = null;
     return this.src.close();
   }
+}
+
+/** Bytes kept free in front of the read-ahead bytes for the unconsumed tail: 1/16 of the buffer (256 KiB of 4 MiB). */
+function headroom(bufLen: number): number {
+  return bufLen >> 4;
+}
+
+function viewOf(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
