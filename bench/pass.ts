@@ -16,7 +16,7 @@ for (const table of [capturePasses]) {
   }
 }
 
-// Passes run with the CLI's heap settings.
+// Passes run with the CLI's heap settings (runPass also gives the main isolate the parsing workers' young generation).
 tuneHeap();
 const [name, file] = process.argv.slice(2);
 const fn = passes.get(name ?? '');

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PARSE_NODE_ARGS } from '../src/util/heap.js';
 
 /** Options every section receives (from flags / environment, see run.ts). */
 export interface BenchOptions {
@@ -34,10 +35,13 @@ export interface PassResult {
   note?: string;
 }
 
-/** Run a registered pass (bench/pass.ts) in a child node process; an error is returned as a string. */
+/**
+ * Run a registered pass (bench/pass.ts) in a child node process, its main isolate
+ * sized as the CLI's parsing workers are; an error is returned as a string.
+ */
 export function runPass(name: string, file: string): PassResult | string {
   const script = join(import.meta.dirname, 'pass.js');
-  const r = spawnSync(process.execPath, [script, name, file], {
+  const r = spawnSync(process.execPath, [...PARSE_NODE_ARGS, script, name, file], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
