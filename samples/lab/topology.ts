@@ -66,13 +66,15 @@ export function sh(cmd: string, args: string[], input?: string): string {
   }
 }
 
-/** True when we are root and `ip netns` works. */
+/** True when we are root, `ip netns` works and the tools `Topology.create` runs are installed. */
 export function labAvailable(): { ok: true } | { ok: false; reason: string } {
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
     return { ok: false, reason: 'not root (the lab creates network namespaces)' };
   const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   if (r.error || r.status !== 0)
     return { ok: false, reason: `ip netns unavailable: ${r.error?.message ?? r.stderr.trim()}` };
+  const missing = ['nft', 'sysctl'].filter((t) => spawnSync(t, ['--version']).error);
+  if (missing.length) return { ok: false, reason: `missing tools: ${missing.join(', ')} (nftables, procps)` };
   return { ok: true };
 }
 
