@@ -23,6 +23,21 @@ describe('isoFromEpoch', () => {
     for (const s of secs) expect(isoFromEpoch(s, 7), String(s)).toBe(reference(s, 7));
   });
 
+  it('writes every nanosecond digit, and keeps the padded text for fractional or out-of-range nanoseconds', () => {
+    let x = 7;
+    for (let i = 0; i < 5000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const nsec = x % 1e9;
+      const sec = 1_700_000_000 + (x % 200_000) - 100_000;
+      expect(isoFromEpoch(sec, nsec), `${sec} ${nsec}`).toBe(reference(sec, nsec));
+    }
+    for (const nsec of [0, 9, 10, 999_999_999, 100_000_000])
+      expect(isoFromEpoch(86_399, nsec)).toBe(reference(86_399, nsec));
+    expect(isoFromEpoch(0, 1.5)).toBe('1970-01-01T00:00:00.0000001.5Z');
+    expect(isoFromEpoch(0, 1e9)).toBe('1970-01-01T00:00:00.1000000000Z');
+    expect(isoFromEpoch(0, -1)).toBe('1970-01-01T00:00:00.0000000-1Z');
+  });
+
   it('keeps nanoseconds and round-trips through epochFromIso', () => {
     expect(isoFromEpoch(1_700_000_000, 123_456_789)).toBe('2023-11-14T22:13:20.123456789Z');
     expect(epochFromIso(isoFromEpoch(1_700_000_000, 5))).toEqual([1_700_000_000, 5]);
