@@ -52,7 +52,8 @@ export const capturePasses: Record<string, (file: string) => Promise<Omit<PassRe
     }),
   /** (c) Full decode + flow table. */
   'capture-flows': async (file) => {
-    const r = await analyzeCapture(file, {});
+    // Read as the CLI's parse workers read (blocking reads on the parsing thread).
+    const r = await analyzeCapture(file, { blocking: true });
     return { packets: r.summary.packets, bytes: r.summary.fileBytes, note: `${r.summary.flows} flows` };
   },
 };

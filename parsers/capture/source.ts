@@ -6,33 +6,49 @@
  * far as data actually arrives (a header claiming 4 GiB allocates nothing).
  */
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
-/** Default chunk size of file reads. */
-export const CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Default chunk size of file reads. 1 MiB rather than 4: the bytes are still in cache
+ * when the reader reaches them (1 GB capture, decode + flows, medians of 7 in one
+ * session: 0.97 s with 1 MiB reads ahead, 1.05 s with 4 MiB).
+ */
+export const CHUNK_SIZE = 1024 * 1024;
 
 /**
  * Where bytes come from: fills `buf[off, off+len)` with the bytes at stream offset
- * `pos`, returns 0 at end of stream. Only `positional` sources honour `pos` (and are
- * read ahead); the others are sequential and ignore it.
+ * `pos`, returns 0 at end of stream. Only `positional` sources honour `pos`; the others
+ * are sequential and ignore it. Sources that `readAhead` are read ahead while the
+ * reader frames (see Chunks).
  */
 interface ByteSource {
   readonly positional: boolean;
+  readonly readAhead: boolean;
   read(buf: Buffer, off: number, len: number, pos: number): Promise<number>;
   close(): Promise<void>;
   /** Set when the stream ended because of an error (e.g. corrupt gzip data). */
   error: string | null;
 }
 
-/** Plain file: positional reads straight into the caller's buffer. */
+/**
+ * Plain file: positional reads straight into the caller's buffer; asynchronous and read
+ * ahead, or, `blocking`, on the calling thread.
+ */
 class FileSource implements ByteSource {
   readonly positional = true;
+  readonly readAhead: boolean;
   error: string | null = null;
-  constructor(private readonly fh: FileHandle) {}
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly blocking: boolean,
+  ) {
+    this.readAhead = !blocking;
+  }
   async read(buf: Buffer, off: number, len: number, pos: number): Promise<number> {
     try {
+      if (this.blocking) return readSync(this.fh.fd, buf, off, len, pos);
       return (await this.fh.read(buf, off, len, pos)).bytesRead;
     } catch (e) {
       this.error = `read error: ${(e as Error).message}`;
@@ -44,6 +60,7 @@ class FileSource implements ByteSource {
 
 class GzipSource implements ByteSource {
   readonly positional = false;
+  readonly readAhead = false;
   error: string | null = null;
   private readonly it: AsyncIterator<Buffer>;
   private readonly file: ReturnType<typeof createReadStream>;
@@ -112,7 +129,7 @@ export class Chunks {
   /** Total stream size when known (plain files), else -1. */
   readonly size: number;
   private readonly src: ByteSource;
-  /** The other buffer (positional sources): the read ahead lands in it, at `headroom(spare)`. */
+  /** The other buffer (sources read ahead): the read ahead lands in it, at `headroom(spare)`. */
   private spare: Buffer | null = null;
   private spareDv: DataView | null = null;
   /** Read ahead in flight: bytes read into `spare` (0 at end of file). */
@@ -127,9 +144,9 @@ export class Chunks {
     this.dv = viewOf(this.buf);
   }
 
-  /** Chunks over a plain file handle of known size. */
-  static file(fh: FileHandle, size: number, chunk = CHUNK_SIZE): Chunks {
-    return new Chunks(new FileSource(fh), size, chunk);
+  /** Chunks over a plain file handle of known size (`blocking`: see ReadCaptureOptions.blocking). */
+  static file(fh: FileHandle, size: number, chunk = CHUNK_SIZE, blocking = false): Chunks {
+    return new Chunks(new FileSource(fh, blocking), size, chunk);
   }
 
   /** Chunks over the decompressed content of a gzip file. */
@@ -186,9 +203,9 @@ export class Chunks {
     if (this.end === this.buf.length) this.grow(Math.min(this.buf.length * 2, need));
   }
 
-  /** Start reading the bytes after `end` into the spare buffer (positional sources). */
+  /** Start reading the bytes after `end` into the spare buffer (sources read ahead). */
   private readAhead(): void {
-    if (!this.src.positional || (this.size >= 0 && this.base + this.end >= this.size)) return;
+    if (!this.src.readAhead || (this.size >= 0 && this.base + this.end >= this.size)) return;
     if (this.spare === null || this.spare.length !== this.buf.length) {
       this.spare = Buffer.allocUnsafe(this.buf.length);
       this.spareDv = viewOf(this.spare);
@@ -242,7 +259,7 @@ export class Chunks {
   }
 }
 
-/** Bytes kept free in front of the read-ahead bytes for the unconsumed tail: 1/16 of the buffer (256 KiB of 4 MiB). */
+/** Bytes kept free in front of the read-ahead bytes for the unconsumed tail: 1/16 of the buffer (64 KiB of 1 MiB). */
 function headroom(bufLen: number): number {
   return bufLen >> 4;
 }

@@ -3,6 +3,7 @@
  * flow summaries, notable packet events and ARP observations for the Evidence store.
  */
 
+import { isMainThread } from 'node:worker_threads';
 import type { ArpObservation, PacketEvent } from '../engine/evidence.js';
 import type { FlowEvent } from '../flows/analyze.js';
 import { analyzeCapture } from '../flows/analyze.js';
@@ -147,6 +148,8 @@ export async function runCaptureTask(
       interfaceName: task.iface,
       ifindexName: (i) => names[String(i)],
       onProgress,
+      // A worker does nothing else meanwhile; the main thread keeps its event loop turning.
+      blocking: !isMainThread,
     });
     const byId = new Map(r.flows.map((f) => [f.id, f]));
     const arp = arpEvidence(task.rel, r.arp);

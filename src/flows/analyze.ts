@@ -19,10 +19,10 @@ import type { Flow } from './flow.js';
 import { flowLadder, noteDir, toFlowSummary } from './summary.js';
 import { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';
 
-/** Options of analyzeCapture. */
 /** Packets between two progress reports. */
 export const PROGRESS_PACKETS = 32_768;
 
+/** Options of analyzeCapture. */
 export interface AnalyzeCaptureOptions extends FlowTableOptions {
   /** File name used in references and issues (default: the path). */
   file?: string;
@@ -46,6 +46,8 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   decodeOnly?: boolean;
   /** Told the (decompressed) bytes and packets read so far, every PROGRESS_PACKETS packets. */
   onProgress?: (bytes: number, packets: number) => void;
+  /** Blocking reads on the calling thread (parse workers): see ReadCaptureOptions.blocking. */
+  blocking?: boolean;
 }
 
 /** A notable event, oriented and stamped, for the timeline. */
@@ -250,7 +252,7 @@ export async function analyzeCapture(
         else if (issues.length < 100) issues.push(i);
       },
     },
-    { file },
+    { file, blocking: opts.blocking },
   );
   if (own) table.finish();
   const st = table.stats;
