@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DecodedPacket, IPPROTO, TCP } from '../../parsers/layers/packet.js';
+import { TlsSession, TlsStream, tlsRecordLabel } from '../../parsers/layers/tls.js';
 import type { Flow } from '../../src/flows/flow.js';
 import { flowState, toFlowSummary } from '../../src/flows/summary.js';
 import { FlowTable } from '../../src/flows/table.js';
@@ -271,6 +272,84 @@ describe('FlowTable', () => {
       alerts: [{ level: 'fatal', description: 'bad_record_mac', from: 'server' }],
     });
     expect(t.events.map((e) => e.kind)).toContain('tls-alert');
+  });
+
+  it('labels TLS records per packet exactly as a stream fed every byte and told every gap does', () => {
+    // One direction's TLS 1.2 byte stream: a handshake record, then application-data records
+    // of many sizes with plaintext alerts among them, cut into segments of random sizes or
+    // at record ends; in the second half some segments are lost (a gap in sequence) and
+    // some captured short (snaplen).
+    let x = 42;
+    const rnd = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    const rec = (ct: number, body: Buffer) =>
+      Buffer.concat([Buffer.from([ct, 3, 3, body.length >> 8, body.length & 0xff]), body]);
+    const parts = [rec(22, Buffer.from('02000006030300000000', 'hex'))];
+    for (let i = 0; i < 60; i++)
+      parts.push(i % 17 === 9 ? rec(21, Buffer.from([2, 20])) : rec(23, Buffer.alloc(1 + rnd(16000), 0xaa)));
+    const stream = Buffer.concat(parts);
+    const ends = parts.map((_, i) => parts.slice(0, i + 1).reduce((n, b) => n + b.length, 0));
+    for (const cut of ['random', 'record halves']) {
+      const segs: Array<{ off: number; len: number; lost: boolean; captured: number }> = [];
+      for (let off = 0; off < stream.length; ) {
+        // 'record halves': each record in two segments, the second ending where the record does.
+        const next = ends.find((e) => e > off) ?? stream.length;
+        const len =
+          cut === 'random'
+            ? Math.min(stream.length - off, 1 + rnd(3000))
+            : next - off > 8
+              ? Math.ceil((next - off) / 2)
+              : next - off;
+        const r = rnd(40);
+        // Losses only in the second half: the first keeps in sync throughout.
+        const late = off > stream.length / 2;
+        segs.push({ off, len, lost: late && r === 0, captured: late && r === 1 ? rnd(len) : len });
+        off += len;
+      }
+      // Reference: a bare TlsStream fed every captured byte and told every gap.
+      const want: string[][] = [];
+      let cur: string[] = [];
+      const ref = new TlsStream(
+        new TlsSession(),
+        { onTlsRecord: (_s, ct, d) => cur.push(tlsRecordLabel(ct, d)) },
+        1,
+      );
+      for (const g of segs) {
+        cur = [];
+        if (g.lost) ref.gap(g.len);
+        else {
+          if (g.captured > 0) ref.feed(stream, g.off, g.captured);
+          if (g.captured < g.len) ref.gap(g.len - g.captured);
+          want.push(cur);
+        }
+      }
+      // The table: the same segments as packets from the server (after a handshake).
+      const t = new FlowTable();
+      const p = new DecodedPacket();
+      const got: string[][] = [];
+      run(t, [
+        c2s({ flags: SYN, seq: 0 }),
+        s2c({ flags: SYN | ACK, seq: 0, ack: 1 }),
+        c2s({ flags: ACK, seq: 1, ack: 1 }),
+      ]);
+      let n = 4;
+      for (const g of segs) {
+        if (g.lost) continue;
+        fill(
+          p,
+          s2c({ flags: ACK, seq: 1 + g.off, ack: 1, payload: stream.subarray(g.off, g.off + g.captured) }),
+        );
+        p.payloadWireLen = g.len;
+        t.packet(p, n++, 2000 + n, 0, 60 + g.len, 'eth1');
+        got.push(t.tlsLabels());
+      }
+      expect(segs.filter((g) => g.lost).length, cut).toBeGreaterThan(0);
+      expect(got.flat().filter((l) => l === 'alert:bad_record_mac').length, cut).toBeGreaterThan(1);
+      expect(got.flat().filter((l) => l === 'application_data').length, cut).toBeGreaterThan(20);
+      expect(got, cut).toEqual(want);
+    }
   });
 
   it('links an ICMP error to the flow through the quoted header', () => {
