@@ -7,10 +7,15 @@
  * worker threads included) and the speed-up. The two JSON outputs must be
  * byte-identical (same bundle → same Analysis, whatever the pool size).
  *
- *   bundle: 4 captures, 539 MB, 688989 packets, + node1/ip-route.txt   (2 vCPUs shared, load 2-3)
+ *   bundle: 4 captures, 539 MB, 688989 packets, + node1/ip-route.txt   (2026-11-26, 2 vCPUs shared)
  *   workers       time       cpu     MB/s  cpu/wall   peak RSS  speed-up
- *   1           4.72 s    5.20 s    114.2      1.10     304 MB     1.00x
- *   2           6.71 s    6.79 s     80.3      1.01     453 MB     0.70x
+ *   1           1.48 s    1.96 s    365.2      1.33     235 MB     1.00x
+ *   2           1.47 s    2.40 s    367.2      1.63     343 MB     1.01x
+ *
+ * One worker already keeps 1.33 cores busy: V8 compiles the parser and collects garbage
+ * on threads of its own. A second worker compiles the same code again in its own isolate
+ * (~0.2-0.4 CPU s of TurboFan per worker), so two workers need ~0.45 CPU s more for the
+ * same four files and the captures phase hardly shortens on 2 cores.
  *
  * Size: FORENSIC_BENCH_BUNDLE_MB (total), else min(500, --mb / FORENSIC_BENCH_MB).
  * Each pool size runs `--repeat` times; the fastest run is kept.

@@ -3,11 +3,18 @@
  * gen-capture.ts) in a temp dir, then times, each in its own child process so peak
  * RSS is per pass: (a) framing with our reader, (b) framing with pcap-parser,
  * (c) full decode + flow table (src/flows analyzeCapture), (d) `tshark -q -z conv,tcp`
- * when installed. Prints MB/s, packets/s, peak RSS and ratios, then the peak RSS of
- * the full decode at a quarter and at twice the size (flat = bounded memory).
+ * when installed. Each pass runs `--repeat` times in interleaved rounds and keeps its
+ * fastest run. Prints MB/s, packets/s, peak RSS and ratios, then the peak RSS of the
+ * full decode at a quarter and at twice the size (flat = bounded memory). The passes
+ * read and allocate as the CLI's parse workers do (PARSE_NODE_ARGS, blocking reads).
+ * On the shared 2-core machine, 2026-11-26 (tshark took 6.9-12 s on this file that day):
  *
- *   pass              MB/s    pkt/s      peak RSS  vs ours(a)
- *   ours: framing     2400.1  2.9 M/s    60 MB     1.00x
+ *   pass                              MB/s  cpu MB/s    packets/s   peak RSS     time   ratios (… than (a) / (b) / (c) / (d))
+ *   (a) ours: framing               4831.4    4517.1     6.17 M/s      60 MB   0.21 s   1.00x / 9.21x / 4.19x / 36.43x
+ *   (b) pcap-parser: framing         524.3     573.3    669.7 k/s     111 MB   1.94 s   0.11x / 1.00x / 0.45x / 3.95x
+ *   (c) ours: decode + flows        1152.9     899.5     1.47 M/s     199 MB   0.88 s   0.24x / 2.20x / 1.00x / 8.69x
+ *   (d) tshark conv,tcp              132.6         -    169.4 k/s     885 MB   7.67 s   0.03x / 0.25x / 0.12x / 1.00x
+ *        267 MB: peak RSS 144 MB;  2017 MB: peak RSS 240 MB
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
