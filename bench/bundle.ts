@@ -14,8 +14,8 @@
  *
  * One worker already keeps 1.33 cores busy: V8 compiles the parser and collects garbage
  * on threads of its own. A second worker compiles the same code again in its own isolate
- * (per-isolate warm-up: a worker's first 135 MB file costs ~0.36 CPU s, a later one
- * ~0.17), so two workers need ~0.45 CPU s more for the same four files (1.96 → 2.40 s)
+ * (per-isolate warm-up: a worker's first 135 MB file costs ~0.36 CPU s, later ones
+ * 0.17-0.27), so two workers need ~0.45 CPU s more for the same four files (1.96 → 2.40 s)
  * and the captures phase hardly shortens on 2 cores.
  *
  * Size: FORENSIC_BENCH_BUNDLE_MB (total), else min(500, --mb / FORENSIC_BENCH_MB).
