@@ -60,9 +60,20 @@ function swap(f: FlowSummary): FlowSummary {
   };
 }
 
-const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+/** `a` then the members of `b` not in it (the lists are sets already: interfaces, files). */
+function union(a: string[], b: string[]): string[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out = a.slice();
+  for (const x of b) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
 const sum = (a?: number, b?: number) =>
   a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+
+/** Counters that add up when two halves of a conversation combine (in output order). */
+const COUNTERS = ['retransmissions', 'synRetransmits', 'synAckRetransmits', 'resets', 'icmpErrors'] as const;
 
 function combine(a: FlowSummary, bIn: FlowSummary): FlowSummary {
   // Orient b like a (a is the one whose client/server came from a handshake when possible).
@@ -83,21 +94,18 @@ function combine(a: FlowSummary, bIn: FlowSummary): FlowSummary {
     last: a.last > b.last ? a.last : b.last,
     files: union(a.files ?? [], b.files ?? []),
   };
-  const opt = {
-    retransmissions: sum(a.retransmissions, b.retransmissions),
-    synRetransmits: sum(a.synRetransmits, b.synRetransmits),
-    synAckRetransmits: sum(a.synAckRetransmits, b.synAckRetransmits),
-    resets: sum(a.resets, b.resets),
-    icmpErrors: sum(a.icmpErrors, b.icmpErrors),
-  };
-  for (const [k, v] of Object.entries(opt))
-    if (v !== undefined) (out as unknown as Record<string, number>)[k] = v;
+  for (const k of COUNTERS) {
+    const v = sum(a[k], b[k]);
+    if (v !== undefined) out[k] = v;
+  }
   if (a.tls || b.tls) {
-    out.tls = {
-      ...((a.tls?.sni ?? b.tls?.sni) ? { sni: a.tls?.sni ?? b.tls?.sni } : {}),
-      ...((a.tls?.version ?? b.tls?.version) ? { version: a.tls?.version ?? b.tls?.version } : {}),
-      alerts: [...(a.tls?.alerts ?? []), ...(b.tls?.alerts ?? [])],
-    };
+    const tls = {} as NonNullable<FlowSummary['tls']>;
+    const sni = a.tls?.sni ?? b.tls?.sni;
+    if (sni) tls.sni = sni;
+    const version = a.tls?.version ?? b.tls?.version;
+    if (version) tls.version = version;
+    tls.alerts = (a.tls?.alerts ?? []).concat(b.tls?.alerts ?? []);
+    out.tls = tls;
   }
   if (a.ladder || b.ladder)
     out.ladder = [...(a.ladder ?? []), ...(b.ladder ?? [])]
@@ -117,13 +125,18 @@ function pairKey(f: FlowSummary): string {
 
 /** Merge per-file flows; output sorted by first packet time, ids `node/proto/N`. */
 export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
-  const groups = new Map<string, Array<{ merged: FlowSummary; parts: FileFlow[] }>>();
+  // Groups by endpoint pair (`key`, made once per flow): the conversations of that pair.
+  const groups = new Map<string, Array<{ key: string; merged: FlowSummary; parts: FileFlow[] }>>();
   const sorted = [...input].sort((x, y) =>
     x.flow.first < y.flow.first ? -1 : x.flow.first > y.flow.first ? 1 : x.file.localeCompare(y.file),
   );
   for (const ff of sorted) {
     const k = pairKey(ff.flow);
-    const list = groups.get(k) ?? [];
+    let list = groups.get(k);
+    if (list === undefined) {
+      list = [];
+      groups.set(k, list);
+    }
     // Join an existing conversation of another file when the time ranges touch.
     const hit = list.find(
       (g) =>
@@ -135,16 +148,11 @@ export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
       const preferNew = hit.merged.state === 'midstream' && ff.flow.state !== 'midstream';
       hit.merged = preferNew ? combine(ff.flow, hit.merged) : combine(hit.merged, ff.flow);
       hit.parts.push(ff);
-    } else list.push({ merged: { ...ff.flow }, parts: [ff] });
-    groups.set(k, list);
+    } else list.push({ key: k, merged: { ...ff.flow }, parts: [ff] });
   }
   const all = [...groups.values()].flat();
   all.sort((x, y) =>
-    x.merged.first < y.merged.first
-      ? -1
-      : x.merged.first > y.merged.first
-        ? 1
-        : pairKey(x.merged).localeCompare(pairKey(y.merged)),
+    x.merged.first < y.merged.first ? -1 : x.merged.first > y.merged.first ? 1 : x.key.localeCompare(y.key),
   );
   const counters = new Map<string, number>();
   const flows: FlowSummary[] = [];
