@@ -8,8 +8,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import * as tar from 'tar';
-import yauzl from 'yauzl';
+
+// tar and yauzl are loaded when an archive is extracted: most bundles are directories, and
+// every analysis would pay their ~25 ms of module loading.
 
 /** Upper bounds for extraction. */
 export const ARCHIVE_LIMITS = { maxBytes: 32 * 1024 ** 3, maxEntries: 100_000 };
@@ -38,6 +39,7 @@ export async function extractArchive(path: string): Promise<Extracted> {
   try {
     if (archiveKind(path) === 'zip') await extractZip(path, dir, refused);
     else {
+      const tar = await import('tar');
       let entries = 0;
       let bytes = 0;
       await tar.x({
@@ -71,6 +73,7 @@ export async function extractArchive(path: string): Promise<Extracted> {
 }
 
 async function extractZip(path: string, dir: string, refused: string[]): Promise<void> {
+  const { default: yauzl } = await import('yauzl');
   const zip = await yauzl.openPromise(path, { lazyEntries: true, validateEntrySizes: true });
   let entries = 0;
   let bytes = 0;
