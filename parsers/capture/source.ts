@@ -19,12 +19,11 @@ export const CHUNK_SIZE = 1024 * 1024;
 
 /**
  * Where bytes come from: fills `buf[off, off+len)` with the bytes at stream offset
- * `pos`, returns 0 at end of stream. Only `positional` sources honour `pos`; the others
- * are sequential and ignore it. Sources that `readAhead` are read ahead while the
- * reader frames (see Chunks).
+ * `pos`, returns 0 at end of stream. A plain file honours `pos`; a gunzip stream is
+ * sequential and ignores it. Sources that `readAhead` (positional ones only) are read
+ * ahead while the reader frames (see Chunks).
  */
 interface ByteSource {
-  readonly positional: boolean;
   readonly readAhead: boolean;
   read(buf: Buffer, off: number, len: number, pos: number): Promise<number>;
   close(): Promise<void>;
@@ -37,7 +36,6 @@ interface ByteSource {
  * ahead, or, `blocking`, on the calling thread.
  */
 class FileSource implements ByteSource {
-  readonly positional = true;
   readonly readAhead: boolean;
   error: string | null = null;
   constructor(
@@ -59,7 +57,6 @@ class FileSource implements ByteSource {
 }
 
 class GzipSource implements ByteSource {
-  readonly positional = false;
   readonly readAhead = false;
   error: string | null = null;
   private readonly it: AsyncIterator<Buffer>;
