@@ -33,9 +33,9 @@ export interface FileFlow {
 export interface MergedFlows {
   flows: FlowSummary[];
   /** merged id → the per-file flows it combines. */
-  sources: Map<string, Array<{ file: string; id: string }>>;
-  /** `${file}|${per-file id}` → merged id. */
-  idOf: Map<string, string>;
+  sources: Map<string, readonly FileFlow[]>;
+  /** file → per-file id → merged id. */
+  idOf: Map<string, Map<string, string>>;
 }
 
 function swap(f: FlowSummary): FlowSummary {
@@ -107,13 +107,30 @@ function combine(a: FlowSummary, bIn: FlowSummary): FlowSummary {
     tls.alerts = (a.tls?.alerts ?? []).concat(b.tls?.alerts ?? []);
     out.tls = tls;
   }
-  if (a.ladder || b.ladder)
-    out.ladder = [...(a.ladder ?? []), ...(b.ladder ?? [])]
-      .sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : x.ref.localeCompare(y.ref)))
-      .slice(0, 64);
+  if (a.ladder || b.ladder) out.ladder = mergeLadders(a.ladder ?? [], b.ladder ?? []);
   const ts = out.interfaces.toServer.filter((i) => i !== 'any');
   const tc = out.interfaces.toClient.filter((i) => i !== 'any');
   if (ts.length && tc.length) out.asymmetric = !ts.some((i) => tc.includes(i));
+  return out;
+}
+
+type Step = NonNullable<FlowSummary['ladder']>[number];
+const stepOrder = (x: Step, y: Step) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : x.ref.localeCompare(y.ref));
+const MAX_LADDER = 64;
+
+/**
+ * The steps of both ladders by time (then reference), the first MAX_LADDER. Each file's
+ * ladder is in packet order, which is time order unless the capture's clock stepped back:
+ * two ordered ladders are merged, others sorted (the same result, a stable sort of a, b).
+ */
+function mergeLadders(a: readonly Step[], b: readonly Step[]): Step[] {
+  const ordered = (l: readonly Step[]) => l.every((s, i) => i === 0 || stepOrder(l[i - 1], s) <= 0);
+  if (!ordered(a) || !ordered(b)) return [...a, ...b].sort(stepOrder).slice(0, MAX_LADDER);
+  const out: Step[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < MAX_LADDER && (i < a.length || j < b.length))
+    out.push(j >= b.length || (i < a.length && stepOrder(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
   return out;
 }
 
@@ -123,41 +140,52 @@ function pairKey(f: FlowSummary): string {
   return `${f.node ?? ''}|${f.proto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
 }
 
+/** Order of per-file flows: first packet time, then file. */
+const byFirst = (x: FileFlow, y: FileFlow) =>
+  x.flow.first < y.flow.first ? -1 : x.flow.first > y.flow.first ? 1 : x.file.localeCompare(y.file);
+
 /** Merge per-file flows; output sorted by first packet time, ids `node/proto/N`. */
 export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
-  // Groups by endpoint pair (`key`, made once per flow): the conversations of that pair.
-  const groups = new Map<string, Array<{ key: string; merged: FlowSummary; parts: FileFlow[] }>>();
-  const sorted = [...input].sort((x, y) =>
-    x.flow.first < y.flow.first ? -1 : x.flow.first > y.flow.first ? 1 : x.file.localeCompare(y.file),
-  );
-  for (const ff of sorted) {
+  // The flows of each endpoint pair (`key`), then their conversations. Only flows of one
+  // pair can merge, so each pair is taken by itself, its flows in time order.
+  const pairs = new Map<string, FileFlow[]>();
+  for (const ff of input) {
     const k = pairKey(ff.flow);
-    let list = groups.get(k);
-    if (list === undefined) {
-      list = [];
-      groups.set(k, list);
-    }
-    // Join an existing conversation of another file when the time ranges touch.
-    const hit = list.find(
-      (g) =>
-        !g.parts.some((p) => p.file === ff.file) &&
-        isoDiffSeconds(ff.flow.first, g.merged.last) <= MERGE_GAP_S &&
-        isoDiffSeconds(g.merged.first, ff.flow.last) <= MERGE_GAP_S,
-    );
-    if (hit) {
-      const preferNew = hit.merged.state === 'midstream' && ff.flow.state !== 'midstream';
-      hit.merged = preferNew ? combine(ff.flow, hit.merged) : combine(hit.merged, ff.flow);
-      hit.parts.push(ff);
-    } else list.push({ key: k, merged: { ...ff.flow }, parts: [ff] });
+    const list = pairs.get(k);
+    if (list === undefined) pairs.set(k, [ff]);
+    else list.push(ff);
   }
-  const all = [...groups.values()].flat();
+  const all: Array<{ key: string; merged: FlowSummary; parts: FileFlow[] }> = [];
+  for (const [key, list] of pairs) {
+    if (list.length === 1) {
+      all.push({ key, merged: { ...list[0].flow }, parts: list });
+      continue;
+    }
+    list.sort(byFirst);
+    const convs: typeof all = [];
+    for (const ff of list) {
+      // Join a conversation of another file when the time ranges touch.
+      const hit = convs.find(
+        (g) =>
+          !g.parts.some((p) => p.file === ff.file) &&
+          isoDiffSeconds(ff.flow.first, g.merged.last) <= MERGE_GAP_S &&
+          isoDiffSeconds(g.merged.first, ff.flow.last) <= MERGE_GAP_S,
+      );
+      if (hit) {
+        const preferNew = hit.merged.state === 'midstream' && ff.flow.state !== 'midstream';
+        hit.merged = preferNew ? combine(ff.flow, hit.merged) : combine(hit.merged, ff.flow);
+        hit.parts.push(ff);
+      } else convs.push({ key, merged: { ...ff.flow }, parts: [ff] });
+    }
+    for (const g of convs) all.push(g);
+  }
   all.sort((x, y) =>
     x.merged.first < y.merged.first ? -1 : x.merged.first > y.merged.first ? 1 : x.key.localeCompare(y.key),
   );
   const counters = new Map<string, number>();
   const flows: FlowSummary[] = [];
-  const sources = new Map<string, Array<{ file: string; id: string }>>();
-  const idOf = new Map<string, string>();
+  const sources = new Map<string, readonly FileFlow[]>();
+  const idOf = new Map<string, Map<string, string>>();
   for (const g of all) {
     const prefix = `${g.merged.node ?? '-'}/${g.merged.proto}`;
     const n = counters.get(prefix) ?? 0;
@@ -166,16 +194,23 @@ export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
     // g.merged is this group's own object (a copy or a combination): stamp the id in place.
     g.merged.id = id;
     flows.push(g.merged);
-    sources.set(
-      id,
-      g.parts.map((p) => ({ file: p.file, id: p.flow.id })),
-    );
-    for (const p of g.parts) idOf.set(`${p.file}|${p.flow.id}`, id);
+    sources.set(id, g.parts);
+    for (const p of g.parts) {
+      let m = idOf.get(p.file);
+      if (m === undefined) {
+        m = new Map();
+        idOf.set(p.file, m);
+      }
+      m.set(p.flow.id, id);
+    }
   }
   return { flows, sources, idOf };
 }
 
 /** Point events at the merged flow ids. */
-export function repointEvents(events: PacketEvent[], idOf: ReadonlyMap<string, string>): PacketEvent[] {
-  return events.map((e) => (e.flow ? { ...e, flow: idOf.get(`${e.file}|${e.flow}`) ?? e.flow } : e));
+export function repointEvents(
+  events: PacketEvent[],
+  idOf: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): PacketEvent[] {
+  return events.map((e) => (e.flow ? { ...e, flow: idOf.get(e.file)?.get(e.flow) ?? e.flow } : e));
 }

@@ -47,7 +47,7 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
  */
 export async function exportEvidence(
   a: Analysis,
-  sources: ReadonlyMap<string, ReadonlyArray<{ file: string; id: string }>>,
+  sources: ReadonlyMap<string, ReadonlyArray<{ file: string; flow: { id: string } }>>,
   captures: ReadonlyMap<string, CapturePoint>,
   dir: string,
 ): Promise<ExportedFlow[]> {
@@ -58,7 +58,7 @@ export async function exportEvidence(
   for (const flow of [...cited.keys()].sort()) {
     for (const s of sources.get(flow) ?? []) {
       const m = wanted.get(s.file) ?? new Map<string, string>();
-      m.set(s.id, flow);
+      m.set(s.flow.id, flow);
       wanted.set(s.file, m);
     }
   }

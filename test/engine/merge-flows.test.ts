@@ -63,7 +63,7 @@ describe('mergeFlows', () => {
       synRetransmits: 2,
     });
     expect(m.sources.get(m.flows[0].id)).toHaveLength(2);
-    expect(m.idOf.get('eth0.pcap|node1/tcp/0')).toBe(m.flows[0].id);
+    expect(m.idOf.get('eth0.pcap')?.get('node1/tcp/0')).toBe(m.flows[0].id);
   });
   it('keeps conversations apart when they are far apart in time or in the same file', () => {
     const a = half('x/0', {});
@@ -83,6 +83,38 @@ describe('mergeFlows', () => {
         { file: 'a.pcap', flow: half('x/2', {}) },
       ]).flows,
     ).toHaveLength(2);
+  });
+  it('interleaves the ladders by time, then reference, and keeps the first 64', () => {
+    type Step = NonNullable<FlowSummary['ladder']>[number];
+    const step = (ms: number, ref: string): Step => ({
+      ts: `2024-05-01T10:00:00.${String(ms).padStart(3, '0')}000000Z`,
+      dir: 'toServer',
+      interface: 'eth1',
+      summary: 'ACK',
+      ref,
+    });
+    const merge = (a: Step[], b: Step[]) =>
+      mergeFlows([
+        { file: 'eth1.pcap', flow: half('node1/tcp/0', { ladder: a }) },
+        {
+          file: 'eth0.pcap',
+          flow: half('node1/tcp/0', { ladder: b, first: '2024-05-01T10:00:00.001000000Z' }),
+        },
+      ]).flows[0].ladder?.map((s) => s.ref);
+    expect(merge([step(1, 'a#1'), step(5, 'a#2')], [step(1, 'b#1'), step(3, 'b#2')])).toEqual([
+      'a#1',
+      'b#1',
+      'b#2',
+      'a#2',
+    ]);
+    // A clock that stepped back leaves one ladder out of order: the steps are still sorted.
+    expect(merge([step(9, 'a#1'), step(2, 'a#2')], [step(4, 'b#1')])).toEqual(['a#2', 'b#1', 'a#1']);
+    const long = (p: string, from: number) =>
+      Array.from({ length: 40 }, (_, i) => step(from + 2 * i, `${p}#${i}`));
+    const refs = merge(long('a', 100), long('b', 101)) ?? [];
+    expect(refs).toHaveLength(64);
+    expect(refs.slice(0, 3)).toEqual(['a#0', 'b#0', 'a#1']);
+    expect(refs.at(-1)).toBe('b#31');
   });
 });
 
