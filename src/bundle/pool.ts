@@ -74,16 +74,17 @@ export class ParsePool {
           // Before the result: kept records in batches (text tasks), progress reports.
           const batches: AnyRecord[][] = [];
           const onMessage = (
-            m: ParseTaskResult | { batch: AnyRecord[] } | { progress: [number, number] },
+            msg: ParseTaskResult | { json: string } | { batch: AnyRecord[] } | { progress: [number, number] },
           ) => {
-            if ('batch' in m) {
-              batches.push(m.batch);
+            if ('batch' in msg) {
+              batches.push(msg.batch);
               return;
             }
-            if ('progress' in m) {
-              onProgress?.(i, m.progress[0], m.progress[1]);
+            if ('progress' in msg) {
+              onProgress?.(i, msg.progress[0], msg.progress[1]);
               return;
             }
+            const m: ParseTaskResult = 'json' in msg ? JSON.parse(msg.json) : msg;
             worker.off('message', onMessage);
             worker.off('error', onError);
             if (batches.length > 0) m.records = batches.flat().concat(m.records);

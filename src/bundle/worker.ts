@@ -11,5 +11,9 @@ parentPort?.on('message', async (task: ParseTask) => {
     onBatch: (records) => parentPort?.postMessage({ batch: records }),
     onProgress: (bytes, packets) => parentPort?.postMessage({ progress: [bytes, packets] }),
   });
-  parentPort?.postMessage(result);
+  // A capture's result (tens of thousands of flow summaries) goes as JSON text: JSON.parse
+  // rebuilds it on the main thread about twice as fast as the structured clone (measured
+  // on 68,556 flows: 268-459 ms vs 545-737 ms), and that copy is the part of parsing the
+  // main thread does. Capture results are plain data: counters, strings, arrays.
+  parentPort?.postMessage(result.kind === 'capture' ? { json: JSON.stringify(result) } : result);
 });
