@@ -5,26 +5,9 @@
  * flow is summarised.
  */
 import type { TlsSession, TlsStream } from '../../parsers/layers/tls.js';
+import type { LadderStep, LadderStore } from './ladder.js';
 
-/** Numbers stored per ladder step: packet, sec, nsec, dir, flags, seq, ack, payload. */
-const LADDER_NUMS = 8;
-
-/** One entry of a flow's first-N packet ladder (raw numbers, formatted at summary time). */
-export interface LadderStep {
-  packet: number;
-  sec: number;
-  nsec: number;
-  /** 0 = A→B, 1 = B→A. */
-  dir: number;
-  iface: string | null;
-  /** TCP flags byte (-1 for UDP). */
-  flags: number;
-  seq: number;
-  ack: number;
-  /** Transport payload length on the wire. */
-  payload: number;
-  file: string;
-}
+export type { LadderStep } from './ladder.js';
 
 /** A notable packet (retransmission, reset, zero window, TLS alert, ICMP error). */
 export interface FlowNote {
@@ -145,13 +128,9 @@ export class Flow {
   alerts: FlowAlert[] = [];
   alertsDropped = 0;
   icmpErrors = 0;
-  /**
-   * First packets, packed: LADDER_NUMS numbers per step in an array of unboxed doubles
-   * (a step object with boxed seq/ack/sec costs about twice as much), sized on first use.
-   */
-  private ladderNums: number[] | null = null;
-  /** Interface and file of each step (2 per step). */
-  private ladderWhere: Array<string | null> | null = null;
+  /** Where the first packets are kept (see addStep): the table's store and this flow's slot there. */
+  private ladderStore: LadderStore | null = null;
+  private ladderSlot = -1;
   files: string[] = [];
   /** Text of the address of A and B, made lazily. */
   aText: string | null = null;
@@ -183,9 +162,9 @@ export class Flow {
     this.pb = pb;
   }
 
-  /** Record one of the first `size` packets for the ladder. */
+  /** Record one of the first `store.steps` packets for the ladder (a slot is taken on the first). */
   addStep(
-    size: number,
+    store: LadderStore,
     packet: number,
     sec: number,
     nsec: number,
@@ -197,49 +176,27 @@ export class Flow {
     iface: string | null,
     file: string,
   ): void {
-    if (this.ladderNums === null) {
-      // Seeded with a double so the backing store is unboxed from the start.
-      this.ladderNums = new Array<number>(size * LADDER_NUMS).fill(0.5);
-      this.ladderWhere = new Array<string | null>(size * 2).fill(null);
+    if (this.ladderStore === null) {
+      this.ladderStore = store;
+      this.ladderSlot = store.alloc();
     }
-    const n = this.ladderNums;
-    const i = this.ladderN * LADDER_NUMS;
-    n[i] = packet;
-    n[i + 1] = sec;
-    n[i + 2] = nsec;
-    n[i + 3] = dir;
-    n[i + 4] = flags;
-    n[i + 5] = seq;
-    n[i + 6] = ack;
-    n[i + 7] = payload;
-    const w = this.ladderWhere as Array<string | null>;
-    w[this.ladderN * 2] = iface;
-    w[this.ladderN * 2 + 1] = file;
+    store.put(this.ladderSlot, this.ladderN, packet, sec, nsec, dir, flags, seq, ack, payload, iface, file);
     this.ladderN++;
   }
 
   /** The recorded ladder steps, in packet order. */
   ladder(): LadderStep[] {
-    const out: LadderStep[] = [];
-    const n = this.ladderNums;
-    const w = this.ladderWhere;
-    if (n === null || w === null) return out;
-    for (let k = 0; k < this.ladderN; k++) {
-      const i = k * LADDER_NUMS;
-      out.push({
-        packet: n[i],
-        sec: n[i + 1],
-        nsec: n[i + 2],
-        dir: n[i + 3],
-        flags: n[i + 4],
-        seq: n[i + 5],
-        ack: n[i + 6],
-        payload: n[i + 7],
-        iface: w[k * 2],
-        file: w[k * 2 + 1] ?? '',
-      });
+    if (this.ladderStore === null) return [];
+    if (this.ladderSlot < 0) throw new Error(`flow ${this.id}: ladder read after the flow was handed out`);
+    return this.ladderStore.read(this.ladderSlot, this.ladderN);
+  }
+
+  /** Give the ladder's slot back to the store; the ladder can no longer be read. */
+  releaseLadder(): void {
+    if (this.ladderStore !== null && this.ladderSlot >= 0) {
+      this.ladderStore.release(this.ladderSlot);
+      this.ladderSlot = -1;
     }
-    return out;
   }
 
   /** The direction object for 0 (A→B) or 1 (B→A). */

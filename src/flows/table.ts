@@ -8,9 +8,9 @@
  * sequence number differs from the first sequence number seen in that
  * direction starts a new conversation on the same 5-tuple (port reuse).
  *
- * Hot path: no per-packet allocation except the first-N ladder entries and
- * notable events; keys are numbers (address words and ports), looked
- * up in a Map by a 32-bit hash with collision chains.
+ * Hot path: no per-packet allocation except notable events (the first packets
+ * of each flow go to a typed-array store, ladder.ts); keys are numbers (address
+ * words and ports), looked up by a 32-bit hash in an open-addressing table.
  */
 import { DecodedPacket, IPPROTO, TCP } from '../../parsers/layers/packet.js';
 import {
@@ -28,6 +28,7 @@ import { displayText } from '../util/sanitize.js';
 import { epochString } from '../util/time.js';
 import { Flow, type FlowDir, type FlowNote } from './flow.js';
 import { formatIp, formatMac } from './format.js';
+import { LadderStore } from './ladder.js';
 
 /** Options of a flow table. */
 export interface FlowTableOptions {
@@ -43,7 +44,11 @@ export interface FlowTableOptions {
   ladderSize?: number;
   /** Notable events kept in the table-wide event list (default 20 000). */
   maxEvents?: number;
-  /** Called when a flow leaves the table (evicted, superseded by port reuse, or at `finish()`). */
+  /**
+   * Called when a flow leaves the table (evicted, superseded by port reuse, or at
+   * `finish()`). Its ladder can be read until the callback returns: the ladder's slot
+   * is then reused (summarise the flow in the callback, as analyzeCapture does).
+   */
   onFlowDone?: (f: Flow) => void;
   /** Parse TLS on TCP payloads (default true). */
   tls?: boolean;
@@ -200,7 +205,8 @@ export class FlowTable implements TlsListener {
   /** Seconds a closed conversation stays: CLOSED_LINGER, or the idle timeout when shorter. */
   private readonly linger: number;
   private readonly maxFlows: number;
-  private readonly ladderSize: number;
+  /** First packets of the live flows (off the GC heap). */
+  private readonly ladders: LadderStore;
   private readonly maxEvents: number;
   private readonly onFlowDone: ((f: Flow) => void) | undefined;
   private readonly doTls: boolean;
@@ -220,7 +226,7 @@ export class FlowTable implements TlsListener {
     this.idle = opts.idleTimeout ?? 900;
     this.linger = Math.min(this.idle, CLOSED_LINGER);
     this.maxFlows = opts.maxFlows ?? 50_000;
-    this.ladderSize = opts.ladderSize ?? 10;
+    this.ladders = new LadderStore(opts.ladderSize ?? 10);
     this.maxEvents = opts.maxEvents ?? 20_000;
     this.onFlowDone = opts.onFlowDone;
     this.doTls = opts.tls ?? true;
@@ -496,8 +502,10 @@ export class FlowTable implements TlsListener {
     if (this.last === f) this.last = null;
     unlink(f.closed ? this.closed : this.open, f);
     this.live--;
-    if (this.onFlowDone) this.onFlowDone(f);
-    else this.done.push(f);
+    if (this.onFlowDone) {
+      this.onFlowDone(f);
+      f.releaseLadder();
+    } else this.done.push(f);
   }
 
   private evict(f: Flow): void {
@@ -597,9 +605,9 @@ export class FlowTable implements TlsListener {
     this.cur.sec = sec;
     this.cur.nsec = nsec;
     this.cur.iface = iface;
-    if (f.ladderN < this.ladderSize)
+    if (f.ladderN < this.ladders.steps)
       f.addStep(
-        this.ladderSize,
+        this.ladders,
         packetNo,
         sec,
         nsec,

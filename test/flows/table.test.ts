@@ -64,9 +64,13 @@ function run(t: FlowTable, segs: Seg[], ifaces: [string, string] = ['eth1', 'eth
   });
 }
 
-function doneFlows(opts: ConstructorParameters<typeof FlowTable>[0] = {}): { t: FlowTable; done: Flow[] } {
-  const done: Flow[] = [];
-  return { t: new FlowTable({ ...opts, onFlowDone: (f) => done.push(f) }), done };
+/** A table whose finished flows stay readable (ladders included) in `done`. */
+function doneFlows(opts: ConstructorParameters<typeof FlowTable>[0] = {}): {
+  t: FlowTable;
+  done: readonly Flow[];
+} {
+  const t = new FlowTable(opts);
+  return { t, done: t.finished };
 }
 
 const c2s = (x: Partial<Seg>): Seg => ({ src: C, sport: 51514, dst: S, dport: 443, ...x });
