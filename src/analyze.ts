@@ -385,7 +385,7 @@ async function analyzeDir(
   // One conversation captured in several files of a node (one pcap per interface) is one flow.
   const merged = mergeFlows(fileFlows);
   const flows: FlowSummary[] = merged.flows;
-  const events = repointEvents(rawEvents, merged.idOf);
+  const events = repointEvents(rawEvents, merged.sources);
 
   // Clock skew between a node's logs and its captures; the manifest value wins.
   const skew = estimateClockSkew(records, flows, manifest);

@@ -34,8 +34,6 @@ export interface MergedFlows {
   flows: FlowSummary[];
   /** merged id → the per-file flows it combines. */
   sources: Map<string, readonly FileFlow[]>;
-  /** file → per-file id → merged id. */
-  idOf: Map<string, Map<string, string>>;
 }
 
 function swap(f: FlowSummary): FlowSummary {
@@ -185,7 +183,6 @@ export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
   const counters = new Map<string, number>();
   const flows: FlowSummary[] = [];
   const sources = new Map<string, readonly FileFlow[]>();
-  const idOf = new Map<string, Map<string, string>>();
   for (const g of all) {
     const prefix = `${g.merged.node ?? '-'}/${g.merged.proto}`;
     const n = counters.get(prefix) ?? 0;
@@ -195,22 +192,31 @@ export function mergeFlows(input: readonly FileFlow[]): MergedFlows {
     g.merged.id = id;
     flows.push(g.merged);
     sources.set(id, g.parts);
-    for (const p of g.parts) {
-      let m = idOf.get(p.file);
-      if (m === undefined) {
-        m = new Map();
-        idOf.set(p.file, m);
-      }
-      m.set(p.flow.id, id);
-    }
   }
-  return { flows, sources, idOf };
+  return { flows, sources };
 }
 
-/** Point events at the merged flow ids. */
+/** Point events at the merged flow ids (`sources` from mergeFlows). */
 export function repointEvents(
   events: PacketEvent[],
-  idOf: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  sources: ReadonlyMap<string, readonly FileFlow[]>,
 ): PacketEvent[] {
+  // file → per-file id → merged id, for the flows events name only (events are few, flows many).
+  const idOf = new Map<string, Map<string, string>>();
+  for (const e of events) {
+    if (!e.flow) continue;
+    let m = idOf.get(e.file);
+    if (m === undefined) {
+      m = new Map();
+      idOf.set(e.file, m);
+    }
+    m.set(e.flow, e.flow);
+  }
+  if (idOf.size === 0) return events;
+  for (const [id, parts] of sources)
+    for (const p of parts) {
+      const m = idOf.get(p.file);
+      if (m?.has(p.flow.id)) m.set(p.flow.id, id);
+    }
   return events.map((e) => (e.flow ? { ...e, flow: idOf.get(e.file)?.get(e.flow) ?? e.flow } : e));
 }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze.js';
-import { mergeFlows } from '../../src/engine/merge-flows.js';
+import type { PacketEvent } from '../../src/engine/evidence.js';
+import { mergeFlows, repointEvents } from '../../src/engine/merge-flows.js';
 import type { FlowSummary } from '../../src/model/analysis.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -63,7 +64,33 @@ describe('mergeFlows', () => {
       synRetransmits: 2,
     });
     expect(m.sources.get(m.flows[0].id)).toHaveLength(2);
-    expect(m.idOf.get('eth0.pcap')?.get('node1/tcp/0')).toBe(m.flows[0].id);
+    // Events name per-file ids; they are pointed at the merged flow (unknown ones are left alone).
+    const r = mergeFlows([
+      { file: 'eth1.pcap', flow: { ...req, id: 'eth1/tcp/7' } },
+      { file: 'eth0.pcap', flow: { ...rep, id: 'eth0/tcp/3' } },
+    ]);
+    const ev = (file: string, flow?: string): PacketEvent => ({
+      ts: '2024-05-01T10:00:01.000000000Z',
+      file,
+      packet: 1,
+      kind: 'rst',
+      layer: 'L4',
+      severity: 'low',
+      text: 'RST',
+      ...(flow ? { flow } : {}),
+    });
+    expect(r.flows[0].id).toBe('node1/tcp/0');
+    expect(
+      repointEvents(
+        [
+          ev('eth0.pcap', 'eth0/tcp/3'),
+          ev('eth1.pcap', 'eth1/tcp/7'),
+          ev('eth1.pcap', 'eth1/tcp/9'),
+          ev('x'),
+        ],
+        r.sources,
+      ).map((e) => e.flow),
+    ).toEqual(['node1/tcp/0', 'node1/tcp/0', 'eth1/tcp/9', undefined]);
   });
   it('keeps conversations apart when they are far apart in time or in the same file', () => {
     const a = half('x/0', {});
