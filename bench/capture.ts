@@ -74,16 +74,17 @@ function tsharkPass(file: string, bytes: number, packets: number): PassResult | 
   const t0 = process.hrtime.bigint();
   const r = spawnSync(
     '/usr/bin/time',
-    ['-f', 'FORENSIC_RSS_KB %M', 'tshark', '-q', '-z', 'conv,tcp', '-r', file],
+    ['-f', 'FORENSIC_RSS_KB %M FORENSIC_CPU_S %U %S', 'tshark', '-q', '-z', 'conv,tcp', '-r', file],
     {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     },
   );
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const m = /FORENSIC_RSS_KB (\d+)/.exec(r.stderr ?? '');
+  const m = /FORENSIC_RSS_KB (\d+) FORENSIC_CPU_S ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   if (r.status !== 0 || !m) return `tshark failed: ${(r.stderr ?? '').slice(-300)}`;
-  return { ms, rssMb: Number(m[1]) / 1024, packets, bytes, note: 'tshark -q -z conv,tcp; wall time only' };
+  const cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+  return { ms, cpuMs, rssMb: Number(m[1]) / 1024, packets, bytes, note: 'tshark -q -z conv,tcp' };
 }
 
 function fmtRate(n: number): string {
