@@ -4,9 +4,9 @@
  * interface maps, the service under investigation, files to exclude.
  */
 import { readFile } from 'node:fs/promises';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { isValidZone } from '../util/time.js';
+import { yaml } from '../util/yaml.js';
 
 const Zone = z
   .string()
@@ -70,7 +70,7 @@ export function parseManifest(text: string, file: string): ManifestResult {
   try {
     if (file.endsWith('.json')) raw = JSON.parse(text);
     else {
-      const doc = YAML.parseDocument(text, { prettyErrors: true });
+      const doc = yaml().parseDocument(text, { prettyErrors: true });
       if (doc.errors.length) {
         return {
           manifest: null,

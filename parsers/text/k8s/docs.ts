@@ -8,9 +8,10 @@
  * Line accounting is settled per document: lines of recognised objects are
  * parsed, the rest skipped, a document that does not parse is all issues.
  */
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
 import type { AnyRecord } from '../../../src/model/records/index.js';
 import { displayText } from '../../../src/util/sanitize.js';
+import { yaml } from '../../../src/util/yaml.js';
 import type { Counts, LineStatus, TextSink } from '../../types.js';
 
 /** A document longer than this (characters) is reported, not parsed. */
@@ -202,6 +203,7 @@ export function emitDoc(doc: BufferedDoc, read: ObjectReader, out: TextSink): Co
         emit(list[i], exact ? doc.items[i][0] : doc.firstLine, exact ? doc.items[i][1] : doc.firstLine);
     }
   } else {
+    const { isMap, isSeq, LineCounter, parseDocument } = yaml();
     const lc = new LineCounter();
     const parsed = parseDocument(doc.text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
     if (parsed.errors.length) {

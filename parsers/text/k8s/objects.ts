@@ -5,7 +5,7 @@
  * CertificateRequest / Order / Challenge (`cert`). Other kinds return null.
  * Objects are untrusted: every field is type-checked before use.
  */
-import { parse as parseYaml } from 'yaml';
+
 import type {
   AnyRecord,
   CertRecord,
@@ -14,6 +14,7 @@ import type {
   MetallbPoolRecord,
 } from '../../../src/model/records/index.js';
 import { clip, displayText } from '../../../src/util/sanitize.js';
+import { yaml } from '../../../src/util/yaml.js';
 
 type Obj = Record<string, unknown>;
 
@@ -167,7 +168,7 @@ function legacyConfig(o: Obj, file: string, line: number): MetallbPoolRecord[] |
   if (typeof cfg !== 'string' || !/address-pools\s*:/.test(cfg)) return null;
   let parsed: unknown;
   try {
-    parsed = parseYaml(cfg, { maxAliasCount: 50, uniqueKeys: false });
+    parsed = yaml().parse(cfg, { maxAliasCount: 50, uniqueKeys: false });
   } catch {
     return null;
   }
