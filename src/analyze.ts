@@ -9,7 +9,7 @@ import { rules as ruleList } from '../rules/index.js';
 import { archiveKind, extractArchive } from './bundle/archive.js';
 import { attributeFile, hostDir, NodeNames } from './bundle/attribute.js';
 import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
-import { globMatch, loadManifest, type Manifest } from './bundle/manifest.js';
+import type { Manifest, ManifestResult } from './bundle/manifest.js';
 import { defaultPoolSize, ParsePool } from './bundle/pool.js';
 import { joinTextParts, partCount, splitTextTasks } from './bundle/split.js';
 import type { ParseTask, ParseTaskResult } from './bundle/task.js';
@@ -36,7 +36,13 @@ import { buildTimeline } from './engine/timeline.js';
 import type { Analysis, FileCoverage, Finding, FlowSummary } from './model/analysis.js';
 import type { IssueRecord } from './model/records/index.js';
 import { type ExportedFlow, exportEvidence } from './report/evidence-export.js';
+import { globMatch } from './util/glob.js';
 import { isoShift } from './util/time.js';
+
+/** Read a manifest; its module (zod and the schema) is loaded only for bundles that have one. */
+async function loadManifest(path: string, displayName: string): Promise<ManifestResult> {
+  return (await import('./bundle/manifest.js')).loadManifest(path, displayName);
+}
 
 /** Options of `forensic analyze`. */
 export interface AnalyzeOptions {

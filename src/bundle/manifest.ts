@@ -101,19 +101,4 @@ export async function loadManifest(path: string, displayName: string): Promise<M
   return parseManifest(await readFile(path, 'utf8'), displayName);
 }
 
-/** Match a bundle-relative path against a pattern with `*` (one segment) and `**` (any depth). */
-export function globMatch(pattern: string, path: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        re += '.*';
-        i++;
-        if (pattern[i + 1] === '/') i++;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`).test(path);
-}
+export { globMatch } from '../util/glob.js';

@@ -2,7 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { analyzeBundle, BundleError } from '../analyze.js';
-import { type Analysis, SEVERITY_RANK, Severity } from '../model/analysis.js';
+import type { Analysis } from '../model/analysis.js';
+import { isSeverity, SEVERITIES, SEVERITY_RANK, type Severity } from '../model/levels.js';
 import { reportRenderers } from '../report/index.js';
 import { redactAnalysis } from '../report/redact.js';
 import { parseIsoLike } from '../util/time.js';
@@ -83,12 +84,12 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
   }
   let failOn: Severity | undefined;
   if (values['fail-on']) {
-    const s = Severity.safeParse(values['fail-on']);
-    if (!s.success) {
-      process.stderr.write(`forensic analyze: --fail-on must be one of ${Severity.options.join(', ')}\n`);
+    const s = values['fail-on'];
+    if (!isSeverity(s)) {
+      process.stderr.write(`forensic analyze: --fail-on must be one of ${SEVERITIES.join(', ')}\n`);
       return 2;
     }
-    failOn = s.data;
+    failOn = s;
   }
   const since = values.since ? parseIsoLike(values.since, values.tz ?? 'UTC') : undefined;
   const until = values.until ? parseIsoLike(values.until, values.tz ?? 'UTC') : undefined;

@@ -4,7 +4,8 @@
  * Competing explanations are ranked by evidence; ruled-out hypotheses that rules
  * recorded (`facts.ruledOut`) are collected.
  */
-import { type Finding, type RootCause, type RuledOut, SEVERITY_RANK } from '../model/analysis.js';
+import type { Finding, RootCause, RuledOut } from '../model/analysis.js';
+import { SEVERITY_RANK } from '../model/levels.js';
 
 /** Score of an explanation: severity, how much it explains, how much evidence it has. */
 function score(f: Finding, byId: Map<string, Finding>, seen = new Set<string>()): number {

@@ -4,16 +4,16 @@
  * `forensic analyze BUNDLE --format json` prints exactly this (schemaVersion 1).
  */
 import { z } from 'zod';
+import { LAYERS, SEVERITIES } from './levels.js';
 import { IsoTs } from './records/base.js';
 
-export const Layer = z.enum(['L2', 'L3', 'L4', 'L7', 'config']);
+export { SEVERITY_RANK } from './levels.js';
+
+export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
-export const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
-
-/** Severity order for comparisons (`--fail-on`). */
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
 /** A reference to one piece of evidence: file + line, or file + packet (+ interface). */
 export const EvidenceRef = z.object({

@@ -9,13 +9,8 @@
  *   <header class="verdict sev-critical"><h1>Root cause: node1 routes replies … via eth0</h1>
  *   <p>confidence 92 % · <code>ip route replace default via 192.0.2.1 dev eth1</code></p></header>
  */
-import {
-  type Analysis,
-  type EvidenceRef,
-  type Finding,
-  type FlowSummary,
-  SEVERITY_RANK,
-} from '../model/analysis.js';
+import type { Analysis, EvidenceRef, Finding, FlowSummary } from '../model/analysis.js';
+import { SEVERITY_RANK } from '../model/levels.js';
 import { displayText } from '../util/sanitize.js';
 import { epochFromIso } from '../util/time.js';
 

@@ -11,7 +11,8 @@
  *   1. **L7 · tls-bad-record-mac** — 4 server-side "bad record MAC" handshake error(s) …
  *      - `node1/traefik.log:5` — http: TLS handshake error from 203.0.113.50:44986: …
  */
-import { type Analysis, type EvidenceRef, type Finding, SEVERITY_RANK } from '../model/analysis.js';
+import type { Analysis, EvidenceRef, Finding } from '../model/analysis.js';
+import { SEVERITY_RANK } from '../model/levels.js';
 import { clip, displayText } from '../util/sanitize.js';
 
 /** Escape text for inline Markdown (outside code). */

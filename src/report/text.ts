@@ -9,7 +9,8 @@
  *   FINDINGS
  *     high     L3  node1  asymmetric-routing  12 conversations arrive on eth1 and leave on eth0
  */
-import { type Analysis, SEVERITY_RANK } from '../model/analysis.js';
+import type { Analysis } from '../model/analysis.js';
+import { SEVERITY_RANK } from '../model/levels.js';
 import { clip, displayText } from '../util/sanitize.js';
 
 /** Render the plain-text summary. */

@@ -3,7 +3,7 @@
  * time window, e.g. `node:node1 layer:L3,L7 sev:high source:traefik from:10:14:02 to:10:14:09`.
  * Bare words match the event text. Parsing never throws; it returns an error string.
  */
-import { type Layer, SEVERITY_RANK, type Severity } from '../model/analysis.js';
+import { type Layer, SEVERITY_RANK, type Severity } from '../model/levels.js';
 
 /** A parsed filter; empty fields match everything. */
 export interface Filter {

@@ -9,7 +9,7 @@
  *   ▾ L3    CRIT  default-route-mismatch    Default route leaves by eth0 …
  *         node1 answers off-subnet clients via "default via 198.51.100.1 dev eth0" …
  */
-import { type Layer, SEVERITY_RANK } from '../../model/analysis.js';
+import { type Layer, SEVERITY_RANK } from '../../model/levels.js';
 import { type Filter, matcher } from '../filter.js';
 import type { TuiModel } from '../model.js';
 import { arraySource, type Row, type RowSource } from '../rows.js';

@@ -9,7 +9,8 @@
  *   10:14:03.050  node1   L4    MED   capture-any.pcapng  ×6 retransmission 192.0.2.240:443 …
  *       first 10:14:03.050 · last 10:14:06.210 · span 3.160s · node1/capture-any.pcapng#15 [eth0]
  */
-import { SEVERITY_RANK, type TimelineEntry } from '../../model/analysis.js';
+import type { TimelineEntry } from '../../model/analysis.js';
+import { SEVERITY_RANK } from '../../model/levels.js';
 import type { TuiModel } from '../model.js';
 import type { Row, RowSource, Seg } from '../rows.js';
 import { cell, cellRight, clock, safe, span } from '../text.js';
