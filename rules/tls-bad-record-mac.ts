@@ -33,11 +33,11 @@ export const rule: Rule = {
       'Find what alters the payload: check the routing of the joined flows (asymmetric-routing) and compare captures from both ends (payload-corruption).',
   },
   evaluate(ev) {
-    const flows = new FlowIndex(ev.flows);
     const serverErrs = recordsOf(ev, 'tls-handshake-error').filter((r) => r.cause === 'bad-record-mac');
     const clientErrs = recordsOf(ev, 'client-error').filter((r) => CLIENT_MAC.test(r.text));
     const alertEvents = ev.events.filter((e) => e.kind === 'tls-alert' && /bad_record_mac/.test(e.text));
     if (serverErrs.length + clientErrs.length + alertEvents.length === 0) return [];
+    const flows = FlowIndex.of(ev.flows);
     const joins: Array<{ ref: string; status: string; flow?: string }> = [];
     const evidence: EvidenceRef[] = [];
     const joinedFlows = new Set<string>();

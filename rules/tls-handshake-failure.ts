@@ -29,10 +29,10 @@ export const rule: Rule = {
       'For EOF/reset/timeout follow the joined flows down to L4/L3; for certificate causes check the served chain and client trust.',
   },
   evaluate(ev) {
-    const flows = new FlowIndex(ev.flows);
     const errs = recordsOf(ev, 'tls-handshake-error').filter((r) => r.cause !== 'bad-record-mac');
     const alerts = ev.events.filter((e) => e.kind === 'tls-alert' && !/bad_record_mac/.test(e.text));
     if (errs.length + alerts.length === 0) return [];
+    const flows = FlowIndex.of(ev.flows);
     const byCause = groupBy(errs, (r) => r.cause);
     const out: Finding[] = [];
     for (const [cause, list] of sortedGroups(byCause)) {

@@ -507,6 +507,7 @@ async function comparePaths(
   const suspect = new Set(
     flows.filter((f) => (f.tls?.alerts.length ?? 0) > 0 || (f.resets ?? 0) > 0).map((f) => f.id),
   );
+  if (suspect.size === 0) return [];
   const cands = comparisonCandidates(flows, suspect, 32);
   if (cands.length === 0) return [];
   const files = new Set(cands.flatMap((c) => c.files));

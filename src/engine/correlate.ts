@@ -16,6 +16,14 @@ export type Join =
   | { status: 'ambiguous'; flows: FlowSummary[] }
   | { status: 'none'; reason: string };
 
+function add(m: Map<string, FlowSummary[]>, k: string, f: FlowSummary): void {
+  const l = m.get(k);
+  if (l === undefined) m.set(k, [f]);
+  else l.push(f);
+}
+
+const built = new WeakMap<readonly FlowSummary[], FlowIndex>();
+
 /** Index of flows by client endpoint for repeated joins. */
 export class FlowIndex {
   private readonly byClient = new Map<string, FlowSummary[]>();
@@ -26,15 +34,19 @@ export class FlowIndex {
   constructor(flows: readonly FlowSummary[]) {
     for (const f of flows) {
       this.ports.add(f.client.port);
-      for (const [k, m] of [
-        [`${f.client.ip}|${f.client.port}`, this.byClient],
-        [`${f.client.ip}`, this.byEndpoint],
-      ] as const) {
-        const l = m.get(k) ?? [];
-        l.push(f);
-        m.set(k, l);
-      }
+      add(this.byClient, `${f.client.ip}|${f.client.port}`, f);
+      add(this.byEndpoint, f.client.ip, f);
     }
+  }
+
+  /** The index of `flows`, built once per flow list (several rules join against the same one). */
+  static of(flows: readonly FlowSummary[]): FlowIndex {
+    let ix = built.get(flows);
+    if (ix === undefined) {
+      ix = new FlowIndex(flows);
+      built.set(flows, ix);
+    }
+    return ix;
   }
 
   /** True when no flow is indexed (every join is `none`). */
