@@ -162,26 +162,13 @@ export class Flow {
     this.pb = pb;
   }
 
-  /** Record one of the first `store.steps` packets for the ladder (a slot is taken on the first). */
-  addStep(
-    store: LadderStore,
-    packet: number,
-    sec: number,
-    nsec: number,
-    dir: number,
-    flags: number,
-    seq: number,
-    ack: number,
-    payload: number,
-    iface: string | null,
-    file: string,
-  ): void {
+  /** This flow's slot in `store`, taken when its first packet is recorded (the table writes the steps). */
+  ladderSlotIn(store: LadderStore): number {
     if (this.ladderStore === null) {
       this.ladderStore = store;
       this.ladderSlot = store.alloc();
     }
-    store.put(this.ladderSlot, this.ladderN, packet, sec, nsec, dir, flags, seq, ack, payload, iface, file);
-    this.ladderN++;
+    return this.ladderSlot;
   }
 
   /** The recorded ladder steps, in packet order. */

@@ -606,8 +606,9 @@ export class FlowTable implements TlsListener {
     this.cur.nsec = nsec;
     this.cur.iface = iface;
     if (f.ladderN < this.ladders.steps)
-      f.addStep(
-        this.ladders,
+      this.ladders.put(
+        f.ladderSlotIn(this.ladders),
+        f.ladderN++,
         packetNo,
         sec,
         nsec,
