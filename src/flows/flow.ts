@@ -103,7 +103,7 @@ export class Flow {
   lastPacket = 0;
   /** File of the previous packet (saves a look into `files` per packet). */
   lastFile = '';
-  /** Ladder steps recorded (see addStep). */
+  /** Ladder steps recorded (written by the table into the store, see ladderSlotIn). */
   ladderN = 0;
   /** RST, or FIN both ways, was seen: the table keeps it only CLOSED_LINGER seconds more. */
   closed = false;
