@@ -7,14 +7,22 @@
  * fastest run. Prints MB/s, packets/s, peak RSS and ratios, then the peak RSS of the
  * full decode at a quarter and at twice the size (flat = bounded memory). The passes
  * read and allocate as the CLI's parse workers do (PARSE_NODE_ARGS, blocking reads).
- * On the shared 2-core machine, 2026-11-26 (tshark took 6.9-12 s on this file that day):
+ * On a shared 2-core machine of the same kind, 2026-11-26, later that day (slower:
+ * `wc -l` ran at 3.2 GB/s where it had run at 7.5 GB/s, and our pass took 1.3-2.3 s
+ * from one run to the next while pcap-parser and tshark moved less):
  *
  *   pass                              MB/s  cpu MB/s    packets/s   peak RSS     time   ratios (… than (a) / (b) / (c) / (d))
- *   (a) ours: framing               4831.4    4517.1     6.17 M/s      60 MB   0.21 s   1.00x / 9.21x / 4.19x / 36.43x
- *   (b) pcap-parser: framing         524.3     573.3    669.7 k/s     111 MB   1.94 s   0.11x / 1.00x / 0.45x / 3.95x
- *   (c) ours: decode + flows        1152.9     899.5     1.47 M/s     199 MB   0.88 s   0.24x / 2.20x / 1.00x / 8.69x
- *   (d) tshark conv,tcp              132.6         -    169.4 k/s     885 MB   7.67 s   0.03x / 0.25x / 0.12x / 1.00x
- *        267 MB: peak RSS 144 MB;  2017 MB: peak RSS 240 MB
+ *   (a) ours: framing               4818.2    3327.7     6.15 M/s      60 MB   0.21 s   1.00x / 9.93x / 8.11x / 51.06x
+ *   (b) pcap-parser: framing         485.0     483.5    619.4 k/s     112 MB   2.10 s   0.10x / 1.00x / 0.82x / 5.14x
+ *   (c) ours: decode + flows         593.9     481.7    758.5 k/s     184 MB   1.71 s   0.12x / 1.22x / 1.00x / 6.29x
+ *   (d) tshark conv,tcp               94.4      94.5    120.5 k/s     886 MB  10.78 s   0.02x / 0.19x / 0.16x / 1.00x
+ *        267 MB: peak RSS 139 MB;  2017 MB: peak RSS 202 MB
+ *
+ * Earlier the same day, on the faster machine: (c) 0.85-0.95 s, 2.0-2.4x pcap-parser,
+ * 8.7-9.5x tshark (7.4-12 s). Decode + flows is bound by memory: each packet reaches its
+ * flow's state (hash slot, Flow, direction, TLS stream) in a random place of a working set
+ * larger than L2, and that state outlives a scavenge or two; so it suffers most when the
+ * host's memory is busy.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
