@@ -36,19 +36,16 @@ const NOTABLE: Record<string, { layer: Layer; severity: Severity }> = {
 };
 
 /** Turn flow-table events into timeline events (notable kinds only), naming the flow's endpoints. */
-export function packetEvents(
-  events: readonly FlowEvent[],
-  flows: ReadonlyMap<string, FlowSummary>,
-): PacketEvent[] {
+export function packetEvents(events: readonly FlowEvent[]): PacketEvent[] {
   const out: PacketEvent[] = [];
   for (const e of events) {
     const n = NOTABLE[e.kind];
     if (!n) continue;
-    const f = e.flow ? flows.get(e.flow) : undefined;
+    const f = e.endpoints;
     const where = f
       ? e.dir === 'toClient'
-        ? ` ${f.server.ip}:${f.server.port} → ${f.client.ip}:${f.client.port}`
-        : ` ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}`
+        ? ` ${f.server} → ${f.client}`
+        : ` ${f.client} → ${f.server}`
       : '';
     const severity: Severity = e.kind === 'tls-alert' && /bad_record_mac/.test(e.text) ? 'high' : n.severity;
     out.push({
@@ -151,9 +148,8 @@ export async function runCaptureTask(
       // A worker does nothing else meanwhile; the main thread keeps its event loop turning.
       blocking: !isMainThread,
     });
-    const byId = new Map(r.flows.map((f) => [f.id, f]));
     const arp = arpEvidence(task.rel, r.arp);
-    const events = [...packetEvents(r.events, byId), ...arp.events, ...echoEvents(task.rel, r.echo)];
+    const events = [...packetEvents(r.events), ...arp.events, ...echoEvents(task.rel, r.echo)];
     const s = r.summary;
     const issues = r.issues.length;
     return {

@@ -16,7 +16,7 @@ import type { FlowSummary } from '../model/analysis.js';
 import type { IssueRecord } from '../model/records/index.js';
 import { isoFromEpoch } from '../util/time.js';
 import type { Flow } from './flow.js';
-import { flowLadder, noteDir, toFlowSummary } from './summary.js';
+import { flowEndpoints, flowLadder, noteDir, toFlowSummary } from './summary.js';
 import { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';
 
 /** Packets between two progress reports. */
@@ -60,6 +60,8 @@ export interface FlowEvent {
   node?: string;
   /** Flow id, null when outside a flow. */
   flow: string | null;
+  /** The flow's endpoints (`ip:port`), client first; null when outside a flow. */
+  endpoints: { client: string; server: string } | null;
   dir: 'toServer' | 'toClient' | null;
   text: string;
 }
@@ -106,6 +108,7 @@ export interface CaptureAnalysis {
 /** Convert table events to timeline-ready events. */
 export function tableEvents(events: readonly TableEvent[], node?: string): FlowEvent[] {
   return events.map((e) => {
+    const ends = e.flow && flowEndpoints(e.flow);
     const out: FlowEvent = {
       ts: isoFromEpoch(e.sec, e.nsec),
       kind: e.kind,
@@ -113,6 +116,12 @@ export function tableEvents(events: readonly TableEvent[], node?: string): FlowE
       packet: e.packet,
       interface: e.iface,
       flow: e.flow ? e.flow.id : null,
+      endpoints: ends
+        ? {
+            client: `${ends.client.ip}:${ends.client.port}`,
+            server: `${ends.server.ip}:${ends.server.port}`,
+          }
+        : null,
       dir: e.flow ? noteDir(e.flow, e.dir) : null,
       text: e.text,
     };

@@ -75,13 +75,21 @@ export function flowLadder(f: Flow): NonNullable<FlowSummary['ladder']> {
   }));
 }
 
+/** The flow's endpoints, oriented client / server. */
+export function flowEndpoints(f: Flow): Pick<FlowSummary, 'client' | 'server'> {
+  const aClient = f.aIsClient();
+  return {
+    client: { ip: aClient ? addrA(f) : addrB(f), port: aClient ? f.pa : f.pb },
+    server: { ip: aClient ? addrB(f) : addrA(f), port: aClient ? f.pb : f.pa },
+  };
+}
+
 /** Summarise one flow in the Analysis vocabulary (`ladder: false` leaves the ladder out). */
 export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummary {
   const aClient = f.aIsClient();
   const cd: FlowDir = aClient ? f.d0 : f.d1;
   const sd: FlowDir = aClient ? f.d1 : f.d0;
-  const client = { ip: aClient ? addrA(f) : addrB(f), port: aClient ? f.pa : f.pb };
-  const server = { ip: aClient ? addrB(f) : addrA(f), port: aClient ? f.pb : f.pa };
+  const { client, server } = flowEndpoints(f);
   const out: FlowSummary = {
     id: f.id,
     proto: f.proto === IPPROTO.TCP ? 'tcp' : 'udp',
