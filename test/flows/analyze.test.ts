@@ -1,5 +1,4 @@
 /** analyzeCapture on real corpus captures (expected values read off tshark output for the same files). */
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, mayBeNotable, notable } from '../../src/flows/analyze.js';
 import { toFlowSummary } from '../../src/flows/summary.js';
@@ -110,24 +109,3 @@ describe.skipIf(!corpusAvailable)('analyzeCapture on every corpus file', () => {
 
 // Only when the corpus is missing: a skipped test whose title says why.
 if (!corpusAvailable) it.skip(CORPUS_SKIP, () => {});
-
-describe('analyzeCapture summariesAsJson (parse workers)', () => {
-  const file = resolve(import.meta.dirname, '../../samples/asymmetric-mangle/node1/capture.pcapng');
-  it('keeps the same summaries as JSON texts, in order, and the same events', async () => {
-    const objects = await analyzeCapture(file, { node: 'node1', maxFlowSummaries: 3 });
-    const texts = await analyzeCapture(file, { node: 'node1', maxFlowSummaries: 3, summariesAsJson: true });
-    expect(objects.flows.length).toBeGreaterThan(3); // the cap: notable flows beyond it are kept too
-    expect(objects.flowsJson).toEqual([]);
-    expect(texts.flows).toEqual([]);
-    expect(texts.flowsJson.map((s) => JSON.parse(s))).toStrictEqual(objects.flows);
-    expect(texts.summary).toStrictEqual(objects.summary);
-    expect(texts.events).toStrictEqual(objects.events);
-    // Events name their flow's endpoints, client first, whatever the packet's direction.
-    const rst = objects.events.find((e) => e.kind === 'rst');
-    const flow = objects.flows.find((f) => f.id === rst?.flow);
-    expect(rst?.endpoints).toEqual({
-      client: `${flow?.client.ip}:${flow?.client.port}`,
-      server: `${flow?.server.ip}:${flow?.server.port}`,
-    });
-  });
-});
