@@ -3,6 +3,7 @@
  * flow summaries, notable packet events and ARP observations for the Evidence store.
  */
 
+import { isMainThread } from 'node:worker_threads';
 import type { ArpObservation, PacketEvent } from '../engine/evidence.js';
 import type { FlowEvent } from '../flows/analyze.js';
 import { analyzeCapture } from '../flows/analyze.js';
@@ -19,11 +20,6 @@ export interface CaptureTaskResult {
   firstTs?: string;
   lastTs?: string;
   flows: FlowSummary[];
-  /**
-   * In a parse worker: the flow summaries as one JSON array text, `flows` then empty; it
-   * travels beside the rest of the result and the pool parses it (worker.ts, pool.ts).
-   */
-  flowsJson?: string;
   events: PacketEvent[];
   arp: ArpObservation[];
 }
@@ -136,11 +132,10 @@ export function echoEvents(file: string, entries: readonly EchoEntry[]): PacketE
     }));
 }
 
-/** Run a capture task (`onProgress`: bytes and packets read so far; `inWorker`: see TaskHooks). Never throws. */
+/** Run a capture task (`onProgress`: bytes and packets read so far). Never throws. */
 export async function runCaptureTask(
   task: ParseTask,
   onProgress?: (bytes: number, packets: number) => void,
-  inWorker = false,
 ): Promise<ParseTaskResult> {
   const names = task.ifindexNames ?? {};
   try {
@@ -151,8 +146,7 @@ export async function runCaptureTask(
       ifindexName: (i) => names[String(i)],
       onProgress,
       // A worker does nothing else meanwhile; the main thread keeps its event loop turning.
-      blocking: inWorker,
-      summariesAsJson: inWorker,
+      blocking: !isMainThread,
     });
     const arp = arpEvidence(task.rel, r.arp);
     const events = [...packetEvents(r.events), ...arp.events, ...echoEvents(task.rel, r.echo)];
@@ -178,7 +172,6 @@ export async function runCaptureTask(
         ...(s.first ? { firstTs: s.first } : {}),
         ...(s.last ? { lastTs: s.last } : {}),
         flows: r.flows,
-        ...(inWorker ? { flowsJson: `[${r.flowsJson.join(',')}]` } : {}),
         events,
         arp: arp.arp,
       },

@@ -74,11 +74,7 @@ export class ParsePool {
           // Before the result: kept records in batches (text tasks), progress reports.
           const batches: AnyRecord[][] = [];
           const onMessage = (
-            msg:
-              | ParseTaskResult
-              | { json: string; flows?: string }
-              | { batch: AnyRecord[] }
-              | { progress: [number, number] },
+            msg: ParseTaskResult | { json: string } | { batch: AnyRecord[] } | { progress: [number, number] },
           ) => {
             if ('batch' in msg) {
               batches.push(msg.batch);
@@ -89,8 +85,6 @@ export class ParsePool {
               return;
             }
             const m: ParseTaskResult = 'json' in msg ? JSON.parse(msg.json) : msg;
-            if ('json' in msg && msg.flows !== undefined && m.capture)
-              m.capture.flows = JSON.parse(msg.flows);
             worker.off('message', onMessage);
             worker.off('error', onError);
             if (batches.length > 0) m.records = batches.flat().concat(m.records);

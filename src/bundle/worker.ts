@@ -10,7 +10,6 @@ parentPort?.on('message', async (task: ParseTask) => {
   const result = await runTask(task, {
     onBatch: (records) => parentPort?.postMessage({ batch: records }),
     onProgress: (bytes, packets) => parentPort?.postMessage({ progress: [bytes, packets] }),
-    inWorker: true,
   });
   // A capture's result (tens of thousands of flow summaries) goes as JSON text: JSON.parse
   // rebuilds it on the main thread about twice as fast as the structured clone (measured
@@ -19,23 +18,11 @@ parentPort?.on('message', async (task: ParseTask) => {
   parentPort?.postMessage(result.kind === 'capture' ? asJson(result) : result);
 });
 
-/**
- * The result as JSON text, a capture's flow summaries (already JSON) beside it; or, should
- * it hold something JSON cannot (a bigint), as it is with the summaries parsed.
- */
-function asJson(result: ParseTaskResult): { json: string; flows?: string } | ParseTaskResult {
-  const c = result.capture;
-  if (c?.flowsJson === undefined) {
-    try {
-      return { json: JSON.stringify(result) };
-    } catch {
-      return result;
-    }
-  }
-  const { flowsJson, ...rest } = c;
+/** The result as JSON text, or as it is should it hold something JSON cannot (a bigint). */
+function asJson(result: ParseTaskResult): { json: string } | ParseTaskResult {
   try {
-    return { json: JSON.stringify({ ...result, capture: rest }), flows: flowsJson };
+    return { json: JSON.stringify(result) };
   } catch {
-    return { ...result, capture: { ...rest, flows: JSON.parse(flowsJson) } };
+    return result;
   }
 }

@@ -48,13 +48,6 @@ export interface AnalyzeCaptureOptions extends FlowTableOptions {
   onProgress?: (bytes: number, packets: number) => void;
   /** Blocking reads on the calling thread (parse workers): see ReadCaptureOptions.blocking. */
   blocking?: boolean;
-  /**
-   * Keep each flow summary as its JSON text (`flowsJson`; `flows` stays empty). For parse
-   * workers, whose result crosses to the main thread as JSON anyway: a summary kept as one
-   * string is a leaf for the garbage collector where the object was ~25 (they are all kept
-   * to the end of the file, so each was copied out of the young generation and marked).
-   */
-  summariesAsJson?: boolean;
 }
 
 /** A notable event, oriented and stamped, for the timeline. */
@@ -105,8 +98,6 @@ export interface CaptureAnalysisSummary {
 /** What analyzeCapture returns. */
 export interface CaptureAnalysis {
   flows: FlowSummary[];
-  /** The summaries as JSON texts, in the same order, instead of `flows` (option summariesAsJson). */
-  flowsJson: string[];
   events: FlowEvent[];
   arp: ArpEntry[];
   echo: EchoEntry[];
@@ -218,15 +209,12 @@ export async function analyzeCapture(
   const file = opts.file ?? path;
   const own = !opts.table;
   const flows: FlowSummary[] = [];
-  const flowsJson: string[] = [];
-  const asJson = opts.summariesAsJson === true;
   const maxKeep = opts.maxFlowSummaries ?? 20_000;
-  let kept = 0;
   let dropped = 0;
   const keep = (f: Flow) => {
-    const room = kept < maxKeep;
+    const room = flows.length < maxKeep;
     // Beyond the cap a plain flow is only counted: no summary is made for it.
-    if ((!room && !mayBeNotable(f)) || kept >= 2 * maxKeep) {
+    if ((!room && !mayBeNotable(f)) || flows.length >= 2 * maxKeep) {
       dropped++;
       return;
     }
@@ -234,12 +222,9 @@ export async function analyzeCapture(
     const sum = toFlowSummary(f, opts.node, false);
     const interesting = notable(sum);
     // Ladders are for diagrams of interesting flows: plain flows beyond the first ones get none.
-    if (interesting || kept < LADDERS_ALWAYS) sum.ladder = flowLadder(f);
-    if (room || interesting) {
-      kept++;
-      if (asJson) flowsJson.push(JSON.stringify(sum));
-      else flows.push(sum);
-    } else dropped++;
+    if (interesting || flows.length < LADDERS_ALWAYS) sum.ladder = flowLadder(f);
+    if (room || interesting) flows.push(sum);
+    else dropped++;
   };
   const table =
     opts.table ??
@@ -282,7 +267,6 @@ export async function analyzeCapture(
   const st = table.stats;
   return {
     flows,
-    flowsJson,
     events: tableEvents(table.events, opts.node),
     arp: [...table.arp.values()],
     echo: [...table.echo.values()],
