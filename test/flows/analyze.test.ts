@@ -1,4 +1,5 @@
 /** analyzeCapture on real corpus captures (expected values read off tshark output for the same files). */
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, mayBeNotable, notable } from '../../src/flows/analyze.js';
 import { toFlowSummary } from '../../src/flows/summary.js';
@@ -109,3 +110,19 @@ describe.skipIf(!corpusAvailable)('analyzeCapture on every corpus file', () => {
 
 // Only when the corpus is missing: a skipped test whose title says why.
 if (!corpusAvailable) it.skip(CORPUS_SKIP, () => {});
+
+describe('analyzeCapture events', () => {
+  it('name their flow’s endpoints, client first, whatever the packet’s direction', async () => {
+    const file = resolve(import.meta.dirname, '../../samples/asymmetric-mangle/node1/capture.pcapng');
+    const r = await analyzeCapture(file, { node: 'node1' });
+    const rst = r.events.filter((e) => e.kind === 'rst');
+    expect(rst.length).toBeGreaterThan(0);
+    for (const e of rst) {
+      const f = r.flows.find((x) => x.id === e.flow);
+      expect(e.endpoints).toEqual({
+        client: `${f?.client.ip}:${f?.client.port}`,
+        server: `${f?.server.ip}:${f?.server.port}`,
+      });
+    }
+  });
+});
