@@ -9,18 +9,20 @@
  *
  *   bundle: 4 captures, 2068 MB, 2641962 packets, + node1/ip-route.txt   (2026-11-26, 2 vCPUs shared)
  *   workers       time       cpu     MB/s  cpu/wall   peak RSS  speed-up
- *   1           7.26 s    9.35 s    284.8      1.29     382 MB     1.00x
- *   2           5.31 s    8.82 s    389.7      1.66     458 MB     1.37x
- *   1 worker(s), seconds by phase: start-up 0.35, discover 0.03, text 0.02, captures 5.25,
- *     merge 0.62, compare 0.09, rules 0.43, render 0.41
+ *   1           4.57 s    5.83 s    452.6      1.28     360 MB     1.00x
+ *   2           3.37 s    5.84 s    612.9      1.73     462 MB     1.35x
+ *   1 worker(s), seconds by phase: start-up 0.14, discover 0.01, text 0.01, captures 3.44,
+ *     merge 0.43, compare 0.01, rules 0.11, render 0.38
+ *   (other runs that day: 1.21x-1.41x; the machine's speed varied by half from run to run)
  *
  * Where the cores go (per-thread CPU from /proc, 4 × 500 MB, one worker): the worker
- * thread 3.0-3.2 s, V8's platform threads 1.2-1.5 s, the main thread 0.55 s. The platform
- * threads are mostly parallel scavenges: a conversation's state outlives a scavenge or
- * two (60 % of the young generation survives each), so one worker already keeps 1.3
- * cores busy and a second one can add at most the remaining 0.7. The serial part (start-up,
- * merging 68,556 per-file flows into 34,337, rules, rendering 44 MB of JSON) is 1.9 s of
- * 7.2, so Amdahl allows 1.57x even on two idle cores.
+ * thread 3.0-3.2 s, V8's platform threads 1.2-1.7 s, the main thread 0.5-0.7 s. The platform
+ * threads scavenge in parallel (~0.65-0.95 s) and mark the old generation concurrently
+ * (~0.55 s): a conversation's state outlives a scavenge or two (60 % of the young
+ * generation survives each) and the summaries pile up, so one worker already keeps 1.3
+ * cores busy and a second one can add at most the remaining 0.7: the captures phase runs
+ * 1.5x faster with two. The serial part (start-up, merging 68,556 per-file flows into
+ * 34,337, rules, rendering 44 MB of JSON) is 1.1 s of 4.5, so Amdahl allows 1.6x.
  *
  * Size: FORENSIC_BENCH_BUNDLE_MB (total), else four captures of min(500, --mb / 2) MB each
  * (the issue's "4-file bundle of ~500 MB captures" with the default --mb 1000).
