@@ -100,5 +100,3 @@ export function parseManifest(text: string, file: string): ManifestResult {
 export async function loadManifest(path: string, displayName: string): Promise<ManifestResult> {
   return parseManifest(await readFile(path, 'utf8'), displayName);
 }
-
-export { globMatch } from '../util/glob.js';

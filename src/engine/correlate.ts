@@ -6,6 +6,7 @@
  */
 import type { FlowSummary } from '../model/analysis.js';
 import { isoDiffSeconds } from '../util/time.js';
+import { groupBy } from './finding.js';
 
 /** Seconds of slack around a flow's time range. */
 export const JOIN_TOLERANCE_S = 5;
@@ -16,27 +17,19 @@ export type Join =
   | { status: 'ambiguous'; flows: FlowSummary[] }
   | { status: 'none'; reason: string };
 
-function add(m: Map<string, FlowSummary[]>, k: string, f: FlowSummary): void {
-  const l = m.get(k);
-  if (l === undefined) m.set(k, [f]);
-  else l.push(f);
-}
-
 const built = new WeakMap<readonly FlowSummary[], FlowIndex>();
 
 /** Index of flows by client endpoint for repeated joins. */
 export class FlowIndex {
-  private readonly byClient = new Map<string, FlowSummary[]>();
-  private readonly byEndpoint = new Map<string, FlowSummary[]>();
+  private readonly byClient: Map<string, FlowSummary[]>;
+  private readonly byEndpoint: Map<string, FlowSummary[]>;
   /** Client ports of the flows: most records are ruled out without building their key. */
-  private readonly ports = new Set<number>();
+  private readonly ports: Set<number>;
 
   constructor(flows: readonly FlowSummary[]) {
-    for (const f of flows) {
-      this.ports.add(f.client.port);
-      add(this.byClient, `${f.client.ip}|${f.client.port}`, f);
-      add(this.byEndpoint, f.client.ip, f);
-    }
+    this.ports = new Set(flows.map((f) => f.client.port));
+    this.byClient = groupBy(flows, (f) => `${f.client.ip}|${f.client.port}`);
+    this.byEndpoint = groupBy(flows, (f) => f.client.ip);
   }
 
   /** The index of `flows`, built once per flow list (several rules join against the same one). */

@@ -7,8 +7,6 @@ import type { Finding } from '../model/analysis.js';
 import type { Evidence } from './evidence.js';
 import type { RuleMeta } from './rule-meta.js';
 
-export type { RuleMeta } from './rule-meta.js';
-
 /** A diagnostic rule. */
 export interface Rule {
   meta: RuleMeta;

@@ -7,8 +7,6 @@
 import type { TlsSession, TlsStream } from '../../parsers/layers/tls.js';
 import type { LadderStep, LadderStore } from './ladder.js';
 
-export type { LadderStep } from './ladder.js';
-
 /** A notable packet (retransmission, reset, zero window, TLS alert, ICMP error). */
 export interface FlowNote {
   kind: string;
@@ -128,7 +126,7 @@ export class Flow {
   alerts: FlowAlert[] = [];
   alertsDropped = 0;
   icmpErrors = 0;
-  /** Where the first packets are kept (see addStep): the table's store and this flow's slot there. */
+  /** Where the first packets are kept (see ladderSlotIn): the table's store and this flow's slot there. */
   private ladderStore: LadderStore | null = null;
   private ladderSlot = -1;
   files: string[] = [];

@@ -22,9 +22,9 @@ export {
   type FlowAlert,
   FlowDir,
   type FlowNote,
-  type LadderStep,
   portHeuristicAIsClient,
 } from './flow.js';
 export { formatIp, formatMac } from './format.js';
+export type { LadderStep } from './ladder.js';
 export { addrA, addrB, flagsText, flowLadder, flowState, noteDir, toFlowSummary } from './summary.js';
 export { type ArpEntry, type EchoEntry, FlowTable, type FlowTableOptions, type TableEvent } from './table.js';

@@ -6,8 +6,9 @@ import { IPPROTO, TCP } from '../../parsers/layers/packet.js';
 import { alertLevelName, alertName } from '../../parsers/layers/tls.js';
 import type { FlowSummary } from '../model/analysis.js';
 import { isoFromEpoch } from '../util/time.js';
-import type { Flow, FlowDir, LadderStep } from './flow.js';
+import type { Flow, FlowDir } from './flow.js';
 import { formatIpWords } from './format.js';
+import type { LadderStep } from './ladder.js';
 import { FlowTable } from './table.js';
 
 /** Text of endpoint A's address. */

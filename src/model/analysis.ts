@@ -7,8 +7,6 @@ import { z } from 'zod';
 import { LAYERS, SEVERITIES } from './levels.js';
 import { IsoTs } from './records/base.js';
 
-export { SEVERITY_RANK } from './levels.js';
-
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 

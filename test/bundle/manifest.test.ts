@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch, parseManifest } from '../../src/bundle/manifest.js';
+import { parseManifest } from '../../src/bundle/manifest.js';
+import { globMatch } from '../../src/util/glob.js';
 
 describe('manifest', () => {
   it('accepts YAML and JSON', () => {

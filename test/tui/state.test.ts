@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SEVERITY_RANK } from '../../src/model/analysis.js';
+import { SEVERITY_RANK } from '../../src/model/levels.js';
 import { initialState, listHeight, reduce, type TuiState } from '../../src/tui/state.js';
 import { drive, keyOf, loadFixture, sourcesOf } from './helpers.js';
 

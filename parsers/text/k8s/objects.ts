@@ -5,7 +5,6 @@
  * CertificateRequest / Order / Challenge (`cert`). Other kinds return null.
  * Objects are untrusted: every field is type-checked before use.
  */
-
 import type {
   AnyRecord,
   CertRecord,

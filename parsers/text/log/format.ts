@@ -11,8 +11,6 @@ import type { LineStatus, TextFormat } from '../../types.js';
 import { createLogState, type LineKind, parseLogLine } from './classify.js';
 import type { LogFormatDef } from './format-def.js';
 
-export type { LogFormatDef } from './format-def.js';
-
 /** Score a name hint adds when the definition gives none. */
 export const DEFAULT_NAME_BONUS = 0.05;
 
