@@ -3,7 +3,6 @@
  * flow summaries, notable packet events and ARP observations for the Evidence store.
  */
 
-import { isMainThread } from 'node:worker_threads';
 import type { ArpObservation, PacketEvent } from '../engine/evidence.js';
 import type { FlowEvent } from '../flows/analyze.js';
 import { analyzeCapture } from '../flows/analyze.js';
@@ -132,10 +131,11 @@ export function echoEvents(file: string, entries: readonly EchoEntry[]): PacketE
     }));
 }
 
-/** Run a capture task (`onProgress`: bytes and packets read so far). Never throws. */
+/** Run a capture task (`onProgress`: bytes and packets read so far; `inWorker`: see TaskHooks). Never throws. */
 export async function runCaptureTask(
   task: ParseTask,
   onProgress?: (bytes: number, packets: number) => void,
+  inWorker = false,
 ): Promise<ParseTaskResult> {
   const names = task.ifindexNames ?? {};
   try {
@@ -146,7 +146,7 @@ export async function runCaptureTask(
       ifindexName: (i) => names[String(i)],
       onProgress,
       // A worker does nothing else meanwhile; the main thread keeps its event loop turning.
-      blocking: !isMainThread,
+      blocking: inWorker,
     });
     const arp = arpEvidence(task.rel, r.arp);
     const events = [...packetEvents(r.events), ...arp.events, ...echoEvents(task.rel, r.echo)];

@@ -58,11 +58,13 @@ export interface TaskHooks {
   onBatch?: (records: AnyRecord[]) => void;
   /** Bytes of the file read so far (of the task's part), and packets for captures. */
   onProgress?: (bytes: number, packets: number) => void;
+  /** Running in a parse worker (worker.ts), which does nothing else meanwhile: captures are read with blocking reads. */
+  inWorker?: boolean;
 }
 
 /** Run one task. Never throws: failures become issues. */
 export async function runTask(task: ParseTask, hooks: TaskHooks = {}): Promise<ParseTaskResult> {
-  if (task.kind === 'capture') return runCaptureTask(task, hooks.onProgress);
+  if (task.kind === 'capture') return runCaptureTask(task, hooks.onProgress, hooks.inWorker);
   const { runTextTask } = await import('./text-task.js');
   return runTextTask(task, undefined, hooks);
 }

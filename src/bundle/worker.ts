@@ -10,6 +10,7 @@ parentPort?.on('message', async (task: ParseTask) => {
   const result = await runTask(task, {
     onBatch: (records) => parentPort?.postMessage({ batch: records }),
     onProgress: (bytes, packets) => parentPort?.postMessage({ progress: [bytes, packets] }),
+    inWorker: true,
   });
   // A capture's result (tens of thousands of flow summaries) goes as JSON text: JSON.parse
   // rebuilds it on the main thread about twice as fast as the structured clone (measured
