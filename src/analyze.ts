@@ -99,7 +99,7 @@ export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Pr
   if (st.isFile() && archiveKind(path)) {
     const ex = await extractArchive(path);
     try {
-      const a = await analyzeDir(ex.dir, basename(path), opts, null);
+      const a = await analyzeDir(ex.root, basename(path), opts, null);
       for (const r of ex.refused)
         a.coverage.files.push({
           path: r.split(':')[0],

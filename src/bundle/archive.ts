@@ -4,10 +4,12 @@
  * paths and `..` are refused, total size and entry count are bounded.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isGenericDir } from './attribute.js';
+import { isJunk, isManifestName } from './discover.js';
 
 // tar and yauzl are loaded when an archive is extracted: most bundles are directories, and
 // every analysis would pay their ~25 ms of module loading.
@@ -26,6 +28,8 @@ export function archiveKind(path: string): 'tar' | 'zip' | null {
 /** An extracted archive; `cleanup()` removes the temporary directory. */
 export interface Extracted {
   dir: string;
+  /** The bundle's root: `dir`, or the directory the archive wrapped the bundle in (see bundleRoot). */
+  root: string;
   cleanup(): Promise<void>;
   /** Entries that were refused, with the reason. */
   refused: string[];
@@ -69,7 +73,46 @@ export async function extractArchive(path: string): Promise<Extracted> {
     await cleanup();
     throw new Error(`cannot extract ${path}: ${(e as Error).message}`);
   }
-  return { dir, cleanup, refused };
+  return { dir, root: await bundleRoot(dir), cleanup, refused };
+}
+
+/**
+ * The bundle inside an extracted archive. `tar czf bundle.tgz bundle/` wraps the bundle
+ * in one directory: that directory is the root (its manifest is the bundle's, and its
+ * name is not taken for the node of every file). A lone directory is a wrapper when it
+ * holds the manifest, a directory that is not a generic one (logs/, captures/, …), or
+ * only a generic directory that is itself a wrapper; one holding files and generic
+ * directories is a node's, and stays one.
+ */
+export async function bundleRoot(dir: string): Promise<string> {
+  let root = dir;
+  for (;;) {
+    const entries = await visible(root);
+    if (entries.length !== 1 || !entries[0].isDirectory()) return root;
+    const inner = join(root, entries[0].name);
+    if (!(await wraps(inner))) return root;
+    root = inner;
+  }
+}
+
+/** True when `dir` holds a bundle rather than one node's files (see bundleRoot). */
+async function wraps(dir: string): Promise<boolean> {
+  const content = await visible(dir);
+  if (
+    content.some((e) => (e.isFile() && isManifestName(e.name)) || (e.isDirectory() && !isGenericDir(e.name)))
+  )
+    return true;
+  return content.length === 1 && content[0].isDirectory() && wraps(join(dir, content[0].name));
+}
+
+/** The entries of `dir` that are the user's. */
+async function visible(dir: string) {
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => !ignored(e.name));
+}
+
+/** Entries an archiver adds that are not the user's (hidden and editor files, macOS resource forks). */
+function ignored(name: string): boolean {
+  return isJunk(name) || name === '__MACOSX';
 }
 
 async function extractZip(path: string, dir: string, refused: string[]): Promise<void> {

@@ -44,6 +44,11 @@ const GENERIC_DIRS = new Set([
   'arp',
 ]);
 
+/** True for a directory name that groups files by kind (`logs`, `captures`, …), not by host. */
+export function isGenericDir(name: string): boolean {
+  return GENERIC_DIRS.has(name.toLowerCase());
+}
+
 /** Interface-like names as they appear in capture file names (`eth1.pcap`, `node1-ens18.pcapng`). */
 const IFACE_RE =
   /(?:^|[-_.@])((?:eth|ens|enp|eno|em|en|wlan|wlp|bond|br|vlan|veth|tun|tap|wg|cni|docker|cali|flannel|vxlan|lan|wan|mgmt)[0-9][\w.]*|enp\w+|lo|br-\w+|flannel\.\d+)$/i;
@@ -89,7 +94,7 @@ export class NodeNames {
 export function hostDir(rel: string): string | undefined {
   const parts = rel.split('/');
   parts.pop();
-  return parts.find((p) => !GENERIC_DIRS.has(p.toLowerCase()));
+  return parts.find((p) => !isGenericDir(p));
 }
 
 /** The interface a capture file name names, if any (`eth1.pcap` → eth1, `node1-eth0.pcapng.gz` → eth0). */
