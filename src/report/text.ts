@@ -32,8 +32,10 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
     if (f?.remediation) {
       out.push(`  fix:   ${displayText(f.remediation.summary)}`);
       for (const c of f.remediation.commands) out.push(`         $ ${displayText(c)}`);
-      if (f.remediation.persistent)
-        out.push(`  permanent: ${displayText(f.remediation.persistent.split('\n')[0])}`);
+      // Every way to make it permanent (its first line alone ends in a colon that promises the rest).
+      f.remediation.persistent?.split('\n').forEach((line, i) => {
+        out.push(`${i === 0 ? '  permanent: ' : '             '}${displayText(line)}`);
+      });
     }
     for (const r of rc.ruledOut ?? [])
       out.push(`  ruled out: ${displayText(r.hypothesis)} — ${displayText(r.reason)}`);
