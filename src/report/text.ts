@@ -70,9 +70,19 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
   if (highlights.length > max) out.push(`  … ${highlights.length - max} more`);
   out.push('');
   out.push('COVERAGE');
-  for (const c of a.coverage.files) {
+  // Columns as wide as their longest entry (paths up to 72 characters), so they line up.
+  const files = a.coverage.files;
+  const width = (f: (c: (typeof files)[number]) => string, min: number, max: number) =>
+    Math.min(
+      max,
+      files.reduce((w, c) => Math.max(w, f(c).length), min),
+    );
+  const pathW = width((c) => displayText(c.path), 20, 72);
+  const formatW = width((c) => c.format ?? '-', 6, 20);
+  const nodeW = width((c) => c.node ?? '-', 6, 24);
+  for (const c of files) {
     out.push(
-      `  ${c.status.padEnd(12)} ${displayText(c.path).padEnd(44)} ${(c.format ?? '-').padEnd(14)} ${(c.node ?? '-').padEnd(12)} parsed ${c.parsed}, skipped ${c.skipped}, issues ${c.issues}${c.notKept ? `, not kept ${c.notKept}` : ''}`,
+      `  ${c.status.padEnd(12)} ${displayText(c.path).padEnd(pathW)} ${(c.format ?? '-').padEnd(formatW)} ${(c.node ?? '-').padEnd(nodeW)} parsed ${c.parsed}, skipped ${c.skipped}, issues ${c.issues}${c.notKept ? `, not kept ${c.notKept}` : ''}`,
     );
     for (const i of c.firstIssues ?? []) {
       const loc = i.line !== undefined ? `line ${i.line}` : i.offset !== undefined ? `byte ${i.offset}` : '';
