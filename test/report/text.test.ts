@@ -18,4 +18,16 @@ describe('renderText', () => {
     expect(lines.slice(0, at).some((l) => l.startsWith('ROOT CAUSE'))).toBe(true);
     expect(lines.slice(at, at + persistent.length).map((l) => l.slice(13))).toEqual(persistent);
   });
+
+  it('lines up the coverage columns whatever the length of the paths', async () => {
+    const a = await analyzeBundle(S('asymmetric-drop'), { workers: 0 });
+    a.coverage.files[0].path = `${'deep/'.repeat(8)}a-long-capture-name.pcap`;
+    const text = renderText(a);
+    const rows = text
+      .slice(text.indexOf('COVERAGE\n'))
+      .split('\n')
+      .filter((l) => / parsed \d/.test(l));
+    expect(rows.length).toBe(a.coverage.files.length);
+    expect(new Set(rows.map((l) => l.search(/ parsed \d/))).size).toBe(1);
+  });
 });
