@@ -443,10 +443,13 @@ class PacketEntry implements RawEntry {
 
   get key(): string {
     const { p, f } = this;
-    // Repeats of one kind of event between one client and one service on one interface fold together.
+    // Repeats of one kind of event between one client and one service on one interface fold
+    // together. Events outside a flow fold only when their text is the same: theirs names
+    // what differs (the ARP target, the ICMP type and code), and folding its digits showed
+    // one address for several.
     return f
       ? `${p.kind}|${f.client.ip}|${f.server.ip}:${f.server.port}|${p.iface ?? ''}`
-      : `${p.kind}|${foldDigits(p.text)}`;
+      : `${p.kind}|${p.text}`;
   }
 
   get groupText(): string | undefined {

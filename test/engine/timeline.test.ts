@@ -1,6 +1,6 @@
 /** Timeline order: entries of one time and source sort by their reference as text. */
 import { describe, expect, it } from 'vitest';
-import type { NodeRecord } from '../../src/engine/evidence.js';
+import type { NodeRecord, PacketEvent } from '../../src/engine/evidence.js';
 import { makeEvidence } from '../../src/engine/evidence.js';
 import { buildTimeline, compareDecimal } from '../../src/engine/timeline.js';
 
@@ -49,5 +49,35 @@ describe('buildTimeline', () => {
       makeEvidence({ records: [log(9, 'disk full'), log(10, 'link down'), log(100, 'peer reset')] }),
     );
     expect(t.map((e) => e.ref)).toEqual(['node1/app.log:10', 'node1/app.log:100', 'node1/app.log:9']);
+  });
+
+  it('folds events outside a flow only when their text is the same', () => {
+    const ev = (packet: number, text: string, kind = 'arp-unanswered'): PacketEvent => ({
+      ts: `2024-05-01T10:00:0${packet}.000000000Z`,
+      file: 'node1/eth0.pcap',
+      packet,
+      node: 'node1',
+      kind,
+      layer: 'L2',
+      severity: 'medium',
+      text,
+    });
+    const t = buildTimeline(
+      makeEvidence({
+        events: [
+          ev(1, '8× ARP who-has 10.0.0.15 with no reply'),
+          ev(2, '8× ARP who-has 10.0.0.16 with no reply'),
+          ev(3, 'ICMP error type 3 code 1', 'icmp-error'),
+          ev(4, 'ICMP error type 11 code 0', 'icmp-error'),
+          ev(5, 'ICMP error type 3 code 1', 'icmp-error'),
+        ],
+      }),
+    );
+    expect(t.map((e) => `${e.count ?? 1} ${e.text}`)).toEqual([
+      '1 8× ARP who-has 10.0.0.15 with no reply',
+      '1 8× ARP who-has 10.0.0.16 with no reply',
+      '2 ICMP error type 3 code 1',
+      '1 ICMP error type 11 code 0',
+    ]);
   });
 });
