@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { rules as ruleList } from '../rules/index.js';
 import { archiveKind, extractArchive } from './bundle/archive.js';
-import { attributeFile, hostDir, NodeNames } from './bundle/attribute.js';
+import { attributeFile, hostDir, hostPrefixes, NodeNames } from './bundle/attribute.js';
 import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
 import type { Manifest, ManifestResult } from './bundle/manifest.js';
 import { defaultPoolSize, ParsePool } from './bundle/pool.js';
@@ -179,8 +179,13 @@ async function analyzeDir(
   for (const h of hostManifests.values()) names.add(h, h);
   const dirs = new Set(files.map((f) => hostDir(f.rel)).filter((d): d is string => !!d));
   for (const d of dirs) names.add(d, d);
+  // A flat bundle names the host in front of each file name.
+  const prefixes = hostPrefixes(files.filter((f) => !hostDir(f.rel)).map((f) => basename(f.rel)));
+  for (const p of prefixes) names.add(p, p);
   const defaultNode =
-    dirs.size === 0 ? (manifest?.hostname ?? Object.keys(manifest?.nodes ?? {})[0] ?? 'node') : undefined;
+    dirs.size === 0 && prefixes.length === 0
+      ? (manifest?.hostname ?? Object.keys(manifest?.nodes ?? {})[0] ?? 'node')
+      : undefined;
 
   // Classify and attribute.
   const analysed: Array<{ file: SourceFile; node?: string; iface?: string; task: ParseTask }> = [];

@@ -153,6 +153,22 @@ describe('analyzeBundle', () => {
     if (!zip) console.warn('zip not installed: the .zip case was not run (.ci/run installs it)');
   });
 
+  it('attributes a flat bundle by the host names in front of its file names', async () => {
+    const d = tmp();
+    const src = S('asymmetric-mangle');
+    const dir = await analyzeBundle(src, { workers: 0 });
+    const want: string[] = [];
+    for (const c of dir.coverage.files) {
+      if (!c.node || !c.path.startsWith(`${c.node}/`) || c.path.split('/').length !== 2) continue;
+      cpSync(join(src, c.path), join(d, `${c.node}_${c.path.split('/')[1]}`));
+      want.push(`${c.node}_${c.path.split('/')[1]} ${c.node}`);
+    }
+    // No manifest and no directories: only the file names say which host each file is from.
+    const a = await analyzeBundle(d, { workers: 0 });
+    expect(a.coverage.files.map((c) => `${c.path} ${c.node}`)).toEqual(want.sort());
+    expect(a.rootCause?.finding).toBe(dir.rootCause?.finding);
+  });
+
   it('filters by node and time window', async () => {
     const a = await analyzeBundle(S('asymmetric-mangle'), { workers: 0, node: 'client-remote' });
     expect(a.flows.every((f) => f.node === 'client-remote')).toBe(true);

@@ -53,6 +53,66 @@ export function isGenericDir(name: string): boolean {
 const IFACE_RE =
   /(?:^|[-_.@])((?:eth|ens|enp|eno|em|en|wlan|wlp|bond|br|vlan|veth|tun|tap|wg|cni|docker|cali|flannel|vxlan|lan|wan|mgmt)[0-9][\w.]*|enp\w+|lo|br-\w+|flannel\.\d+)$/i;
 
+/** Words a file name starts with that name a tool or a kind of data, not a host. */
+const NOT_HOSTS = new Set([
+  ...GENERIC_DIRS,
+  'ip',
+  'curl',
+  'ping',
+  'tcpdump',
+  'dumpcap',
+  'tshark',
+  'access',
+  'error',
+  'errors',
+  'ss',
+  'netstat',
+  'route',
+  'neigh',
+  'addr',
+  'link',
+  'rule',
+  'rules',
+  'iptables',
+  'nft',
+  'nftables',
+  'conntrack',
+  'ethtool',
+  'dmesg',
+  'journal',
+  'journalctl',
+  'syslog',
+  'messages',
+  'trace',
+  'debug',
+  'dump',
+  'report',
+  'forensic',
+  'expected',
+]);
+
+/**
+ * Host names that prefix the names of files outside any host directory, as in a flat
+ * bundle (`node1_ip_r.log`, `client-lan_curl-v.txt`, `node2-eth0.pcap`): the text before
+ * the first `_` or `@`, or before the first `-` when it ends in a digit, that at least
+ * two files share and that is not a tool's or a kind of data's name, an interface, or a
+ * date or number.
+ */
+export function hostPrefixes(fileNames: readonly string[]): string[] {
+  const count = new Map<string, { name: string; n: number }>();
+  for (const f of fileNames) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9.-]*?)[_@]./.exec(f) ?? /^([A-Za-z][A-Za-z0-9]*\d)-./.exec(f);
+    if (!m) continue;
+    const name = m[1];
+    const k = name.toLowerCase();
+    if (NOT_HOSTS.has(k) || /^[\d.:-]+$/.test(name) || IFACE_RE.test(name)) continue;
+    const c = count.get(k) ?? { name, n: 0 };
+    c.n++;
+    count.set(k, c);
+  }
+  return [...count.values()].filter((c) => c.n >= 2).map((c) => c.name);
+}
+
 /** What attribution decided for one file. */
 export interface Attribution {
   node?: string;

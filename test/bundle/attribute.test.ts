@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attributeFile, hostDir, ifaceFromName, NodeNames } from '../../src/bundle/attribute.js';
+import {
+  attributeFile,
+  hostDir,
+  hostPrefixes,
+  ifaceFromName,
+  NodeNames,
+} from '../../src/bundle/attribute.js';
 import type { Manifest } from '../../src/bundle/manifest.js';
 
 describe('ifaceFromName', () => {
@@ -71,5 +77,40 @@ describe('attributeFile', () => {
       node: 'node',
       basis: 'default',
     });
+  });
+});
+
+describe('hostPrefixes', () => {
+  it('finds the hosts a flat bundle names in front of its files', () => {
+    expect(
+      hostPrefixes([
+        'node1_ip_r.log',
+        'node1_capture.pcapng',
+        'client-lan_curl-v.txt',
+        'client-lan_ping.txt',
+        'vm2-eth0.pcap',
+        'vm2-routes.out',
+      ]).sort(),
+    ).toEqual(['client-lan', 'node1', 'vm2']);
+  });
+
+  it('ignores tools, kinds of data, interfaces, dates and prefixes of a single file', () => {
+    expect(
+      hostPrefixes([
+        'ip_route.txt',
+        'ip_addr.txt',
+        'tcpdump-any.pcap',
+        'tcpdump_eth0.pcap',
+        'access_log',
+        'access_log.1',
+        'eth0_capture.pcap',
+        'eth0_old.pcap',
+        '2026-11-26_capture.pcap',
+        '2026-11-26_routes.txt',
+        'curl-v.txt',
+        'curl-v2.txt',
+        'lonely_file.txt',
+      ]),
+    ).toEqual([]);
   });
 });
