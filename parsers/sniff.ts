@@ -15,7 +15,7 @@ export const SNIFF_THRESHOLD = 0.3;
 /** Classification of one file. */
 export type Sniffed =
   | { kind: 'capture'; format: 'pcap' | 'pcapng'; gzip: boolean }
-  | { kind: 'text'; format: TextFormat; confidence: number; gzip: boolean }
+  | { kind: 'text'; format: TextFormat; confidence: number; gzip: boolean; utf16?: boolean }
   | { kind: 'unknown'; gzip: boolean; reason: string };
 
 /** True when the bytes look like text (no NULs, mostly printable). */
@@ -81,11 +81,25 @@ export function rankTextFormats(
   return out;
 }
 
+/**
+ * The UTF-8 text of a head that starts with a UTF-16 byte-order mark (what Windows
+ * PowerShell writes with `>`), else null. A code unit cut at the end is dropped.
+ */
+export function utf16Head(head: Buffer): Buffer | null {
+  const le = head[0] === 0xff && head[1] === 0xfe;
+  if (!le && !(head[0] === 0xfe && head[1] === 0xff)) return null;
+  return Buffer.from(
+    new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(head.subarray(0, head.length & ~1)),
+  );
+}
+
 /** Classify a file by content. `name` (base name) is only a weak hint for text formats. */
 export async function sniffFile(path: string, name: string): Promise<Sniffed> {
-  const { head, gzip } = await readHead(path);
-  const cap = sniffCapture(head);
+  const { head: raw, gzip } = await readHead(path);
+  const cap = sniffCapture(raw);
   if (cap) return { kind: 'capture', format: cap, gzip };
+  const utf16 = utf16Head(raw);
+  const head = utf16 ?? raw;
   if (!looksLikeText(head))
     return { kind: 'unknown', gzip, reason: 'binary content that is not a pcap/pcapng capture' };
   const ranked = rankTextFormats(headToLines(head), name);
@@ -96,5 +110,11 @@ export async function sniffFile(path: string, name: string): Promise<Sniffed> {
       gzip,
       reason: head.length === 0 ? 'empty file' : 'no text format recognised the content',
     };
-  return { kind: 'text', format: best.format, confidence: best.confidence, gzip };
+  return {
+    kind: 'text',
+    format: best.format,
+    confidence: best.confidence,
+    gzip,
+    ...(utf16 ? { utf16: true } : {}),
+  };
 }

@@ -253,6 +253,7 @@ async function analyzeDir(
         iface: att.iface,
         bytes: f.size,
         ...(s.gzip ? { gzip: true } : {}),
+        ...(s.kind === 'text' && s.utf16 ? { utf16: true } : {}),
       },
     });
   }

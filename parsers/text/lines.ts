@@ -10,7 +10,8 @@
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 
 /** Lines longer than this are cut; the rest of the line is discarded and reported. */
@@ -28,7 +29,33 @@ export const LINE_CLEAN = 2;
  */
 export type LineHandler = (text: string, lineNo: number, flags: number, offset: number) => void;
 
-/** Open a file as a byte stream, transparently gunzipping when it starts with the gzip magic. */
+/**
+ * UTF-16 text (it starts with a byte-order mark, as Windows PowerShell writes it) as
+ * UTF-8; any other stream passes through as it is.
+ */
+class Utf16ToUtf8 extends Transform {
+  /** undefined until the first bytes decide; null: not UTF-16. */
+  private decoder: TextDecoder | null | undefined = undefined;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.decoder === undefined) {
+      const le = chunk[0] === 0xff && chunk[1] === 0xfe;
+      const be = chunk[0] === 0xfe && chunk[1] === 0xff;
+      // The decoder drops the byte-order mark.
+      this.decoder = le ? new TextDecoder('utf-16le') : be ? new TextDecoder('utf-16be') : null;
+    }
+    if (this.decoder === null) done(null, chunk);
+    else done(null, Buffer.from(this.decoder.decode(chunk, { stream: true })));
+  }
+  override _flush(done: TransformCallback): void {
+    const rest = this.decoder ? this.decoder.decode() : '';
+    done(null, rest ? Buffer.from(rest) : undefined);
+  }
+}
+
+/**
+ * Open a file as a byte stream, transparently gunzipping when it starts with the gzip
+ * magic and decoding UTF-16 text to UTF-8 (line offsets are then in the UTF-8 text).
+ */
 export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readable> {
   let magic = head;
   if (!magic) {
@@ -43,8 +70,13 @@ export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readab
     }
   }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) return raw.pipe(createGunzip());
-  return raw;
+  // Whether gunzipped text is UTF-16 shows only once inflated.
+  if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b)
+    return raw.pipe(createGunzip()).pipe(new Utf16ToUtf8());
+  const bom =
+    magic.length >= 2 &&
+    ((magic[0] === 0xff && magic[1] === 0xfe) || (magic[0] === 0xfe && magic[1] === 0xff));
+  return bom ? raw.pipe(new Utf16ToUtf8()) : raw;
 }
 
 /** True when byte `b` (ASCII) would need neutralising: C0 controls except TAB/LF, DEL, backslash. */

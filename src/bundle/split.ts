@@ -30,7 +30,7 @@ export const SYNC_WINDOW = 1 << 20;
 /** Parts to cut a task's file into for `workers` workers (1: parse it whole). */
 export function partCount(task: ParseTask, workers: number): number {
   const format = task.kind === 'text' && task.format ? textFormats.get(task.format) : undefined;
-  if (!format?.syncPoint || task.gzip) return 1;
+  if (!format?.syncPoint || task.gzip || task.utf16) return 1;
   return Math.max(1, Math.min(workers, Math.floor((task.bytes ?? 0) / PART_MIN_BYTES)));
 }
 

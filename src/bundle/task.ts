@@ -24,6 +24,8 @@ export interface ParseTask {
   bytes?: number;
   /** The file is gzip-compressed (it cannot be cut into parts). */
   gzip?: boolean;
+  /** The file is UTF-16 text, decoded as it is read (it cannot be cut into parts). */
+  utf16?: boolean;
   /** Part `index` of `count` of a big log parsed in parallel (src/bundle/split.ts). */
   part?: { index: number; count: number };
 }
