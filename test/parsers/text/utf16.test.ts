@@ -63,7 +63,14 @@ describe('UTF-16 text', () => {
   });
 
   it('is parsed whole, never cut into parts', () => {
-    const task = { kind: 'text' as const, abs: '', rel: 'a.log', format: 'traefik', bytes: 1 << 30 };
+    const task = {
+      kind: 'text' as const,
+      abs: '',
+      rel: 'a.log',
+      format: 'traefik',
+      tz: 'UTC',
+      bytes: 1 << 30,
+    };
     expect(partCount(task, 2)).toBe(2);
     expect(partCount({ ...task, utf16: true }, 2)).toBe(1);
   });
