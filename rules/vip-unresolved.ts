@@ -3,10 +3,12 @@
  * requests go unanswered in captures, clients and routers hold INCOMPLETE/FAILED
  * entries, and no node holds the address in its `ip addr`.
  */
+import { recordsOf } from '../src/engine/evidence.js';
 import { factsOf, recordRef } from '../src/engine/facts.js';
 import { cap, findingId, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
+import { podUp } from '../src/model/records/k8s.js';
 import { parseAddr } from '../src/netstate/ip.js';
 
 const IP_IN = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/;
@@ -24,7 +26,7 @@ export const rule: Rule = {
       '`ip addr` (MetalLB L2 mode answers ARP from the speaker without adding the address). Connections then fail with ' +
       '"no route to host"/timeouts, pings get Destination Host Unreachable from the router.',
     remediation:
-      'Check which node should announce {vip}: MetalLB speaker logs (serviceAnnounced), L2Advertisement nodeSelectors/interfaces, that {vip} is inside an IPAddressPool; then `arping -I <iface> {vip}` from the LAN.',
+      'Check which node should announce {vip}: MetalLB speaker pods (a crash-looping speaker announces nothing) and logs (serviceAnnounced), L2Advertisement nodeSelectors/interfaces, that {vip} is inside an IPAddressPool; then `arping -I <iface> {vip}` from the LAN.',
   },
   evaluate(ev, prior) {
     const facts = factsOf(ev);
@@ -38,6 +40,11 @@ export const rule: Rule = {
     // Connections that were attempted and never answered name addresses clients use, too.
     for (const f of ev.flows)
       if ((f.synRetransmits ?? 0) > 0 && f.packets.toClient === 0) candidates.add(f.server.ip);
+    // MetalLB's speakers answer ARP for the addresses they announce: one that is down
+    // (crash-looping, not ready) announces nothing.
+    const speakersDown = recordsOf(ev, 'k8s-pod').filter(
+      (p) => /speaker/i.test(p.name) && (!p.namespace || /metallb/i.test(p.namespace)) && !podUp(p),
+    );
     const out: Finding[] = [];
     for (const ip of [...candidates].sort()) {
       if (parseAddr(ip)?.family !== 4) continue;
@@ -70,7 +77,16 @@ export const rule: Rule = {
           ...(a.ifaces[0] ? { interface: a.ifaces[0] } : {}),
           text: `${a.requests} ARP who-has ${ip} without a reply`,
         })),
+        ...speakersDown.map((p) =>
+          recordRef(
+            p,
+            `MetalLB speaker ${p.namespace ? `${p.namespace}/` : ''}${p.name}${p.nodeName ? ` on ${p.nodeName}` : ''}: ${p.status}${p.ready !== undefined ? `, ${p.ready}/${p.containers} ready` : ''}, ${p.restarts} restart(s)`,
+          ),
+        ),
       ];
+      const down = speakersDown.length
+        ? `; the MetalLB speaker is down on ${[...new Set(speakersDown.map((p) => p.nodeName ?? p.name))].join(', ')} (${[...new Set(speakersDown.map((p) => p.status))].join(', ')})`
+        : '';
       const nobody = holders.length === 0 && nodesWithAddr.size > 0;
       out.push({
         id: findingId('vip-unresolved', undefined, ip),
@@ -78,12 +94,15 @@ export const rule: Rule = {
         title: `${ip} does not resolve at L2`,
         layer: 'L2',
         severity: 'high',
-        summary: `Nobody answers ARP for ${ip}: ${failed.length} failed/incomplete neighbour entr${failed.length === 1 ? 'y' : 'ies'}, ${unanswered.reduce((s, a) => s + a.requests, 0)} unanswered ARP request(s)${nobody ? `; no node holds ${ip} in its ip addr dump` : holders.length ? `; ${holders.map((h) => `${h.node}/${h.ifname}`).join(', ')} holds it but does not answer` : ''}.`,
+        summary: `Nobody answers ARP for ${ip}: ${failed.length} failed/incomplete neighbour entr${failed.length === 1 ? 'y' : 'ies'}, ${unanswered.reduce((s, a) => s + a.requests, 0)} unanswered ARP request(s)${nobody ? `; no node holds ${ip} in its ip addr dump` : holders.length ? `; ${holders.map((h) => `${h.node}/${h.ifname}`).join(', ')} holds it but does not answer` : ''}${down}.`,
         evidence: cap(evidence),
         causes: explains.map((s) => s.id),
         remediation: {
           summary: `Make a node announce ${ip} on the LAN.`,
           commands: [
+            ...speakersDown.map(
+              (p) => `kubectl -n ${p.namespace ?? 'metallb-system'} logs ${p.name} --previous --tail=100`,
+            ),
             'kubectl -n metallb-system logs -l component=speaker --tail=200 | grep -i announc',
             'kubectl get ipaddresspools.metallb.io,l2advertisements.metallb.io -A -o yaml',
             `arping -c 3 -I <LAN interface> ${ip}`,
@@ -98,6 +117,7 @@ export const rule: Rule = {
           confidenceReasons: [
             nobody ? 'no node holds the address' : 'a holder exists but does not answer',
             `${explains.length} client symptom(s) target ${ip}`,
+            ...(speakersDown.length ? [`${speakersDown.length} MetalLB speaker pod(s) not up`] : []),
           ],
         },
       });

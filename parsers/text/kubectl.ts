@@ -1,10 +1,10 @@
 /**
- * `kubectl get svc [-o wide]` tables (header-driven, with or without NAMESPACE)
+ * `kubectl get svc|pods [-o wide]` tables (header-driven, with or without NAMESPACE)
  * and `kubectl get … -o json|yaml` documents (a single object, a `List`, or a
  * `---` stream). Documents yield Services, MetalLB resources and cert-manager
  * resources alike (parsers/text/k8s/objects.ts); other kinds are skipped.
  */
-import type { K8sServiceRecord } from '../../src/model/records/index.js';
+import type { K8sPodRecord, K8sServiceRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import type { LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
 import { DocCollector, emitDoc, PROMPT_LINE, Tally } from './k8s/docs.js';
@@ -16,6 +16,44 @@ const PORT = /^(\d+)(?::(\d+))?\/([A-Za-z]+)$/;
 /** True for a `kubectl get svc` header. */
 function isSvcHeader(t: Table): boolean {
   return t.names.includes('NAME') && t.names.includes('TYPE') && t.names.includes('CLUSTER-IP');
+}
+
+/** True for a `kubectl get pods` header. */
+function isPodHeader(t: Table): boolean {
+  return (
+    t.names.includes('NAME') &&
+    t.names.includes('READY') &&
+    t.names.includes('STATUS') &&
+    t.names.includes('RESTARTS')
+  );
+}
+
+/** One `kubectl get pods` row → record (`RESTARTS` may read `37 (2m ago)`); null when the row does not have the columns. */
+export function podRow(c: Record<string, string>, file: string, line: number): K8sPodRecord | null {
+  const name = cell(c.NAME);
+  const status = cell(c.STATUS);
+  const restarts = /^(\d+)/.exec(cell(c.RESTARTS) ?? '');
+  if (!name || !status || !restarts || /\s/.test(name)) return null;
+  const r: K8sPodRecord = {
+    type: 'k8s-pod',
+    file,
+    line,
+    name: displayText(name.replace(/^pod\//, '')),
+    status: displayText(status),
+    restarts: Number(restarts[1]),
+  };
+  const ready = /^(\d+)\/(\d+)$/.exec(cell(c.READY) ?? '');
+  if (ready) {
+    r.ready = Number(ready[1]);
+    r.containers = Number(ready[2]);
+  }
+  const ns = cell(c.NAMESPACE);
+  if (ns) r.namespace = displayText(ns);
+  const ip = cell(c.IP);
+  if (ip) r.ip = displayText(ip);
+  const node = cell(c.NODE);
+  if (node) r.nodeName = displayText(node);
+  return r;
 }
 
 /** One `kubectl get svc` row → record; null when the row does not have the columns. */
@@ -56,7 +94,10 @@ function create(ctx: ParseContext): LineParser {
   const docs = new DocCollector();
   const tally = new Tally();
   let table: Table | null = null;
-  let svc = false;
+  /** Rows of the open table become: a service, a pod, or nothing (a table of some other resource). */
+  let rows:
+    | ((c: Record<string, string>, file: string, line: number) => K8sPodRecord | K8sServiceRecord | null)
+    | null = null;
   const read = (o: Record<string, unknown>, line: number) => objectRecords(o, file, line);
   const flushDoc = (out: TextSink) => {
     const d = docs.flush();
@@ -75,7 +116,7 @@ function create(ctx: ParseContext): LineParser {
       const h = parseHeader(text);
       if (h) {
         table = h;
-        svc = isSvcHeader(h);
+        rows = isSvcHeader(h) ? svcRow : isPodHeader(h) ? podRow : null;
         return tally.mark('skipped');
       }
       if (table) {
@@ -83,13 +124,14 @@ function create(ctx: ParseContext): LineParser {
           table = null;
           return tally.mark('skipped');
         }
-        if (!svc) return tally.mark('skipped'); // a table of some other resource
-        const r = svcRow(rowCells(table, text), file, lineNo);
+        if (!rows) return tally.mark('skipped'); // a table of some other resource
+        const r = rows(rowCells(table, text), file, lineNo);
         if (r) {
           out.record(r);
           return tally.mark('parsed');
         }
-        out.issue(lineNo, 'kubectl-row', `unreadable service row: ${displayText(text.slice(0, 200))}`);
+        const what = rows === svcRow ? 'service' : 'pod';
+        out.issue(lineNo, 'kubectl-row', `unreadable ${what} row: ${displayText(text.slice(0, 200))}`);
         return tally.mark('issue');
       }
       if (/^(?:No resources found|Error from server|error: |Warning: )/.test(text))
@@ -114,13 +156,15 @@ function sniff(lines: readonly string[]): number {
   let kind = '';
   for (const l of lines.slice(0, 100)) {
     const h = l.startsWith('NAME') || l.startsWith('NAMESPACE') ? parseHeader(l) : null;
-    if (h && isSvcHeader(h)) return 0.9;
+    if (h && (isSvcHeader(h) || isPodHeader(h))) return 0.9;
     if (/^\s*"?apiVersion"?\s*:/.test(l)) api = true;
     const k = /^\s*"?kind"?\s*:\s*"?(\w+)/.exec(l);
     if (k && !kind) kind = k[1];
   }
   if (!api || !kind) return 0;
-  return /^(?:Service|List|ServiceList|Certificate|Issuer|ClusterIssuer|CertificateList)$/.test(kind)
+  return /^(?:Service|List|ServiceList|Pod|PodList|Certificate|Issuer|ClusterIssuer|CertificateList)$/.test(
+    kind,
+  )
     ? 0.8
     : 0.4;
 }
@@ -128,7 +172,7 @@ function sniff(lines: readonly string[]): number {
 /** The `kubectl` text format. */
 export const kubectl: TextFormat = {
   id: 'kubectl',
-  title: 'kubectl get svc tables and -o json|yaml documents',
+  title: 'kubectl get svc|pods tables and -o json|yaml documents',
   sniff: (lines) => sniff(lines),
   create,
   samples: [
@@ -166,16 +210,90 @@ export const kubectl: TextFormat = {
       ],
     },
     {
-      note: 'get svc -A (NAMESPACE column), then another table that is skipped',
+      note: 'get svc -A (NAMESPACE column), then pods, then a table of another resource that is skipped',
       input: [
         'NAMESPACE     NAME             TYPE           CLUSTER-IP    EXTERNAL-IP   PORT(S)         AGE',
         'kube-system   traefik          LoadBalancer   10.43.5.5     192.0.2.240   443:30443/TCP   3d',
         '',
         'NAME                      READY   STATUS    RESTARTS   AGE',
         'traefik-6d8f7c9b5-x2x9k   1/1     Running   0          3d',
+        '',
+        'NAME                  STATUS   ROLES           AGE   VERSION',
+        'node1                 Ready    control-plane   3d    v1.30.2',
       ].join('\n'),
       records: [
         { type: 'k8s-service', namespace: 'kube-system', name: 'traefik', externalIPs: ['192.0.2.240'] },
+        {
+          type: 'k8s-pod',
+          name: 'traefik-6d8f7c9b5-x2x9k',
+          status: 'Running',
+          ready: 1,
+          containers: 1,
+          restarts: 0,
+        },
+      ],
+    },
+    {
+      note: 'get pods -A -o wide: a MetalLB speaker crash-looping on one node',
+      input: [
+        'NAMESPACE        NAME                          READY   STATUS             RESTARTS        AGE   IP           NODE    NOMINATED NODE   READINESS GATES',
+        'metallb-system   speaker-4kq8x                 1/1     Running            0               12d   192.0.2.21   node1   <none>           <none>',
+        'metallb-system   speaker-zq2mw                 0/1     CrashLoopBackOff   37 (2m ago)     12d   192.0.2.22   node2   <none>           <none>',
+      ].join('\n'),
+      records: [
+        {
+          type: 'k8s-pod',
+          namespace: 'metallb-system',
+          name: 'speaker-4kq8x',
+          status: 'Running',
+          nodeName: 'node1',
+        },
+        {
+          type: 'k8s-pod',
+          name: 'speaker-zq2mw',
+          status: 'CrashLoopBackOff',
+          ready: 0,
+          containers: 1,
+          restarts: 37,
+          ip: '192.0.2.22',
+          nodeName: 'node2',
+        },
+      ],
+    },
+    {
+      note: "get pods -o yaml: a List of Pods; a waiting container's reason is the status, restarts are summed",
+      input: [
+        'apiVersion: v1',
+        'kind: List',
+        'items:',
+        '- apiVersion: v1',
+        '  kind: Pod',
+        '  metadata: {name: speaker-zq2mw, namespace: metallb-system}',
+        '  spec: {nodeName: node2}',
+        '  status:',
+        '    phase: Running',
+        '    podIP: 192.0.2.22',
+        '    containerStatuses:',
+        '    - {name: speaker, ready: false, restartCount: 37, state: {waiting: {reason: CrashLoopBackOff}}}',
+        '    - {name: frr, ready: true, restartCount: 1, state: {running: {startedAt: "2026-11-26T07:00:00Z"}}}',
+        '- apiVersion: v1',
+        '  kind: Pod',
+        '  metadata: {name: controller-5f7bb57799-9x2lq, namespace: metallb-system}',
+        '  status: {phase: Pending}',
+      ].join('\n'),
+      records: [
+        {
+          type: 'k8s-pod',
+          namespace: 'metallb-system',
+          name: 'speaker-zq2mw',
+          status: 'CrashLoopBackOff',
+          ready: 1,
+          containers: 2,
+          restarts: 38,
+          ip: '192.0.2.22',
+          nodeName: 'node2',
+        },
+        { type: 'k8s-pod', name: 'controller-5f7bb57799-9x2lq', status: 'Pending', restarts: 0 },
       ],
     },
     {

@@ -1,5 +1,5 @@
 /**
- * Kubernetes objects → records: Service (`k8s-service`), MetalLB IPAddressPool,
+ * Kubernetes objects → records: Service (`k8s-service`), Pod (`k8s-pod`), MetalLB IPAddressPool,
  * L2Advertisement and the legacy `config` ConfigMap (`metallb-pool`,
  * `metallb-l2adv`), cert-manager Certificate / Issuer / ClusterIssuer /
  * CertificateRequest / Order / Challenge (`cert`). Other kinds return null.
@@ -8,6 +8,7 @@
 import type {
   AnyRecord,
   CertRecord,
+  K8sPodRecord,
   K8sServiceRecord,
   MetallbL2AdvRecord,
   MetallbPoolRecord,
@@ -244,11 +245,44 @@ function cert(o: Obj, kind: string, file: string, line: number): CertRecord {
   return r;
 }
 
+/** A Pod, with the status kubectl would show: a container's waiting/terminated reason, else the phase. */
+function pod(o: Obj, file: string, line: number): K8sPodRecord {
+  const meta = obj(o.metadata);
+  const spec = obj(o.spec);
+  const status = obj(o.status);
+  const cs = arr(status.containerStatuses).map(obj);
+  let reason: string | undefined;
+  for (const c of cs) {
+    const st = obj(c.state);
+    reason ??= str(obj(st.waiting).reason) ?? str(obj(st.terminated).reason);
+  }
+  const r: K8sPodRecord = {
+    type: 'k8s-pod',
+    file,
+    line,
+    name: str(meta.name) ?? '(unnamed)',
+    status: str(meta.deletionTimestamp) ? 'Terminating' : (reason ?? str(status.phase) ?? 'Unknown'),
+    restarts: cs.reduce((n, c) => n + (int(c.restartCount) ?? 0), 0),
+  };
+  const ns = str(meta.namespace);
+  if (ns) r.namespace = ns;
+  if (cs.length) {
+    r.ready = cs.filter((c) => c.ready === true).length;
+    r.containers = cs.length;
+  }
+  const ip = str(status.podIP);
+  if (ip) r.ip = ip;
+  const node = str(spec.nodeName);
+  if (node) r.nodeName = node;
+  return r;
+}
+
 /** Records for one Kubernetes object (see file doc); null for kinds this module does not read. */
 export function objectRecords(o: Record<string, unknown>, file: string, line: number): AnyRecord[] | null {
   const kind = typeof o.kind === 'string' ? o.kind : '';
   const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
   if (kind === 'Service' && (api === 'v1' || api === '')) return [service(o, file, line)];
+  if (kind === 'Pod' && (api === 'v1' || api === '')) return [pod(o, file, line)];
   if (api.startsWith('metallb.io/')) {
     if (kind === 'IPAddressPool') return [pool(o, file, line)];
     if (kind === 'L2Advertisement') return [l2adv(o, file, line)];

@@ -37,6 +37,32 @@ export const K8sServiceRecord = z.object({
 export type K8sServiceRecord = z.infer<typeof K8sServiceRecord>;
 
 /**
+ * `k8s-pod`: a Pod from `kubectl get pods [-A] [-o wide|json|yaml]`. `status` is what
+ * kubectl shows (`Running`, `CrashLoopBackOff`, `Pending`, …: a waiting or terminated
+ * container's reason before the pod's phase); `ready`/`containers` count containers.
+ */
+export const K8sPodRecord = z.object({
+  type: z.literal('k8s-pod'),
+  ...base,
+  namespace: z.string().optional(),
+  name: z.string(),
+  status: z.string(),
+  ready: z.number().int().optional(),
+  containers: z.number().int().optional(),
+  restarts: z.number().int(),
+  ip: z.string().optional(),
+  nodeName: z.string().optional(),
+});
+export type K8sPodRecord = z.infer<typeof K8sPodRecord>;
+
+/** True when a pod is up: Running with every container ready (readiness unknown counts as ready). */
+export function podUp(p: K8sPodRecord): boolean {
+  return (
+    p.status === 'Running' && (p.ready === undefined || p.containers === undefined || p.ready >= p.containers)
+  );
+}
+
+/**
  * `metallb-pool`: a MetalLB address pool — `IPAddressPool` (metallb.io) or an
  * entry of the legacy `config` ConfigMap (`address-pools`). `addresses` keeps
  * CIDRs and `a-b` ranges as written; `protocol` only for the legacy form.
@@ -193,6 +219,7 @@ export type VagrantProvisionerRecord = z.infer<typeof VagrantProvisionerRecord>;
 /** Schemas contributed by this file to the record union. */
 export const k8sSchemas = [
   K8sServiceRecord,
+  K8sPodRecord,
   MetallbPoolRecord,
   MetallbL2AdvRecord,
   MetallbEventRecord,
