@@ -259,6 +259,14 @@ async function analyzeDir(
   }
 
   // Text first (fast, and their ip addr/link dumps name SLL2 interface indexes), then captures.
+  // --node: a node of this bundle, by its name or an alias; anything else is a usage error.
+  const onlyNode = opts.node ? (names.resolve(opts.node) ?? opts.node) : undefined;
+  const nodesFound = new Set(analysed.flatMap((a) => (a.node ? [a.node] : [])));
+  if (onlyNode && !nodesFound.has(onlyNode))
+    throw new BundleError(
+      `--node ${opts.node}: no such node in the bundle (nodes: ${[...nodesFound].sort().join(', ') || 'none'})`,
+    );
+
   const textTasks = analysed.filter((a) => a.task.kind === 'text');
   const capTasks = analysed.filter((a) => a.task.kind === 'capture');
   const bytesTotal = analysed.reduce((s, a) => s + a.file.size, 0);
@@ -454,10 +462,10 @@ async function analyzeDir(
     }
   }
   let shownFindings = findings;
-  if (opts.node) shownFindings = findings.filter((f) => !f.node || f.node === opts.node);
+  if (onlyNode) shownFindings = findings.filter((f) => !f.node || f.node === onlyNode);
   const rootCause = buildRootCause(shownFindings);
   let timeline = buildTimeline(evidence);
-  if (opts.node) timeline = timeline.filter((t) => !t.node || t.node === opts.node);
+  if (onlyNode) timeline = timeline.filter((t) => !t.node || t.node === onlyNode);
   if (opts.since) timeline = timeline.filter((t) => (t.until ?? t.ts) >= (opts.since as string));
   if (opts.until) timeline = timeline.filter((t) => t.ts <= (opts.until as string));
 
@@ -486,7 +494,7 @@ async function analyzeDir(
     timeline,
     flows: [...flows]
       .sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.id.localeCompare(y.id)))
-      .filter((f) => !opts.node || f.node === opts.node),
+      .filter((f) => !onlyNode || f.node === onlyNode),
     coverage: { files: coverage },
   };
   phase('rules');

@@ -61,6 +61,22 @@ describe('forensic CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no\/such\/bundle/);
   });
+  it('exit 2 for a time zone or node the bundle does not have; --node takes an alias', () => {
+    const tz = run('analyze', 'samples/healthy', '--tz', 'Mars/Olympus');
+    expect(tz.status).toBe(2);
+    expect(tz.stderr).toMatch(/--tz Mars\/Olympus: unknown time zone/);
+    const node = run('analyze', 'samples/healthy', '--node', 'nosuch');
+    expect(node.status).toBe(2);
+    expect(node.stderr).toMatch(
+      /--node nosuch: no such node in the bundle \(nodes: client-lan, client-remote, node1, router\)/,
+    );
+    // Node names match whatever their case (as aliases do).
+    const upper = run('analyze', 'samples/asymmetric-drop', '--node', 'NODE1', '--format', 'json');
+    expect(upper.status).toBe(0);
+    const a = JSON.parse(upper.stdout) as { flows: Array<{ node: string }> };
+    expect(a.flows.length).toBeGreaterThan(0);
+    expect(a.flows.every((f) => f.node === 'node1')).toBe(true);
+  });
   it('writes reports with --out, redacted on request', () => {
     const d = mkdtempSync(join(tmpdir(), 'forensic-cli-'));
     const out = join(d, 'r.md');

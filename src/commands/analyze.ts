@@ -6,7 +6,7 @@ import type { Analysis } from '../model/analysis.js';
 import { isSeverity, SEVERITIES, SEVERITY_RANK, type Severity } from '../model/levels.js';
 import { reportRenderers } from '../report/index.js';
 import { redactAnalysis } from '../report/redact.js';
-import { parseIsoLike } from '../util/time.js';
+import { isValidZone, parseIsoLike } from '../util/time.js';
 import { Progress } from './progress.js';
 
 export const ANALYZE_USAGE = `Usage: forensic analyze BUNDLE [options]
@@ -90,6 +90,12 @@ export async function cmdAnalyze(argv: string[]): Promise<number> {
       return 2;
     }
     failOn = s;
+  }
+  if (values.tz !== undefined && !isValidZone(values.tz)) {
+    process.stderr.write(
+      `forensic analyze: --tz ${values.tz}: unknown time zone (an IANA name such as Europe/Paris, or UTC)\n`,
+    );
+    return 2;
   }
   const since = values.since ? parseIsoLike(values.since, values.tz ?? 'UTC') : undefined;
   const until = values.until ? parseIsoLike(values.until, values.tz ?? 'UTC') : undefined;
