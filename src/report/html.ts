@@ -64,6 +64,14 @@ function secs(iso: string): number {
   return s + n / 1e9;
 }
 
+/** An axis label: the time of day (ms) within a day's span, else the date and minute. */
+export function tickLabel(s: number, span: number): string {
+  const d = new Date(s * 1000);
+  if (Number.isNaN(d.getTime())) return `@${Math.round(s)}`;
+  const iso = d.toISOString();
+  return span < 86_400 ? iso.slice(11, 23) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 /** SVG timeline: one lane per node × layer, events as marks sized by count. */
 export function timelineSvg(a: Analysis, width = 1100): string {
   const entries = a.timeline.filter((t) => !Number.isNaN(secs(t.ts)));
@@ -87,9 +95,8 @@ export function timelineSvg(a: Analysis, width = 1100): string {
   });
   for (let k = 0; k <= 4; k++) {
     const s = t0 + (span * k) / 4;
-    const iso = new Date(s * 1000).toISOString();
     out.push(
-      `<text x="${x(s)}" y="${h - 4}" class="tick" text-anchor="middle">${esc(iso.slice(11, 23))}</text>`,
+      `<text x="${x(s)}" y="${h - 4}" class="tick" text-anchor="middle">${esc(tickLabel(s, span))}</text>`,
     );
   }
   for (const t of entries) {

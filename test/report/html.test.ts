@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze.js';
 import type { Analysis } from '../../src/model/analysis.js';
-import { renderHtml } from '../../src/report/html.js';
+import { renderHtml, tickLabel } from '../../src/report/html.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,4 +96,13 @@ describe('HTML report', () => {
     },
     120_000,
   );
+});
+
+describe('timeline axis', () => {
+  it('labels times of day within a day, dates beyond, and survives times no Date can hold', () => {
+    const t = Date.UTC(2024, 4, 1, 10, 0, 0) / 1000;
+    expect(tickLabel(t + 0.25, 3600)).toBe('10:00:00.250');
+    expect(tickLabel(t, 86_400 * 400)).toBe('2024-05-01 10:00');
+    expect(tickLabel(1.8e13, 1e13)).toBe('@18000000000000');
+  });
 });
