@@ -13,7 +13,7 @@
  *   <host>/ip-link.json       ip -j link
  *   <host>/ip-neigh.txt       ip neigh                     (+ .json)
  *   <host>/arp-an.txt         arp -an
- *   <host>/k8s/…              with --kubectl: services, MetalLB and cert-manager objects, logs
+ *   <host>/k8s/…              with --kubectl: services, pods, MetalLB and cert-manager objects, logs
  * ```
  *
  * The script runs under dash, bash and busybox ash; only the capture needs root (or
@@ -166,6 +166,7 @@ if [ "$KUBECTL" = 1 ]; then
   if have kubectl; then
     mkdir -p "$dir/k8s"
     save k8s/services.txt kubectl get svc -A -o wide --request-timeout=10s
+    save k8s/pods.txt kubectl get pods -A -o wide --request-timeout=10s
     for kind in svc ipaddresspools.metallb.io l2advertisements.metallb.io bgpadvertisements.metallb.io \\
       certificates.cert-manager.io issuers.cert-manager.io clusterissuers.cert-manager.io; do
       save "k8s/\${kind%%.*}.yaml" kubectl get "$kind" -A -o yaml --request-timeout=10s
@@ -244,7 +245,7 @@ Options:
   --iface NAME         capture on this interface (repeatable; default: all with an address)
   --out DIR            where the script writes the tarball (default: current directory)
   --no-capture         state only (no root needed)
-  --kubectl            also collect services, MetalLB/cert-manager objects and Traefik/MetalLB/
+  --kubectl            also collect services, pods, MetalLB/cert-manager objects and Traefik/MetalLB/
                        cert-manager logs with kubectl (talks to the API server, after the capture)
   --write FILE         write the script to FILE (mode 0755) instead of printing it
 `;

@@ -45,6 +45,11 @@ default       kubernetes   ClusterIP      10.43.0.1     <none>        443/TCP   
 traefik       traefik      LoadBalancer   10.43.120.7   192.0.2.240   80:30080/TCP,443:30443/TCP   12d   app.kubernetes.io/name=traefik
 END
 ;;
+"get pods -A -o wide"*) cat <<'END'
+NAMESPACE        NAME                      READY   STATUS    RESTARTS   AGE   IP           NODE    NOMINATED NODE   READINESS GATES
+metallb-system   speaker-4xq9z             1/1     Running   0          12d   192.0.2.20   node1   <none>           <none>
+END
+;;
 "get svc -A -o yaml"*) cat <<'END'
 apiVersion: v1
 items:
@@ -375,7 +380,7 @@ describe.skipIf(!avail.ok)('collect script in a lab namespace', () => {
     },
   );
 
-  it('--kubectl: services, MetalLB objects and pod logs (kubectl stubbed)', async () => {
+  it('--kubectl: services, pods, MetalLB objects and pod logs (kubectl stubbed)', async () => {
     const bin = join(tmp, 'bin-kubectl');
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, 'kubectl'), KUBECTL_STUB, { mode: 0o755 });
@@ -387,6 +392,7 @@ describe.skipIf(!avail.ok)('collect script in a lab namespace', () => {
     expect(files).toEqual(
       [
         'node1/k8s/services.txt',
+        'node1/k8s/pods.txt',
         'node1/k8s/svc.yaml',
         'node1/k8s/ipaddresspools.yaml',
         'node1/k8s/l2advertisements.yaml',
