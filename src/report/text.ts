@@ -29,6 +29,8 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
       `ROOT CAUSE (confidence ${rc.confidence.toFixed(2)})${f?.node ? ` ${f.node}` : ''}: ${displayText(rc.summary)}`,
     );
     out.push(`  chain: ${rc.chain.join(' → ')}`);
+    // Why this confidence; for an unexplained symptom, what evidence is missing.
+    if (rc.reasons?.length) out.push(`  why:   ${displayText(rc.reasons.join('; '))}`);
     if (f?.remediation) {
       out.push(`  fix:   ${displayText(f.remediation.summary)}`);
       for (const c of f.remediation.commands) out.push(`         $ ${displayText(c)}`);
@@ -63,6 +65,8 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
     (t) => t.severity && SEVERITY_RANK[t.severity] >= SEVERITY_RANK.medium,
   );
   out.push(`TIMELINE HIGHLIGHTS (${highlights.length} of ${a.timeline.length} entries)`);
+  if (a.timeline.length === 0)
+    out.push('  (no timestamped events: the bundle has no captures or timestamped logs)');
   for (const t of highlights.slice(0, max))
     out.push(
       `  ${t.ts}  ${(t.node ?? '-').padEnd(12)} ${t.layer.padEnd(6)} ${t.count && t.count > 1 ? `${t.count}× ` : ''}${clip(displayText(t.text), 120)}  (${displayText(t.ref)})`,

@@ -30,4 +30,17 @@ describe('renderText', () => {
     expect(rows.length).toBe(a.coverage.files.length);
     expect(new Set(rows.map((l) => l.search(/ parsed \d/))).size).toBe(1);
   });
+
+  it('says why: the confidence reasons, or for an unexplained symptom what evidence is missing', async () => {
+    const a = await analyzeBundle(S('asymmetric-drop'), { workers: 0 });
+    const lines = renderText(a).split('\n');
+    const why = lines.find((l) => l.startsWith('  why:   '));
+    expect(why?.slice(9)).toBe(a.rootCause?.reasons?.join('; '));
+    expect(lines.indexOf(why ?? '')).toBeLessThan(lines.findIndex((l) => l.startsWith('FINDINGS')));
+    // Only a client's files: nothing explains its timeouts, and nothing is on the timeline.
+    const c = await analyzeBundle(join(S('asymmetric-drop'), 'client-remote'), { workers: 0 });
+    const text = renderText(c);
+    expect(text).toMatch(/\n {2}why: {3}no finding in the bundle explains this symptom; more evidence/);
+    expect(text).toContain('(no timestamped events');
+  });
 });
