@@ -4,10 +4,10 @@
  * Same bundle, same options → identical Analysis, byte for byte.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { rules as ruleList } from '../rules/index.js';
 import { archiveKind, extractArchive } from './bundle/archive.js';
-import { attributeFile, hostDir, hostPrefixes, NodeNames } from './bundle/attribute.js';
+import { attributeFile, hostDir, hostPrefixes, isGenericDir, NodeNames } from './bundle/attribute.js';
 import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
 import type { Manifest, ManifestResult } from './bundle/manifest.js';
 import { defaultPoolSize, ParsePool } from './bundle/pool.js';
@@ -115,9 +115,17 @@ export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Pr
       await ex.cleanup();
     }
   }
-  if (st.isFile()) return analyzeDir(dirname(path), basename(path), opts, basename(path));
+  // Files with nothing else to tell their host by belong to the directory they are in, by its name.
+  if (st.isFile())
+    return analyzeDir(dirname(path), basename(path), opts, basename(path), hostName(dirname(resolve(path))));
   if (!st.isDirectory()) throw new BundleError(`${path} is neither a directory, an archive nor a file`);
-  return analyzeDir(path, path, opts, null);
+  return analyzeDir(path, path, opts, null, hostName(resolve(path)));
+}
+
+/** The name of directory `dir` when it can be a host's (not generic like `logs`, not a date or number). */
+function hostName(dir: string): string | undefined {
+  const n = basename(dir);
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n) && !/^[\d._-]+$/.test(n) && !isGenericDir(n) ? n : undefined;
 }
 
 async function analyzeDir(
@@ -125,6 +133,7 @@ async function analyzeDir(
   display: string,
   opts: AnalyzeOptions,
   onlyFile: string | null,
+  rootHost?: string,
 ): Promise<Analysis> {
   let mark = performance.now();
   const phase = (name: string) => {
@@ -184,7 +193,7 @@ async function analyzeDir(
   for (const p of prefixes) names.add(p, p);
   const defaultNode =
     dirs.size === 0 && prefixes.length === 0
-      ? (manifest?.hostname ?? Object.keys(manifest?.nodes ?? {})[0] ?? 'node')
+      ? (manifest?.hostname ?? Object.keys(manifest?.nodes ?? {})[0] ?? rootHost ?? 'node')
       : undefined;
 
   // Classify and attribute.

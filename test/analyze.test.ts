@@ -169,6 +169,19 @@ describe('analyzeBundle', () => {
     expect(a.rootCause?.finding).toBe(dir.rootCause?.finding);
   });
 
+  it("names the host after the directory analysed when nothing else does (a host's directory, a file in it)", async () => {
+    const dir = await analyzeBundle(join(S('asymmetric-drop'), 'client-remote'), { workers: 0 });
+    expect(new Set(dir.coverage.files.map((c) => c.node))).toEqual(new Set(['client-remote']));
+    const one = await analyzeBundle(join(S('asymmetric-drop'), 'node1/tcpdump-any.pcap'), { workers: 0 });
+    expect(one.flows.every((f) => f.node === 'node1')).toBe(true);
+    // A generic directory name (logs/, captures/, pcap/) names no host.
+    const d = tmp();
+    mkdirSync(join(d, 'captures'));
+    cpSync(join(S('asymmetric-drop'), 'node1/tcpdump-any.pcap'), join(d, 'captures/a.pcap'));
+    const generic = await analyzeBundle(join(d, 'captures'), { workers: 0 });
+    expect(generic.flows.every((f) => f.node === 'node')).toBe(true);
+  });
+
   it('filters by node and time window', async () => {
     const a = await analyzeBundle(S('asymmetric-mangle'), { workers: 0, node: 'client-remote' });
     expect(a.flows.every((f) => f.node === 'client-remote')).toBe(true);
