@@ -96,7 +96,8 @@ const NOT_HOSTS = new Set([
  * bundle (`node1_ip_r.log`, `client-lan_curl-v.txt`, `node2-eth0.pcap`): the text before
  * the first `_` or `@`, or before the first `-` when it ends in a digit, that at least
  * two files share and that is not a tool's or a kind of data's name, an interface, or a
- * date or number.
+ * date or number. A lone such prefix must start half the files at least (`app_server.log`
+ * and `app_client.log` among a host's dumps name an application, not a host).
  */
 export function hostPrefixes(fileNames: readonly string[]): string[] {
   const count = new Map<string, { name: string; n: number }>();
@@ -110,7 +111,9 @@ export function hostPrefixes(fileNames: readonly string[]): string[] {
     c.n++;
     count.set(k, c);
   }
-  return [...count.values()].filter((c) => c.n >= 2).map((c) => c.name);
+  const shared = [...count.values()].filter((c) => c.n >= 2);
+  if (shared.length === 1 && shared[0].n * 2 < fileNames.length) return [];
+  return shared.map((c) => c.name);
 }
 
 /** What attribution decided for one file. */

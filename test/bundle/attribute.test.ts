@@ -113,4 +113,11 @@ describe('hostPrefixes', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('takes a lone prefix only when it starts half the files or more', () => {
+    expect(
+      hostPrefixes(['app_server.log', 'app_client.log', 'ip-route.txt', 'capture.pcap', 'arp.txt']),
+    ).toEqual([]);
+    expect(hostPrefixes(['node1_ip-route.txt', 'node1_capture.pcap', 'notes.txt'])).toEqual(['node1']);
+  });
 });
