@@ -236,11 +236,12 @@ describe.skipIf(skipWhy !== null)('asymmetric routing captured in network namesp
       expect(f.client.ip).toBe(CLIENT);
       expect(f.interfaces).toEqual({ toServer: ['eth1'], toClient: ['eth0'] });
       expect(f.asymmetric).toBe(true);
-      // The handshake completed; whether the last FIN made it into the file before the capture
-      // tool stopped depends on the machine's load (seen in CI), and is not what this checks.
+      // The handshake completed; whether the last FIN, and the ACK of it, made it into the file
+      // before the capture tool stopped depends on the machine's load (both seen in CI), and is
+      // not what this checks: SYN-ACK and the reply are always there.
       expect(['established', 'closing', 'closed']).toContain(f.state);
       expect(f.packets.toServer).toBeGreaterThanOrEqual(4);
-      expect(f.packets.toClient).toBeGreaterThanOrEqual(3);
+      expect(f.packets.toClient).toBeGreaterThanOrEqual(2);
     }
   }
 
