@@ -96,10 +96,13 @@ export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Pr
   } catch (e) {
     throw new BundleError(`cannot open bundle ${path}: ${(e as Error).message}`);
   }
-  if (st.isFile() && archiveKind(path)) {
-    const ex = await extractArchive(path);
-    try {
-      const a = await analyzeDir(ex.root, basename(path), opts, null);
+  // Archives extracted on the way (the bundle's own, and those inside it) are removed at the end.
+  const scratch: Array<() => Promise<void>> = [];
+  try {
+    if (st.isFile() && archiveKind(path)) {
+      const ex = await extractArchive(path);
+      scratch.push(ex.cleanup);
+      const a = await analyzeDir(ex.root, basename(path), opts, null, scratch);
       for (const r of ex.refused)
         a.coverage.files.push({
           path: r.split(':')[0],
@@ -111,15 +114,22 @@ export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Pr
           firstIssues: [{ code: 'archive-entry-refused', message: r }],
         });
       return a;
-    } finally {
-      await ex.cleanup();
     }
+    // Files with nothing else to tell their host by belong to the directory they are in, by its name.
+    if (st.isFile())
+      return await analyzeDir(
+        dirname(path),
+        basename(path),
+        opts,
+        basename(path),
+        scratch,
+        hostName(dirname(resolve(path))),
+      );
+    if (!st.isDirectory()) throw new BundleError(`${path} is neither a directory, an archive nor a file`);
+    return await analyzeDir(path, path, opts, null, scratch, hostName(resolve(path)));
+  } finally {
+    for (const c of scratch) await c();
   }
-  // Files with nothing else to tell their host by belong to the directory they are in, by its name.
-  if (st.isFile())
-    return analyzeDir(dirname(path), basename(path), opts, basename(path), hostName(dirname(resolve(path))));
-  if (!st.isDirectory()) throw new BundleError(`${path} is neither a directory, an archive nor a file`);
-  return analyzeDir(path, path, opts, null, hostName(resolve(path)));
 }
 
 /** The name of directory `dir` when it can be a host's (not generic like `logs`, not a date or number). */
@@ -133,6 +143,7 @@ async function analyzeDir(
   display: string,
   opts: AnalyzeOptions,
   onlyFile: string | null,
+  scratch: Array<() => Promise<void>>,
   rootHost?: string,
 ): Promise<Analysis> {
   let mark = performance.now();
@@ -141,7 +152,7 @@ async function analyzeDir(
     opts.onPhase?.(name, (now - mark) / 1000);
     mark = now;
   };
-  const files = await discover(root, onlyFile ?? undefined);
+  const files = await discover(root, onlyFile ?? undefined, scratch);
   const coverage: FileCoverage[] = [];
 
   // Manifest: explicit, else the bundle's own.
@@ -216,6 +227,25 @@ async function analyzeDir(
         issues: 1,
         status: f.problem.status === 'refused' ? 'rejected' : 'unreadable',
         firstIssues: [{ code: f.problem.status, message: f.problem.message }],
+      });
+      continue;
+    }
+    if (f.archive) {
+      // Its files are in the bundle under their own paths.
+      const { kind, files: n, refused } = f.archive;
+      coverage.push({
+        path: f.rel,
+        format: kind,
+        node: att.node,
+        parsed: n,
+        skipped: 0,
+        issues: refused.length,
+        status: 'parsed',
+        ...(refused.length
+          ? {
+              firstIssues: refused.slice(0, 5).map((message) => ({ code: 'archive-entry-refused', message })),
+            }
+          : {}),
       });
       continue;
     }

@@ -35,13 +35,23 @@ export interface Extracted {
   refused: string[];
 }
 
-/** Extract `path` into a fresh temporary directory. */
-export async function extractArchive(path: string): Promise<Extracted> {
+/**
+ * The kind of archive a file's first bytes (gunzipped when gzip) show: a zip's local
+ * header, or a tar header's `ustar` magic; null for anything else.
+ */
+export function archiveContent(head: Uint8Array): 'tar' | 'zip' | null {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
+  return null;
+}
+
+/** Extract `path` (of `kind`, else as its name says) into a fresh temporary directory. */
+export async function extractArchive(path: string, kind = archiveKind(path)): Promise<Extracted> {
   const dir = await mkdtemp(join(tmpdir(), 'forensic-bundle-'));
   const refused: string[] = [];
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
-    if (archiveKind(path) === 'zip') await extractZip(path, dir, refused);
+    if (kind === 'zip') await extractZip(path, dir, refused);
     else {
       const tar = await import('tar');
       let entries = 0;

@@ -7,7 +7,8 @@
 import { constants } from 'node:fs';
 import { access, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { type Sniffed, sniffFile } from '../../parsers/sniff.js';
+import { readHead, type Sniffed, sniffFile } from '../../parsers/sniff.js';
+import { archiveContent, extractArchive } from './archive.js';
 
 /** One file of the bundle. */
 export interface SourceFile {
@@ -20,6 +21,8 @@ export interface SourceFile {
   sniffed?: Sniffed;
   /** Why the file is not analysed (unreadable, refused symlink, excluded…). */
   problem?: { status: 'unreadable' | 'excluded' | 'refused'; message: string };
+  /** An archive inside the bundle, expanded into it: its kind, files and refused entries. */
+  archive?: { kind: 'tar' | 'zip'; files: number; refused: string[] };
 }
 
 const MANIFEST_NAMES = new Set(['forensic.yaml', 'forensic.yml', 'forensic.json']);
@@ -45,10 +48,23 @@ export function isManifestName(rel: string): boolean {
 /**
  * List every regular file below `root` (bundle-relative paths sorted), classifying
  * each by content. Directories are walked in sorted order so results are deterministic.
+ *
+ * An archive in the bundle (a `.tar`, `.tar.gz` or `.zip` by its content, such as the
+ * per-host tarballs `forensic collect` writes) is extracted into a temporary directory
+ * whose removal is pushed on `cleanup`, and its files join the bundle as if it had been
+ * extracted where it lies: `node1/…` inside `a/forensic-node1.tar.gz` becomes
+ * `a/node1/…`; an archive of bare files (no directories) gets a directory named after
+ * it (`node1.tgz` → `node1/…`), so that its name can name their host. A path taken
+ * already goes under the archive's name. Archives inside archives are not expanded.
  */
-export async function discover(root: string, only?: string): Promise<SourceFile[]> {
+export async function discover(
+  root: string,
+  only?: string,
+  cleanup?: Array<() => Promise<void>>,
+): Promise<SourceFile[]> {
   const rootReal = await realpath(root);
   const out: SourceFile[] = [];
+  const expanded: Array<{ dir: string; stem: string; bare: boolean; files: SourceFile[] }> = [];
   const walk = async (dir: string): Promise<void> => {
     let entries: string[];
     try {
@@ -103,11 +119,46 @@ export async function discover(root: string, only?: string): Promise<SourceFile[
         file.problem = { status: 'unreadable', message: `cannot read: ${(e as Error).message}` };
       }
       out.push(file);
+      if (cleanup && file.sniffed?.kind === 'unknown') await expand(file, dir);
     }
   };
+  /** Extract `file` when it is an archive; its files are placed after the walk. */
+  const expand = async (file: SourceFile, dir: string): Promise<void> => {
+    const kind = archiveContent((await readHead(file.abs, 4096)).head);
+    if (!kind || !cleanup) return;
+    let ex: Awaited<ReturnType<typeof extractArchive>>;
+    try {
+      ex = await extractArchive(file.abs, kind);
+    } catch (e) {
+      file.sniffed = { kind: 'unknown', gzip: false, reason: (e as Error).message };
+      return;
+    }
+    cleanup.push(ex.cleanup);
+    const files = await discover(ex.root);
+    const bare = !(await readdir(ex.root, { withFileTypes: true })).some(
+      (e) => e.isDirectory() && !isJunk(e.name),
+    );
+    file.archive = { kind, files: files.length, refused: ex.refused };
+    expanded.push({ dir: toRel(rootReal, dir), stem: archiveStem(basename(file.abs)), bare, files });
+  };
   await walk(rootReal);
+  const taken = new Set(out.map((f) => f.rel));
+  for (const x of expanded) {
+    const at = (...parts: string[]) => parts.filter((p) => p !== '').join('/');
+    for (const f of x.files) {
+      let rel = x.bare ? at(x.dir, x.stem, f.rel) : at(x.dir, f.rel);
+      if (taken.has(rel)) rel = at(x.dir, x.stem, f.rel);
+      taken.add(rel);
+      out.push({ ...f, rel });
+    }
+  }
   out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return out;
+}
+
+/** An archive's name without its extension (`forensic-node1.tar.gz` → `forensic-node1`). */
+function archiveStem(name: string): string {
+  return name.replace(/\.(tar\.gz|tgz|tar|zip)$/i, '') || name;
 }
 
 function toRel(root: string, abs: string): string {
