@@ -1,19 +1,15 @@
 /** Where the bundle is inside an extracted archive (bundleRoot). */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundleRoot } from '../../src/bundle/archive.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('forensic-root-');
 
 /** A directory holding `files` (paths ending in `/` are empty directories). */
 function tree(files: string[]): string {
-  const d = mkdtempSync(join(tmpdir(), 'forensic-root-'));
-  dirs.push(d);
+  const d = tmp();
   for (const f of files) {
     if (f.endsWith('/')) mkdirSync(join(d, f), { recursive: true });
     else {

@@ -1,22 +1,14 @@
 /** Archives inside a bundle (per-host tarballs from `forensic collect`) join it as if extracted in place. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze.js';
 import { discover } from '../../src/bundle/discover.js';
+import { tempDirs } from '../helpers/tmp.js';
 
 const SAMPLE = resolve(import.meta.dirname, '../../samples/asymmetric-drop');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'forensic-nested-'));
-  dirs.push(d);
-  return d;
-}
+const tmp = tempDirs('forensic-nested-');
 
 /** The sample as one archive per host: node1 and router as collect writes them (`<host>/…` inside), the clients as bare files. */
 function archived(): string {

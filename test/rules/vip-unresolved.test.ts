@@ -1,20 +1,16 @@
 /** vip-unresolved names a MetalLB speaker that is down as the reason nobody answers ARP. */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze.js';
+import { tempDirs } from '../helpers/tmp.js';
 
 const SAMPLE = resolve(import.meta.dirname, '../../samples/vip-unresolved');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('forensic-vip-');
 
 /** The vip-unresolved sample plus a `kubectl get pods -A -o wide` of the cluster. */
 function withPods(pods: string[]): string {
-  const d = mkdtempSync(join(tmpdir(), 'forensic-vip-'));
-  dirs.push(d);
+  const d = tmp();
   cpSync(SAMPLE, d, { recursive: true });
   mkdirSync(join(d, 'k8s'));
   writeFileSync(
