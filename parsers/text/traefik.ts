@@ -246,11 +246,18 @@ export const traefik = defineLogFormat({
       records: [
         {
           type: 'tls-handshake-error',
-          ts: '2024-05-01T10:00:07.000000000Z',
+          // kubectl's nanoseconds refine Traefik's whole second.
+          ts: '2024-05-01T10:00:07.123456789Z',
           client: { ip: '10.0.2.2', port: 40001 },
           cause: 'timeout',
         },
       ],
+    },
+    {
+      note: "kubectl --timestamps a second off the entry's own zoned time: the entry's time wins",
+      input:
+        '2024-05-01T10:00:08.500000000Z time="2024-05-01T10:00:07Z" level=debug msg="http: TLS handshake error from 10.0.2.2:40002: EOF"',
+      records: [{ type: 'tls-handshake-error', ts: '2024-05-01T10:00:07.000000000Z', cause: 'eof' }],
     },
     {
       note: 'negative: http2 preface error is a log, not a TLS handshake error',

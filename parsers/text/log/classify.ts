@@ -18,8 +18,9 @@
  * joined on one physical line become one record each. Unrecognised non-blank lines
  * are `log` records with level null (continuations, stack traces, free text) unless
  * they look binary (NUL, or more than 10% control / replacement characters), which
- * is an issue. Timestamps: an entry's own zoned time wins, then a container prefix
- * time (`--timestamps`, `docker logs -t`), then the entry's naive time read in ctx.tz.
+ * is an issue. Timestamps: an entry's own zoned time wins (the container prefix time,
+ * `--timestamps` or `docker logs -t`, when it only adds the fraction of that second),
+ * then the prefix time, then the entry's naive time read in ctx.tz.
  */
 
 import { stripAnsi } from '../../../src/util/sanitize.js';
@@ -452,11 +453,19 @@ function looksBinary(s: string): boolean {
   return bad * 10 > n;
 }
 
+/** True when ISO time `fine` is within the whole second `coarse` names (no fraction of its own). */
+function refines(fine: string, coarse: string): boolean {
+  return coarse.endsWith('.000000000Z') && fine.slice(0, 19) === coarse.slice(0, 19);
+}
+
 /** Build and send the record(s) of one entry. */
 function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix): void {
   let iso = e.iso;
   let tsText = e.tsText;
-  if (pre.iso && !(iso && e.zoned)) {
+  // The container's time stands in for a naive one, and refines a whole-second one it agrees
+  // with (Traefik's `time="…Z"` against kubectl's nanoseconds): captures are matched to the
+  // sub-second.
+  if (pre.iso && (!(iso && e.zoned) || refines(pre.iso, iso as string))) {
     iso = pre.iso;
     tsText = pre.tsText;
   }
