@@ -130,11 +130,14 @@ export function tableEvents(events: readonly TableEvent[], node?: string): FlowE
   });
 }
 
+/** Npcap's interface names: `\Device\NPF_{GUID}` (and `\Device\NPF_Loopback`). */
+const NPF_DEVICE = /^\\Device\\NPF_/i;
+
 /**
  * Resolves the interface name of each frame: per-file override, else SLL2
  * ifindex (mapped by the caller, else `ifindex-N`), else the capture interface
- * name (pcapng if_name), else null. Names are interned so the flow table can
- * compare them by reference.
+ * name (pcapng if_name; its description for a Windows device path), else null.
+ * Names are interned so the flow table can compare them by reference.
  */
 export class InterfaceNamer {
   private readonly byId: Array<string | null> = [];
@@ -145,9 +148,14 @@ export class InterfaceNamer {
     private readonly ifindexName?: (ifindex: number) => string | null | undefined,
   ) {}
 
-  /** Register a capture interface. */
+  /**
+   * Register a capture interface. A Windows device path (`\Device\NPF_{GUID}`, as Npcap
+   * names interfaces) gives way to the interface's description (`Ethernet 2`), the name
+   * its user knows.
+   */
   add(i: CaptureInterface): void {
-    this.byId[i.id] = i.name === null ? null : this.intern(i.name);
+    const name = i.name !== null && NPF_DEVICE.test(i.name) && i.description ? i.description : i.name;
+    this.byId[i.id] = name === null ? null : this.intern(name);
   }
 
   /** Name for a frame on capture interface `id` whose link header carried `ifindex` (-1 none). */

@@ -1,7 +1,7 @@
 /** analyzeCapture on real corpus captures (expected values read off tshark output for the same files). */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapture, mayBeNotable, notable } from '../../src/flows/analyze.js';
+import { analyzeCapture, InterfaceNamer, mayBeNotable, notable } from '../../src/flows/analyze.js';
 import { toFlowSummary } from '../../src/flows/summary.js';
 import { FlowSummary } from '../../src/model/analysis.js';
 import { IsoTs } from '../../src/model/records/base.js';
@@ -123,6 +123,32 @@ describe('analyzeCapture events', () => {
         client: `${f?.client.ip}:${f?.client.port}`,
         server: `${f?.server.ip}:${f?.server.port}`,
       });
+    }
+  });
+});
+
+describe('InterfaceNamer', () => {
+  const iface = (name: string | null, description: string | null) => ({
+    id: 0,
+    localId: 0,
+    section: 0,
+    name,
+    description,
+    linktype: 1,
+    snaplen: 262144,
+  });
+
+  it('names a Windows device path by its description, and keeps every other name', () => {
+    const cases: Array<[string | null, string | null, string | null]> = [
+      ['\\Device\\NPF_{5AE6EDB4-EFF9-46B3-A3C2-EE50C688A9E6}', 'Ethernet 2', 'Ethernet 2'],
+      ['\\Device\\NPF_Loopback', null, '\\Device\\NPF_Loopback'],
+      ['eth1', 'LAN bridge', 'eth1'],
+      [null, 'Ethernet', null],
+    ];
+    for (const [name, description, want] of cases) {
+      const n = new InterfaceNamer();
+      n.add(iface(name, description));
+      expect(n.name(0, -1), String(name)).toBe(want);
     }
   });
 });
