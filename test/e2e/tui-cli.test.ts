@@ -50,7 +50,9 @@ describe.skipIf(!hasTmux)('forensic analyze in tmux', () => {
     // Flows: asymmetric conversations marked, entering on eth1 and leaving on eth0.
     keys(s, '3');
     pane = await waitFor(s, 'ASYM', 'flows');
-    expect(pane).toMatch(/ASYM tcp\s+203\.0\.113\.50:\d+\s+192\.0\.2\.240:443 eth1 eth0/);
+    // Flows from several nodes: each row names its node.
+    expect(pane).toMatch(/ASYM node1\s+(?:tcp\s+)?203\.0\.113\.50:\d+\s+192\.0\.2\.240:443 eth1 eth0/);
+    expect(pane).toMatch(/\n {6}client-remote (?:tcp\s+)?203\.0\.113\.50:\d+\s+192\.0\.2\.240:443 -\s+-/);
     keys(s, 'Enter');
     pane = await waitFor(s, 'ASYMMETRIC: requests in eth1, replies out eth0', 'flow-detail');
     expect(pane).toMatch(/SYN/);

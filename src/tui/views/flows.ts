@@ -2,9 +2,11 @@
  * Flows view: the conversation table, sortable, asymmetric flows marked
  * `ASYM` with their in/out interfaces highlighted.
  *
- *   !    PROTO CLIENT             SERVER             IN   OUT  STATE         RETX      PKTS TLS
- *   ASYM tcp   203.0.113.50:51514 192.0.2.240:443    eth1 eth0 reset            6       7/9 bad_record_mac
- *        tcp   192.0.2.50:40022   192.0.2.240:443    eth1 eth1 closed           0     12/11 TLS 1.3
+ *   !    NODE          PROTO CLIENT             SERVER             IN   OUT  STATE         RETX      PKTS TLS
+ *   ASYM node1         tcp   203.0.113.50:51514 192.0.2.240:443    eth1 eth0 reset            6       7/9 bad_record_mac
+ *        client-remote tcp   203.0.113.50:51514 192.0.2.240:443    -    -    reset            6       7/9 bad_record_mac
+ *
+ * NODE only when the flows come from more than one node.
  */
 import type { FlowSummary } from '../../model/analysis.js';
 import type { Filter } from '../filter.js';
@@ -105,8 +107,22 @@ export function flowsView(
   );
   const retx = (f: FlowSummary) =>
     (f.retransmissions ?? 0) + (f.synRetransmits ?? 0) + (f.synAckRetransmits ?? 0);
+  // Whose capture a flow is from, when the bundle has several (one conversation is then often
+  // seen by a client and by the node, on two rows).
+  const nodes = new Set(m.a.flows.map((f) => f.node ?? '-'));
+  const nodeW = maxLen([...nodes], 4, 14);
   const all: Col[] = [
     { title: '!', w: 4, prio: 0, cell: (f) => ({ t: f.asymmetric ? 'ASYM' : '', c: pal.bad, b: true }) },
+    ...(nodes.size > 1
+      ? [
+          {
+            title: 'NODE',
+            w: nodeW,
+            prio: 2,
+            cell: (f: FlowSummary) => ({ t: safe(f.node ?? '-'), c: pal.muted }),
+          },
+        ]
+      : []),
     { title: 'PROTO', w: 5, prio: 5, cell: (f) => ({ t: f.proto, c: pal.muted }) },
     { title: 'CLIENT', sort: 'client', w: cliW, prio: 0, cell: (f) => ({ t: safe(endpoint(f.client)) }) },
     { title: 'SERVER', sort: 'server', w: srvW, prio: 0, cell: (f) => ({ t: safe(endpoint(f.server)) }) },
