@@ -22,7 +22,8 @@ export const entryKey = (k: number): string => `ev:${k}`;
 /** Column widths for a terminal width. */
 function columns(m: TuiModel, width: number) {
   const time = m.multiDay ? 24 : 12;
-  const node = Math.min(10, Math.max(4, ...m.a.bundle.nodes.map((n) => n.name.length)));
+  // Node names whole on a wide terminal (client-remote), cut at 10 on a narrow one.
+  const node = Math.min(width >= 120 ? 16 : 10, Math.max(4, ...m.a.bundle.nodes.map((n) => n.name.length)));
   const source = width >= 110 ? 20 : 0;
   const text = Math.max(10, width - 1 - time - 2 - node - 1 - 7 - 6 - (source ? source + 1 : 0) - 5 - 1);
   return { time, node, source, text };
