@@ -1,6 +1,7 @@
 /**
  * tcp-handshake-incomplete (L4): TCP handshakes that never completed — SYN
- * retransmitted with no SYN-ACK, or SYN-ACK retransmitted with no final ACK —
+ * retransmitted with no SYN-ACK, SYN-ACK retransmitted with no final ACK, or a SYN
+ * answered by an ICMP error (host/port unreachable, administratively prohibited) —
  * grouped per node, server and the interfaces each direction was seen on.
  */
 import {
@@ -15,11 +16,49 @@ import {
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
 
-/** A handshake that did not complete and was retried (so not just cut by the capture). */
+/**
+ * A handshake that did not complete and was retried, or drew an ICMP error (so not just
+ * cut by the capture: a client gives up at once on host or port unreachable).
+ */
 export function isIncomplete(f: FlowSummary): boolean {
   if (f.proto !== 'tcp') return false;
-  const retried = (f.synRetransmits ?? 0) > 0 || (f.synAckRetransmits ?? 0) > 0;
+  const retried = (f.synRetransmits ?? 0) > 0 || (f.synAckRetransmits ?? 0) > 0 || (f.icmpErrors ?? 0) > 0;
   return retried && (f.state === 'syn-sent' || f.state === 'syn-received' || f.state === 'incomplete');
+}
+
+/** What an ICMP error says, by type and code (`ICMP error type 3 code 13` → `administratively prohibited`). */
+export function icmpMeaning(text: string): string {
+  const m = /^ICMP(v6)? error type (\d+) code (\d+)/.exec(text);
+  if (!m) return text;
+  const [type, code] = [Number(m[2]), Number(m[3])];
+  const v4: Record<number, Record<number, string>> = {
+    3: {
+      0: 'network unreachable',
+      1: 'host unreachable',
+      2: 'protocol unreachable',
+      3: 'port unreachable',
+      4: 'fragmentation needed',
+      6: 'network unknown',
+      7: 'host unknown',
+      9: 'network administratively prohibited',
+      10: 'host administratively prohibited',
+      13: 'administratively prohibited',
+    },
+    11: { 0: 'TTL exceeded in transit', 1: 'fragment reassembly time exceeded' },
+  };
+  const v6: Record<number, Record<number, string>> = {
+    1: {
+      0: 'no route to destination',
+      1: 'administratively prohibited',
+      3: 'address unreachable',
+      4: 'port unreachable',
+      5: 'source address failed policy',
+      6: 'reject route',
+    },
+    2: { 0: 'packet too big' },
+    3: { 0: 'hop limit exceeded in transit' },
+  };
+  return (m[1] ? v6 : v4)[type]?.[code] ?? `ICMP${m[1] ?? ''} type ${type} code ${code}`;
 }
 
 export const rule: Rule = {
@@ -33,7 +72,8 @@ export const rule: Rule = {
       'Connections whose SYN or SYN-ACK was retransmitted and whose three-way handshake never completed. A retransmitted ' +
       'SYN with no SYN-ACK means the request did not reach the server or the answer did not come back; a retransmitted ' +
       'SYN-ACK means the server answered but the client never acknowledged — the reply was lost on its way back, which is ' +
-      'the signature of an asymmetric return path through a stateful hop. Grouped by node, server and interfaces.',
+      'the signature of an asymmetric return path through a stateful hop; a SYN answered by an ICMP error (host or port ' +
+      'unreachable, administratively prohibited) names the hop that refused it. Grouped by node, server and interfaces.',
   },
   evaluate(ev, prior) {
     const bad = ev.flows.filter(isIncomplete);
@@ -51,6 +91,12 @@ export const rule: Rule = {
       const node = k.split('|')[0] || undefined;
       const f0 = list[0];
       const synAck = list.filter((f) => (f.synAckRetransmits ?? 0) > 0).length;
+      // ICMP errors that answered these handshakes (joined to them by the header they quote).
+      const ids = new Set(list.map((f) => f.id));
+      const icmp = ev.events.filter(
+        (e) => e.kind === 'icmp-error' && e.flow !== undefined && ids.has(e.flow),
+      );
+      const meanings = [...new Set(icmp.map((e) => icmpMeaning(e.text)))];
       const clients = [...new Set(list.map((f) => f.client.ip))].sort();
       const where = `requests on ${f0.interfaces.toServer.join(',') || '?'}, replies on ${f0.interfaces.toClient.join(',') || '—'}`;
       const qualifier = `${f0.server.ip}:${f0.server.port}${groups.size > 1 ? `/${f0.interfaces.toServer.join(',')}` : ''}`;
@@ -61,8 +107,18 @@ export const rule: Rule = {
         layer: 'L4',
         severity: list.length >= 3 ? 'high' : 'medium',
         ...(node ? { node } : {}),
-        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it); ${where}.`,
-        evidence: cap(list).map((f) => flowRef(f)),
+        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it)${icmp.length ? `; ${icmp.length} ICMP error(s) answered them: ${meanings.join(', ')}` : ''}; ${where}.`,
+        evidence: [
+          ...cap(list).map((f) => flowRef(f)),
+          ...cap(icmp, 4).map((e) => ({
+            file: e.file,
+            packet: e.packet,
+            ...(e.node ? { node: e.node } : {}),
+            ...(e.iface ? { interface: e.iface } : {}),
+            ts: e.ts,
+            text: `${icmpMeaning(e.text)}: ${e.text}`,
+          })),
+        ],
         // A symptom that names no target cannot be told apart from this one, so it is linked too.
         causes: symptoms
           .filter((s) => {
@@ -74,6 +130,7 @@ export const rule: Rule = {
           flows: list.map((f) => f.id),
           clients,
           synAckRetransmitted: synAck,
+          ...(icmp.length ? { icmpErrors: icmp.length } : {}),
           server: `${f0.server.ip}:${f0.server.port}`,
         },
       });
