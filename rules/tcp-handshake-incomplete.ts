@@ -107,7 +107,7 @@ export const rule: Rule = {
         layer: 'L4',
         severity: list.length >= 3 ? 'high' : 'medium',
         ...(node ? { node } : {}),
-        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it)${icmp.length ? `; ${icmp.length} ICMP error(s) answered them: ${meanings.join(', ')}` : ''}; ${where}.`,
+        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake${synAck ? ` (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it)` : ''}${icmp.length ? `; ${icmp.length} ICMP error(s) answered them: ${meanings.join(', ')}` : ''}; ${where}.`,
         evidence: [
           ...cap(list).map((f) => flowRef(f)),
           ...cap(icmp, 4).map((e) => ({
