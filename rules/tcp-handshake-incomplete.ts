@@ -98,7 +98,7 @@ export const rule: Rule = {
       );
       const meanings = [...new Set(icmp.map((e) => icmpMeaning(e.text)))];
       const clients = [...new Set(list.map((f) => f.client.ip))].sort();
-      const where = `requests on ${f0.interfaces.toServer.join(',') || '?'}, replies on ${f0.interfaces.toClient.join(',') || '—'}`;
+      const where = `requests on ${f0.interfaces.toServer.join(',') || '?'}, ${list.some((f) => f.packets.toClient > 0) ? `replies on ${f0.interfaces.toClient.join(',') || '?'}` : 'no reply captured'}`;
       const qualifier = `${f0.server.ip}:${f0.server.port}${groups.size > 1 ? `/${f0.interfaces.toServer.join(',')}` : ''}`;
       out.push({
         id: findingId('tcp-handshake-incomplete', node, qualifier),

@@ -8,10 +8,11 @@ export function findingId(rule: string, node?: string, qualifier?: string): stri
   return `${rule}#${node ?? 'bundle'}${qualifier ? `/${qualifier}` : ''}`;
 }
 
-/** One-line description of a flow. */
+/** One-line description of a flow (`?`: packets seen, their interface not known). */
 export function flowText(f: FlowSummary): string {
-  const ifs = (l: string[]) => (l.length ? l.join(',') : '?');
-  return `${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} ${f.state}; requests on ${ifs(f.interfaces.toServer)}, replies on ${ifs(f.interfaces.toClient)}`;
+  const side = (l: string[], packets: number, one: string, many: string) =>
+    packets === 0 ? `no ${one} captured` : `${many} on ${l.length ? l.join(',') : '?'}`;
+  return `${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} ${f.state}; ${side(f.interfaces.toServer, f.packets.toServer, 'request', 'requests')}, ${side(f.interfaces.toClient, f.packets.toClient, 'reply', 'replies')}`;
 }
 
 /** Evidence reference for a flow (its first capture file). */

@@ -88,7 +88,7 @@ describe('tcp-handshake-incomplete', () => {
     const a = await analyzeBundle(d, { workers: 0 });
     const f = a.findings.find((x) => x.rule === 'tcp-handshake-incomplete');
     expect(f?.summary).toMatch(
-      /^3 connection\(s\) from 1 client\(s\) to 192\.0\.2\.240:443 never completed the handshake; 3 ICMP error\(s\) answered them: host unreachable; /,
+      /^3 connection\(s\) from 1 client\(s\) to 192\.0\.2\.240:443 never completed the handshake; 3 ICMP error\(s\) answered them: host unreachable; requests on eth0, no reply captured\.$/,
     );
     expect(
       f?.evidence
