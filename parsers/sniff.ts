@@ -16,7 +16,17 @@ export const SNIFF_THRESHOLD = 0.3;
 export type Sniffed =
   | { kind: 'capture'; format: 'pcap' | 'pcapng'; gzip: boolean }
   | { kind: 'text'; format: TextFormat; confidence: number; gzip: boolean; utf16?: boolean }
-  | { kind: 'unknown'; gzip: boolean; reason: string };
+  | { kind: 'unknown'; gzip: boolean; reason: string; archive?: 'tar' | 'zip' };
+
+/**
+ * The kind of archive a file's first bytes (gunzipped when gzip) show: a zip's local
+ * header, or a tar header's `ustar` magic; null for anything else.
+ */
+export function archiveContent(head: Uint8Array): 'tar' | 'zip' | null {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
+  return null;
+}
 
 /** True when the bytes look like text (no NULs, mostly printable). */
 export function looksLikeText(head: Uint8Array): boolean {
@@ -100,8 +110,17 @@ export async function sniffFile(path: string, name: string): Promise<Sniffed> {
   if (cap) return { kind: 'capture', format: cap, gzip };
   const utf16 = utf16Head(raw);
   const head = utf16 ?? raw;
-  if (!looksLikeText(head))
+  if (!looksLikeText(head)) {
+    const archive = archiveContent(raw);
+    if (archive)
+      return {
+        kind: 'unknown',
+        gzip,
+        archive,
+        reason: `a ${archive} archive: analyze it as a bundle (forensic analyze FILE); archives inside archives are not opened`,
+      };
     return { kind: 'unknown', gzip, reason: 'binary content that is not a pcap/pcapng capture' };
+  }
   const ranked = rankTextFormats(headToLines(head), name);
   const best = ranked[0];
   if (!best || best.confidence < SNIFF_THRESHOLD)

@@ -35,16 +35,6 @@ export interface Extracted {
   refused: string[];
 }
 
-/**
- * The kind of archive a file's first bytes (gunzipped when gzip) show: a zip's local
- * header, or a tar header's `ustar` magic; null for anything else.
- */
-export function archiveContent(head: Uint8Array): 'tar' | 'zip' | null {
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
-  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
-  return null;
-}
-
 /** Extract `path` (of `kind`, else as its name says) into a fresh temporary directory. */
 export async function extractArchive(path: string, kind = archiveKind(path)): Promise<Extracted> {
   const dir = await mkdtemp(join(tmpdir(), 'forensic-bundle-'));

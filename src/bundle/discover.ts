@@ -7,8 +7,8 @@
 import { constants } from 'node:fs';
 import { access, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { readHead, type Sniffed, sniffFile } from '../../parsers/sniff.js';
-import { archiveContent, extractArchive } from './archive.js';
+import { type Sniffed, sniffFile } from '../../parsers/sniff.js';
+import { extractArchive } from './archive.js';
 
 /** One file of the bundle. */
 export interface SourceFile {
@@ -119,13 +119,13 @@ export async function discover(
         file.problem = { status: 'unreadable', message: `cannot read: ${(e as Error).message}` };
       }
       out.push(file);
-      if (cleanup && file.sniffed?.kind === 'unknown') await expand(file, dir);
+      if (cleanup && file.sniffed?.kind === 'unknown' && file.sniffed.archive)
+        await expand(file, file.sniffed.archive, dir);
     }
   };
   /** Extract `file` when it is an archive; its files are placed after the walk. */
-  const expand = async (file: SourceFile, dir: string): Promise<void> => {
-    const kind = archiveContent((await readHead(file.abs, 4096)).head);
-    if (!kind || !cleanup) return;
+  const expand = async (file: SourceFile, kind: 'tar' | 'zip', dir: string): Promise<void> => {
+    if (!cleanup) return;
     let ex: Awaited<ReturnType<typeof extractArchive>>;
     try {
       ex = await extractArchive(file.abs, kind);

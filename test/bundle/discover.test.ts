@@ -49,7 +49,11 @@ describe('archives inside a bundle', () => {
     // outer.tar holds only router.tar (bare files: they go under outer/); it is listed, not expanded.
     const nested = files.find((f) => f.rel === 'outer/router.tar');
     expect(nested?.archive).toBeUndefined();
-    expect(nested?.sniffed?.kind).toBe('unknown');
+    expect(nested?.sniffed).toMatchObject({
+      kind: 'unknown',
+      archive: 'tar',
+      reason: expect.stringMatching(/^a tar archive: analyze it as a bundle/),
+    });
     for (const c of cleanup) await c();
     expect(existsSync(inRouter?.abs ?? '')).toBe(false);
   });
