@@ -26,8 +26,10 @@ export function filesView(m: TuiModel, expanded: ReadonlySet<string>, env: ViewE
   for (const f of files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   const summary = `${files.length} files · ${[...counts].map(([s, n]) => `${n} ${s}`).join(' · ')}`;
   const fmtW = 10;
-  const nodeW = 8;
   const numW = 7;
+  // Node names whole (up to 16) while the file column keeps 40; cut at 8 on a narrow terminal.
+  const longest = Math.max(4, ...files.map((f) => (f.node ?? '-').length)) + 1;
+  const nodeW = Math.max(8, Math.min(17, longest, width - 1 - 13 - fmtW - numW * 3 - 2 - 40));
   const pathW = Math.max(16, width - 1 - 13 - fmtW - nodeW - numW * 3 - 2);
   const header: Seg[][] = [
     [{ t: ` ${cell(summary, width - 2)}`, c: pal.muted }],
