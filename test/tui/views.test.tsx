@@ -117,6 +117,30 @@ describe('findings, files, help, export', () => {
     expect(open).toMatch(/offset 8\s+bad-snaplen\s+pcap header claims snaplen/);
   });
 
+  test('node names: whole on a wide terminal, cut on a narrow one; flows name theirs when several nodes captured', async () => {
+    const rename = () => {
+      const a = loadFixture();
+      const text = JSON.stringify(a)
+        .replaceAll('"node":"client"', '"node":"client-remote"')
+        .replaceAll('"name":"client"', '"name":"client-remote"');
+      const b = JSON.parse(text) as typeof a;
+      // One flow captured by the client too: the flows come from two nodes.
+      b.flows[b.flows.length - 1].node = 'client-remote';
+      return b;
+    };
+    const wide = renderApp(140, 40, rename());
+    const files = await wide.press('5');
+    expect(files).toMatch(/ client-remote +\d/);
+    const flows = await wide.press('3');
+    expect(flows).toMatch(/NODE +PROTO|NODE +CLIENT/);
+    expect(flows).toMatch(/ client-remote /);
+    cleanup();
+    const narrow = renderApp(80, 24, rename());
+    const f = await narrow.press('5');
+    expectFits(f, 80, 24);
+    expect(f).toContain('client-…');
+  });
+
   test('? shows the keys; x exports through the writer and confirms with its path', async () => {
     const calls: [string, string][] = [];
     const app = renderApp(100, 30, loadFixture(), async (fmt: string, path: string) => {
