@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { sniffCapture } from './capture/read.js';
+import { utf16Encoding } from './text/lines.js';
 import { textFormats } from './text/registry.js';
 import type { TextFormat } from './types.js';
 
@@ -96,11 +97,8 @@ export function rankTextFormats(
  * PowerShell writes with `>`), else null. A code unit cut at the end is dropped.
  */
 export function utf16Head(head: Buffer): Buffer | null {
-  const le = head[0] === 0xff && head[1] === 0xfe;
-  if (!le && !(head[0] === 0xfe && head[1] === 0xff)) return null;
-  return Buffer.from(
-    new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(head.subarray(0, head.length & ~1)),
-  );
+  const enc = utf16Encoding(head);
+  return enc ? Buffer.from(new TextDecoder(enc).decode(head.subarray(0, head.length & ~1))) : null;
 }
 
 /** Classify a file by content. `name` (base name) is only a weak hint for text formats. */

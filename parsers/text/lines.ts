@@ -29,19 +29,22 @@ export const LINE_CLEAN = 2;
  */
 export type LineHandler = (text: string, lineNo: number, flags: number, offset: number) => void;
 
-/**
- * UTF-16 text (it starts with a byte-order mark, as Windows PowerShell writes it) as
- * UTF-8; any other stream passes through as it is.
- */
+/** The UTF-16 encoding whose byte-order mark `bytes` start with (as Windows PowerShell writes), else null. */
+export function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/** UTF-16 text (see utf16Encoding) as UTF-8; any other stream passes through as it is. */
 class Utf16ToUtf8 extends Transform {
   /** undefined until the first bytes decide; null: not UTF-16. */
   private decoder: TextDecoder | null | undefined = undefined;
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.decoder === undefined) {
-      const le = chunk[0] === 0xff && chunk[1] === 0xfe;
-      const be = chunk[0] === 0xfe && chunk[1] === 0xff;
+      const enc = utf16Encoding(chunk);
       // The decoder drops the byte-order mark.
-      this.decoder = le ? new TextDecoder('utf-16le') : be ? new TextDecoder('utf-16be') : null;
+      this.decoder = enc ? new TextDecoder(enc) : null;
     }
     if (this.decoder === null) done(null, chunk);
     else done(null, Buffer.from(this.decoder.decode(chunk, { stream: true })));
@@ -73,10 +76,7 @@ export async function openMaybeGzip(path: string, head?: Buffer): Promise<Readab
   // Whether gunzipped text is UTF-16 shows only once inflated.
   if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b)
     return raw.pipe(createGunzip()).pipe(new Utf16ToUtf8());
-  const bom =
-    magic.length >= 2 &&
-    ((magic[0] === 0xff && magic[1] === 0xfe) || (magic[0] === 0xfe && magic[1] === 0xff));
-  return bom ? raw.pipe(new Utf16ToUtf8()) : raw;
+  return utf16Encoding(magic) ? raw.pipe(new Utf16ToUtf8()) : raw;
 }
 
 /** True when byte `b` (ASCII) would need neutralising: C0 controls except TAB/LF, DEL, backslash. */
