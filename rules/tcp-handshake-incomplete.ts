@@ -6,6 +6,7 @@
  */
 import {
   cap,
+  eventRef,
   findingId,
   flowRef,
   groupBy,
@@ -110,14 +111,7 @@ export const rule: Rule = {
         summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake${synAck ? ` (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it)` : ''}${icmp.length ? `; ${icmp.length} ICMP error(s) answered them: ${meanings.join(', ')}` : ''}; ${where}.`,
         evidence: [
           ...cap(list).map((f) => flowRef(f)),
-          ...cap(icmp, 4).map((e) => ({
-            file: e.file,
-            packet: e.packet,
-            ...(e.node ? { node: e.node } : {}),
-            ...(e.iface ? { interface: e.iface } : {}),
-            ts: e.ts,
-            text: `${icmpMeaning(e.text)}: ${e.text}`,
-          })),
+          ...cap(icmp, 4).map((e) => ({ ...eventRef(e), text: `${icmpMeaning(e.text)}: ${e.text}` })),
         ],
         // A symptom that names no target cannot be told apart from this one, so it is linked too.
         causes: symptoms
