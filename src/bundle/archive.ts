@@ -105,8 +105,8 @@ async function wraps(dir: string): Promise<boolean> {
   return content.length === 1 && content[0].isDirectory() && wraps(join(dir, content[0].name));
 }
 
-/** The entries of `dir` that are the user's. */
-async function visible(dir: string) {
+/** The entries of `dir` that are the user's (not hidden or editor files, not macOS resource forks). */
+export async function visible(dir: string) {
   return (await readdir(dir, { withFileTypes: true })).filter((e) => !ignored(e.name));
 }
 

@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { access, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { type Sniffed, sniffFile } from '../../parsers/sniff.js';
-import { extractArchive } from './archive.js';
+import { type Extracted, extractArchive, visible } from './archive.js';
 
 /** One file of the bundle. */
 export interface SourceFile {
@@ -125,19 +125,16 @@ export async function discover(
   };
   /** Extract `file` when it is an archive; its files are placed after the walk. */
   const expand = async (file: SourceFile, kind: 'tar' | 'zip', dir: string): Promise<void> => {
-    if (!cleanup) return;
-    let ex: Awaited<ReturnType<typeof extractArchive>>;
+    let ex: Extracted;
     try {
       ex = await extractArchive(file.abs, kind);
     } catch (e) {
       file.sniffed = { kind: 'unknown', gzip: false, reason: (e as Error).message };
       return;
     }
-    cleanup.push(ex.cleanup);
+    cleanup?.push(ex.cleanup);
     const files = await discover(ex.root);
-    const bare = !(await readdir(ex.root, { withFileTypes: true })).some(
-      (e) => e.isDirectory() && !isJunk(e.name),
-    );
+    const bare = !(await visible(ex.root)).some((e) => e.isDirectory());
     file.archive = { kind, files: files.length, refused: ex.refused };
     expanded.push({ dir: toRel(rootReal, dir), stem: archiveStem(basename(file.abs)), bare, files });
   };
