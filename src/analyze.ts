@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { rules as ruleList } from '../rules/index.js';
 import { archiveKind, extractArchive } from './bundle/archive.js';
-import { attributeFile, hostDir, hostPrefixes, isGenericDir, NodeNames } from './bundle/attribute.js';
+import { attributeFile, hostDir, hostPrefixes, mayNameHost, NodeNames } from './bundle/attribute.js';
 import { discover, isManifestName, type SourceFile } from './bundle/discover.js';
 import type { Manifest, ManifestResult } from './bundle/manifest.js';
 import { defaultPoolSize, ParsePool } from './bundle/pool.js';
@@ -132,10 +132,10 @@ export async function analyzeBundle(path: string, opts: AnalyzeOptions = {}): Pr
   }
 }
 
-/** The name of directory `dir` when it can be a host's (not generic like `logs`, not a date or number). */
+/** The name of directory `dir` when it can be a host's (see mayNameHost; not `logs`, a date or a number). */
 function hostName(dir: string): string | undefined {
   const n = basename(dir);
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n) && !/^[\d._-]+$/.test(n) && !isGenericDir(n) ? n : undefined;
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n) && mayNameHost(n) ? n : undefined;
 }
 
 async function analyzeDir(

@@ -91,13 +91,18 @@ const NOT_HOSTS = new Set([
   'expected',
 ]);
 
+/** True when `name` can be a host's: not a tool's or a kind of data's name, an interface, or a date or number. */
+export function mayNameHost(name: string): boolean {
+  return !NOT_HOSTS.has(name.toLowerCase()) && !/^[\d.:_-]+$/.test(name) && !IFACE_RE.test(name);
+}
+
 /**
  * Host names that prefix the names of files outside any host directory, as in a flat
  * bundle (`node1_ip_r.log`, `client-lan_curl-v.txt`, `node2-eth0.pcap`): the text before
  * the first `_` or `@`, or before the first `-` when it ends in a digit, that at least
- * two files share and that is not a tool's or a kind of data's name, an interface, or a
- * date or number. A lone such prefix must start half the files at least (`app_server.log`
- * and `app_client.log` among a host's dumps name an application, not a host).
+ * two files share and that may name a host (mayNameHost). A lone such prefix must start
+ * half the files at least (`app_server.log` and `app_client.log` among a host's dumps
+ * name an application, not a host).
  */
 export function hostPrefixes(fileNames: readonly string[]): string[] {
   const count = new Map<string, { name: string; n: number }>();
@@ -105,8 +110,8 @@ export function hostPrefixes(fileNames: readonly string[]): string[] {
     const m = /^([A-Za-z0-9][A-Za-z0-9.-]*?)[_@]./.exec(f) ?? /^([A-Za-z][A-Za-z0-9]*\d)-./.exec(f);
     if (!m) continue;
     const name = m[1];
+    if (!mayNameHost(name)) continue;
     const k = name.toLowerCase();
-    if (NOT_HOSTS.has(k) || /^[\d.:-]+$/.test(name) || IFACE_RE.test(name)) continue;
     const c = count.get(k) ?? { name, n: 0 };
     c.n++;
     count.set(k, c);
