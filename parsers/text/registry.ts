@@ -20,6 +20,7 @@ import { kubectl } from './kubectl.js';
 import { metallb } from './metallb.js';
 import { ping } from './ping.js';
 import { routeN } from './route-n.js';
+import { sysctl } from './sysctl.js';
 import { traceroute } from './traceroute.js';
 import { traefik } from './traefik.js';
 import { vagrantfile } from './vagrantfile.js';
@@ -39,6 +40,7 @@ const formats: TextFormat[] = [
   routeN,
   arp,
   arping,
+  sysctl,
   // client
   ping,
   curl,

@@ -177,6 +177,20 @@ export const ArpingRecord = z.object({
 });
 export type ArpingRecord = z.infer<typeof ArpingRecord>;
 
+/**
+ * One kernel parameter (`sysctl -a`, `sysctl KEY…`, `grep -H . /proc/sys/…`, BSD
+ * `sysctl -a`). `key` is in sysctl's dotted form, an interface name's own dots
+ * written as `/` as sysctl does (`net.ipv4.conf.eth0/100.rp_filter`); `value` as
+ * printed (multi-field values keep their tabs collapsed to single spaces).
+ */
+export const SysctlRecord = z.object({
+  type: z.literal('sysctl'),
+  ...base,
+  key: z.string(),
+  value: z.string(),
+});
+export type SysctlRecord = z.infer<typeof SysctlRecord>;
+
 /** Schemas contributed by this file to the record union. */
 export const netstateSchemas = [
   RouteRecord,
@@ -185,4 +199,5 @@ export const netstateSchemas = [
   LinkRecord,
   NeighborRecord,
   ArpingRecord,
+  SysctlRecord,
 ] as const;
