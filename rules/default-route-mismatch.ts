@@ -14,9 +14,7 @@ import type { EvidenceRef, Finding, RuledOut } from '../src/model/analysis.js';
 import type { RouteRecord } from '../src/model/records/index.js';
 import { contains, parseAddr, parsePrefix } from '../src/netstate/ip.js';
 import { routeText } from '../src/netstate/routing.js';
-
-/** Addresses used to probe "any off-LAN client" when the bundle names none (simulation only). */
-const PROBES = ['203.0.113.254', '198.51.100.254', '192.0.2.254', '100.64.0.1'];
+import { rpFilterName, rpFilterOf } from './rp-filter-drop.js';
 
 interface GatewayGuess {
   ip: string;
@@ -150,35 +148,13 @@ export const rule: Rule = {
   evaluate(ev, prior) {
     const facts = factsOf(ev);
     const out: Finding[] = [];
-    const vips = facts.serviceIps();
     for (const node of facts.routedNodes()) {
       const router = facts.router(node);
       if (!router) continue;
       const asym = priorOf(prior, 'asymmetric-routing').filter((f) => f.node === node);
-      // Service addresses on this node: the manifest/k8s VIP it holds, and servers of its captured flows.
-      const services = new Map<string, string>(); // ip → arrival iface
-      for (const ip of vips) {
-        const own = router.isLocal(ip);
-        if (own) services.set(ip, own);
-      }
-      for (const f of ev.flows) {
-        if (f.node !== node) continue;
-        const own = router.isLocal(f.server.ip);
-        if (own && own !== 'lo' && !services.has(f.server.ip))
-          services.set(f.server.ip, f.interfaces.toServer[0] ?? own);
-      }
-      for (const [svc, arrival] of services) {
-        const clients = new Set<string>();
-        for (const f of asym) for (const c of (f.facts?.clients as string[]) ?? []) clients.add(c);
-        for (const f of ev.flows) if (f.node === node && f.server.ip === svc) clients.add(f.client.ip);
-        for (const r of recordsOf(ev, 'tls-handshake-error'))
-          if (r.node === node && r.client.ip) clients.add(r.client.ip);
-        for (const r of recordsOf(ev, 'access')) if (r.node === node && r.client.ip) clients.add(r.client.ip);
-        const offLink = [...clients]
-          .filter((c) => parseAddr(c)?.family === parseAddr(svc)?.family && !facts.onLink(node, c, arrival))
-          .sort();
-        const probing = offLink.length === 0;
-        const targets = probing ? PROBES.filter((p) => !facts.onLink(node, p)).slice(0, 1) : offLink;
+      const asymClients = asym.flatMap((f) => (f.facts?.clients as string[]) ?? []);
+      for (const [svc, arrival] of facts.nodeServices(node)) {
+        const { clients: targets, probing } = facts.offLinkClients(node, svc, arrival, asymClients);
         const affected: Array<{ client: string; decision: ReturnType<typeof router.get> }> = [];
         for (const c of targets) {
           const d = router.get({ dst: c, src: svc });
@@ -197,9 +173,14 @@ export const rule: Rule = {
           }),
         ];
         const acme = priorOf(prior, 'cert-acme-egress').filter((f) => !f.node || f.node === node);
-        const causes = asym.length
-          ? [...asym.map((f) => f.id), ...acme.map((f) => f.id)]
-          : symptoms.map((f) => f.id);
+        // The kernel's own reverse-path filter dropping the requests is a consequence of this route too.
+        const rpf = priorOf(prior, 'rp-filter-drop').filter(
+          (f) => f.node === node && f.facts?.service === svc,
+        );
+        const causes =
+          asym.length || rpf.length
+            ? [...asym.map((f) => f.id), ...rpf.map((f) => f.id), ...acme.map((f) => f.id)]
+            : symptoms.map((f) => f.id);
         const gw = inferLanGateway(facts, node, arrival);
         const mgmt = managementFacts(facts, node, replyIf, d.gateway, d.route, gw?.ip);
         const evidence: EvidenceRef[] = [];
@@ -249,7 +230,7 @@ export const rule: Rule = {
           line?: number;
         }>;
         const notAlways = provisioners.find((p) => p.fixesDefaultRoute && p.run !== 'always');
-        const severe = asym.length > 0 || symptoms.length > 0;
+        const severe = asym.length > 0 || rpf.length > 0 || symptoms.length > 0;
         const ruledOut: RuledOut[] = [];
         const vipNeigh = facts.neighborsFor(svc).filter((n) => n.node !== node && n.mac);
         const arrivalMac = facts.links.find((l) => l.node === node && l.ifname === arrival && l.mac)?.mac;
@@ -261,6 +242,13 @@ export const rule: Rule = {
             hypothesis: 'ARP / L2 (VIP not announced)',
             reason: `${svc} resolves to ${node} ${arrival} (${arrivalMac}) in ${resolved.node ?? 'a client'}'s neighbour table`,
             evidence: [recordRef(resolved, `${resolved.ip} lladdr ${resolved.mac}`)],
+          });
+        const rpMode = rpFilterOf(recordsOf(ev, 'sysctl'), node, arrival);
+        if (rpMode && rpMode.mode !== 1 && rpf.length === 0)
+          ruledOut.push({
+            hypothesis: `${node}'s reverse-path filter dropping the requests`,
+            reason: `rp_filter on ${arrival} is ${rpMode.mode} (${rpFilterName(rpMode.mode)}): the kernel accepts requests whose route back leaves by another interface`,
+            evidence: rpMode.from.map((r) => recordRef(r, `${r.key} = ${r.value}`)),
           });
         if (asym.length)
           ruledOut.push({
@@ -287,7 +275,11 @@ export const rule: Rule = {
           `route simulation: replies from ${svc} to ${affected.length} client(s) leave by ${replyIf}, requests arrive on ${arrival}`,
           ...(asym.length
             ? [`captures confirm: ${asym.length} asymmetric conversation group(s)`]
-            : ['no capture confirms the asymmetric path']),
+            : rpf.length
+              ? [
+                  `${node}'s strict reverse-path filter drops the requests this route cannot answer (rp-filter-drop)`,
+                ]
+              : ['no capture confirms the asymmetric path']),
           ...(gw ? [`LAN gateway inferred: ${gw.how}`] : ['LAN gateway could not be inferred']),
         ];
         out.push({
@@ -343,7 +335,13 @@ export const rule: Rule = {
             affectedClients: affected.map((a) => a.client),
             managementNic: mgmt,
             routeSteps: d.steps,
-            confidence: asym.length ? 0.92 : severe ? 0.75 : 0.5,
+            confidence: asym.length
+              ? 0.92
+              : rpf.some((f) => Number(f.facts?.confidence) >= 0.9)
+                ? 0.9
+                : severe
+                  ? 0.75
+                  : 0.5,
             confidenceReasons,
             ruledOut,
           },

@@ -12,6 +12,7 @@ import { rule as clientFailures } from './client-failures.js';
 import { rule as defaultRouteMismatch } from './default-route-mismatch.js';
 import { rule as metallbConfig } from './metallb-config.js';
 import { rule as payloadCorruption } from './payload-corruption.js';
+import { rule as rpFilterDrop } from './rp-filter-drop.js';
 import { rule as serviceIpOutsidePool } from './service-ip-outside-pool.js';
 import { rule as tcpHandshakeIncomplete } from './tcp-handshake-incomplete.js';
 import { rule as tlsBadRecordMac } from './tls-bad-record-mac.js';
@@ -31,6 +32,7 @@ export const rules: readonly Rule[] = ruleTable([
   payloadCorruption,
   // L3: routing
   asymmetricRouting,
+  rpFilterDrop, // before default-route-mismatch, which explains it
   defaultRouteMismatch,
   // L2: neighbours
   vipUnresolved,

@@ -20,6 +20,9 @@ export interface LinkLike {
   mac?: string;
 }
 
+/** Addresses used to probe "any off-LAN client" when the bundle names none (simulation only). */
+const PROBES = ['203.0.113.254', '198.51.100.254', '192.0.2.254', '100.64.0.1'];
+
 /** Shared, cached facts. */
 export class Facts {
   private readonly routers = new Map<string, Router | null>();
@@ -124,6 +127,52 @@ export class Facts {
       const p = parsePrefix(`${r.ip}/${r.prefix}`);
       return !!p && p.length < (p.family === 4 ? 32 : 128) && contains(p, a);
     });
+  }
+
+  /**
+   * Service addresses `node` holds, each with the interface its requests arrive on: the
+   * service VIPs it owns (arrival = the interface holding the address), then the servers
+   * of its captured flows (arrival = where their requests were captured).
+   */
+  nodeServices(node: string): Map<string, string> {
+    const out = new Map<string, string>();
+    const router = this.router(node);
+    if (!router) return out;
+    for (const ip of this.serviceIps()) {
+      const own = router.isLocal(ip);
+      if (own) out.set(ip, own);
+    }
+    for (const f of this.ev.flows) {
+      if (f.node !== node) continue;
+      const own = router.isLocal(f.server.ip);
+      if (own && own !== 'lo' && !out.has(f.server.ip)) out.set(f.server.ip, f.interfaces.toServer[0] ?? own);
+    }
+    return out;
+  }
+
+  /**
+   * Clients of `node`'s service `svc` that are not on `arrival`'s subnets, of the
+   * service's address family: from the node's flows to it, its TLS error and access
+   * logs, and `more`. Without any, one documentation address stands in for "any
+   * off-LAN client" (`probing`), for route simulation only.
+   */
+  offLinkClients(
+    node: string,
+    svc: string,
+    arrival: string,
+    more: Iterable<string> = [],
+  ): { clients: string[]; probing: boolean } {
+    const all = new Set<string>(more);
+    for (const f of this.ev.flows) if (f.node === node && f.server.ip === svc) all.add(f.client.ip);
+    for (const r of recordsOf(this.ev, 'tls-handshake-error'))
+      if (r.node === node && r.client.ip) all.add(r.client.ip);
+    for (const r of recordsOf(this.ev, 'access')) if (r.node === node && r.client.ip) all.add(r.client.ip);
+    const family = parseAddr(svc)?.family;
+    const clients = [...all]
+      .filter((c) => parseAddr(c)?.family === family && !this.onLink(node, c, arrival))
+      .sort();
+    if (clients.length) return { clients, probing: false };
+    return { clients: PROBES.filter((p) => !this.onLink(node, p)).slice(0, 1), probing: true };
   }
 
   /** Flows whose server is a given IP (any port when omitted). */
