@@ -122,6 +122,8 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     log(`scenario ${scenario.n} ${scenario.id}: ${scenario.title}`);
     topo.create({ routing: scenario.routing, vipHeld: scenario.vipHeld });
     for (const [h, rules] of Object.entries(scenario.nft)) topo.nft(h as Host, rules);
+    for (const [h, kv] of Object.entries(scenario.sysctl ?? {}))
+      topo.exec(h as Host, 'sysctl', ['-w', ...kv]);
 
     const cert = join(tmp, 'cert.pem');
     const key = join(tmp, 'key.pem');
@@ -195,6 +197,10 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
       ['ip-addr.json', 'ip -j addr'],
       ['ip-neigh.txt', 'ip neigh'],
       ['arp-an.txt', 'arp -an'],
+      [
+        'sysctl.txt',
+        'grep -H . /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/log_martians /proc/sys/net/ipv4/ip_forward',
+      ],
     ];
     for (const [f, cmd] of node) writeFileSync(join(out, 'node1', f), run('node1', cmd));
 

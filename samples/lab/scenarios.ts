@@ -23,6 +23,8 @@ export interface Scenario {
   vipHeld: boolean;
   /** Extra nftables rulesets per host (loaded after the topology's NAT). */
   nft: Partial<Record<Host, string>>;
+  /** Kernel parameters set per host after the topology is built (`key=value`, for `sysctl -w`). */
+  sysctl?: Partial<Record<Host, string[]>>;
   captures: CaptureSpec[];
 }
 
@@ -123,6 +125,19 @@ export const SCENARIOS: readonly Scenario[] = [
     vipHeld: true,
     nft: {},
     captures: [{ host: 'node1', tool: 'dumpcap', ifaces: ['any'], file: 'node1/node1.pcapng' }],
+  },
+  {
+    id: 'rp-filter',
+    n: 6,
+    title:
+      'default route via the management NIC and strict reverse-path filtering: node1 drops the off-LAN requests',
+    routing: 'mgmt-default',
+    vipHeld: true,
+    nft: {},
+    // Strict mode on every interface: a SYN from off the LAN arrives on eth1 but would be
+    // answered through eth0, so the kernel drops it before the socket sees it.
+    sysctl: { node1: ['net.ipv4.conf.all.rp_filter=1'] },
+    captures: [{ host: 'node1', tool: 'dumpcap', ifaces: ['eth0', 'eth1'], file: 'node1/node1.pcapng' }],
   },
 ];
 

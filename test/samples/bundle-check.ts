@@ -291,6 +291,7 @@ export const CAPTURE_STORIES: Record<string, string> = {
   'asymmetric-mangle': 'replies to the remote client leave on eth0; the client sends bad_record_mac alerts',
   'lan-corruption': 'service flows are symmetric on eth1, nothing of them on eth0',
   'vip-unresolved': 'ARP requests for the VIP are never answered',
+  'rp-filter': 'SYNs from the remote client arrive on eth1 and nothing answers them on any interface',
 };
 
 /** Check a bundle's captures against its scenario's story with tshark; returns mismatches. */
@@ -330,6 +331,22 @@ export function captureStory(bundle: string, id: string): string[] {
       [ifindex('eth0')],
     );
     if (rows.some((r) => r[1] === '0')) bad.push('a non-SYN segment: some handshake completed');
+  } else if (id === 'rp-filter') {
+    const rows = tsharkFields(join(bundle, 'node1/node1.pcapng'), 'ip.addr==203.0.113.50', [
+      'frame.interface_name',
+      'ip.src',
+      'tcp.flags.syn',
+    ]);
+    const syn = rows.filter((r) => r[1] === '203.0.113.50' && r[2] === '1');
+    if (syn.length < 4) bad.push(`${syn.length} SYNs from 203.0.113.50 (want >= 4)`);
+    same(
+      'requests arrive on',
+      rows.filter((r) => r[1] === '203.0.113.50').map((r) => r[0]),
+      ['eth1'],
+    );
+    const replies = rows.filter((r) => r[1] !== '203.0.113.50');
+    if (replies.length)
+      bad.push(`${replies.length} packet(s) sent to 203.0.113.50: the requests were answered`);
   } else if (id === 'asymmetric-mangle') {
     const rows = tsharkFields(join(bundle, 'node1/capture.pcapng'), 'ip.addr==203.0.113.50', [
       'frame.interface_name',
