@@ -18,6 +18,7 @@ import { ipRoute } from './ip-route.js';
 import { ipRule } from './ip-rule.js';
 import { kubectl } from './kubectl.js';
 import { metallb } from './metallb.js';
+import { openssl } from './openssl.js';
 import { ping } from './ping.js';
 import { routeN } from './route-n.js';
 import { sysctl } from './sysctl.js';
@@ -44,6 +45,7 @@ const formats: TextFormat[] = [
   // client
   ping,
   curl,
+  openssl,
   traceroute,
   // k8s
   kubectl,
