@@ -271,6 +271,14 @@ export const rule: Rule = {
             reason: `${lanOk.length} connection(s) from clients on ${arrival}'s own subnet exchanged data without TLS alerts (their replies are routed on-link, not via ${replyIf})`,
             evidence: [flowRef(lanOk[0])],
           });
+        // Half-open sockets of the affected clients: the node answered, the answers got lost.
+        const affectedIps = new Set(affected.map((a) => a.client));
+        const halfOpen = symptoms.filter(
+          (f) =>
+            f.rule === 'tcp-handshake-incomplete' &&
+            f.facts?.state === 'SYN-RECV' &&
+            ((f.facts?.clients as string[] | undefined) ?? []).some((c) => probing || affectedIps.has(c)),
+        );
         const confidenceReasons = [
           `route simulation: replies from ${svc} to ${affected.length} client(s) leave by ${replyIf}, requests arrive on ${arrival}`,
           ...(asym.length
@@ -279,7 +287,11 @@ export const rule: Rule = {
               ? [
                   `${node}'s strict reverse-path filter drops the requests this route cannot answer (rp-filter-drop)`,
                 ]
-              : ['no capture confirms the asymmetric path']),
+              : halfOpen.length
+                ? [
+                    `${node}'s socket table: ${halfOpen.reduce((n, f) => n + Number(f.facts?.halfOpenSockets ?? 0), 0)} connection(s) from the affected clients half-open in SYN-RECV (answered, never acknowledged)`,
+                  ]
+                : ['no capture confirms the asymmetric path']),
           ...(gw ? [`LAN gateway inferred: ${gw.how}`] : ['LAN gateway could not be inferred']),
         ];
         out.push({
@@ -339,9 +351,11 @@ export const rule: Rule = {
               ? 0.92
               : rpf.some((f) => Number(f.facts?.confidence) >= 0.9)
                 ? 0.9
-                : severe
-                  ? 0.75
-                  : 0.5,
+                : halfOpen.length
+                  ? 0.85
+                  : severe
+                    ? 0.75
+                    : 0.5,
             confidenceReasons,
             ruledOut,
           },

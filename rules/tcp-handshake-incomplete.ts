@@ -4,6 +4,9 @@
  * answered by an ICMP error (host/port unreachable, administratively prohibited) —
  * grouped per node, server and the interfaces each direction was seen on.
  */
+
+import { recordsOf } from '../src/engine/evidence.js';
+import { recordRef } from '../src/engine/facts.js';
 import {
   cap,
   eventRef,
@@ -68,17 +71,22 @@ export const rule: Rule = {
     title: 'TCP handshakes retransmitted and never completed',
     layer: 'L4',
     severity: 'high',
-    needs: ['flows'],
+    needs: ['flows', 'socket'],
     description:
       'Connections whose SYN or SYN-ACK was retransmitted and whose three-way handshake never completed. A retransmitted ' +
       'SYN with no SYN-ACK means the request did not reach the server or the answer did not come back; a retransmitted ' +
       'SYN-ACK means the server answered but the client never acknowledged — the reply was lost on its way back, which is ' +
       'the signature of an asymmetric return path through a stateful hop; a SYN answered by an ICMP error (host or port ' +
-      'unreachable, administratively prohibited) names the hop that refused it. Grouped by node, server and interfaces.',
+      'unreachable, administratively prohibited) names the hop that refused it. Socket tables (ss, netstat) say the same ' +
+      'without a capture: SYN-RECV on the server (it answered, no ACK came back), SYN-SENT on a client (no SYN-ACK came). ' +
+      'Grouped by node, server and interfaces.',
   },
   evaluate(ev, prior) {
     const bad = ev.flows.filter(isIncomplete);
-    if (bad.length === 0) return [];
+    const halfOpen = recordsOf(ev, 'socket').filter(
+      (r) => r.proto === 'tcp' && (r.state === 'SYN-RECV' || r.state === 'SYN-SENT'),
+    );
+    if (bad.length === 0 && halfOpen.length === 0) return [];
     const groups = groupBy(
       bad,
       (f) =>
@@ -88,6 +96,27 @@ export const rule: Rule = {
       ['timeout', 'tls-reset', 'refused'].includes(String(s.facts?.kind)),
     );
     const out: Finding[] = [];
+    const linkSymptoms = (server: string) =>
+      // A symptom that names no target cannot be told apart from this one, so it is linked too.
+      symptoms
+        .filter((s) => {
+          const t = s.facts?.targets;
+          return !Array.isArray(t) || t.length === 0 || targetsName(t, server);
+        })
+        .map((s) => s.id);
+    // Half-open sockets in the nodes' socket tables, by node, state and the service end.
+    const sockGroups = groupBy(halfOpen, (r) => {
+      const svc = r.state === 'SYN-RECV' ? r.local : r.peer;
+      return `${r.node ?? ''}|${r.state}|${svc.ip}:${svc.port ?? '*'}`;
+    });
+    const sockEvidence = (list: typeof halfOpen) =>
+      cap(list, 6).map((r) =>
+        recordRef(
+          r,
+          `${r.state} ${r.local.ip}:${r.local.port ?? '*'} ${r.state === 'SYN-RECV' ? '←' : '→'} ${r.peer.ip}:${r.peer.port ?? '*'}`,
+        ),
+      );
+    const usedSockets = new Set<string>();
     for (const [k, list] of sortedGroups(groups)) {
       const node = k.split('|')[0] || undefined;
       const f0 = list[0];
@@ -101,6 +130,10 @@ export const rule: Rule = {
       const clients = [...new Set(list.map((f) => f.client.ip))].sort();
       const where = `requests on ${f0.interfaces.toServer.join(',') || '?'}, ${list.some((f) => f.packets.toClient > 0) ? `replies on ${f0.interfaces.toClient.join(',') || '?'}` : 'no reply captured'}`;
       const qualifier = `${f0.server.ip}:${f0.server.port}${groups.size > 1 ? `/${f0.interfaces.toServer.join(',')}` : ''}`;
+      // The same node's half-open sockets for this server belong with the captured handshakes.
+      const sockKey = `${node ?? ''}|SYN-RECV|${f0.server.ip}:${f0.server.port}`;
+      const sockets = usedSockets.has(sockKey) ? [] : (sockGroups.get(sockKey) ?? []);
+      if (sockets.length) usedSockets.add(sockKey);
       out.push({
         id: findingId('tcp-handshake-incomplete', node, qualifier),
         rule: 'tcp-handshake-incomplete',
@@ -112,20 +145,46 @@ export const rule: Rule = {
         evidence: [
           ...cap(list).map((f) => flowRef(f)),
           ...cap(icmp, 4).map((e) => ({ ...eventRef(e), text: `${icmpMeaning(e.text)}: ${e.text}` })),
+          ...sockEvidence(sockets),
         ],
-        // A symptom that names no target cannot be told apart from this one, so it is linked too.
-        causes: symptoms
-          .filter((s) => {
-            const t = s.facts?.targets;
-            return !Array.isArray(t) || t.length === 0 || targetsName(t, f0.server.ip);
-          })
-          .map((s) => s.id),
+        causes: linkSymptoms(f0.server.ip),
         facts: {
           flows: list.map((f) => f.id),
           clients,
           synAckRetransmitted: synAck,
           ...(icmp.length ? { icmpErrors: icmp.length } : {}),
+          ...(sockets.length ? { halfOpenSockets: sockets.length } : {}),
           server: `${f0.server.ip}:${f0.server.port}`,
+        },
+      });
+    }
+    // Socket tables alone (no capture of these handshakes): what the half-open state says.
+    for (const [k, list] of sortedGroups(sockGroups)) {
+      if (usedSockets.has(k)) continue;
+      const [nodeName, state, server] = k.split('|');
+      const node = nodeName || undefined;
+      const recv = state === 'SYN-RECV';
+      const peers = [...new Set(list.map((r) => r.peer.ip).filter((ip): ip is string => !!ip))].sort();
+      const serverIp = server.slice(0, server.lastIndexOf(':'));
+      out.push({
+        id: findingId('tcp-handshake-incomplete', node, `${server}/${state.toLowerCase()}`),
+        rule: 'tcp-handshake-incomplete',
+        title: `TCP handshakes ${recv ? 'to' : 'from this client to'} ${server} left half-open`,
+        layer: 'L4',
+        severity: list.length >= 3 ? 'high' : 'medium',
+        ...(node ? { node } : {}),
+        summary: recv
+          ? `${node ?? 'a node'} had ${list.length} connection(s) to ${server} from ${peers.length} client(s) in SYN-RECV when its socket table was taken: it answered their SYNs, and no ACK came back — the SYN-ACKs were lost on the way to the clients.`
+          : `${node ?? 'a client'} had ${list.length} connection(s) to ${server} in SYN-SENT when its socket table was taken: its SYNs got no SYN-ACK.`,
+        evidence: sockEvidence(list),
+        causes: linkSymptoms(serverIp),
+        facts: {
+          clients: recv
+            ? peers
+            : [...new Set(list.map((r) => r.local.ip).filter((ip): ip is string => !!ip))].sort(),
+          server,
+          halfOpenSockets: list.length,
+          state,
         },
       });
     }

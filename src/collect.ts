@@ -14,6 +14,7 @@
  *   <host>/ip-neigh.txt       ip neigh                     (+ .json)
  *   <host>/arp-an.txt         arp -an
  *   <host>/sysctl.txt         reverse-path filter, martian logging, forwarding (grep -H . /proc/sys/…)
+ *   <host>/ss-tanp.txt        ss -tanp (else netstat-tanp.txt): half-open connections
  *   <host>/k8s/…              with --kubectl: services, pods, MetalLB and cert-manager objects, logs
  * ```
  *
@@ -160,6 +161,7 @@ else
   log "ip (iproute2) not found"
 fi
 have arp && save arp-an.txt arp -an
+if have ss; then save ss-tanp.txt ss -tanp; elif have netstat; then save netstat-tanp.txt netstat -tanp; fi
 save sysctl.txt grep -H . /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/log_martians \\
   /proc/sys/net/ipv4/ip_forward
 [ -e "$dir/ip-route-all.txt" ] || { have route && save route-n.txt route -n; }
@@ -239,8 +241,8 @@ const USAGE = `Usage: forensic collect [options] > collect.sh; sh collect.sh
 
 Prints a POSIX shell script that collects a bundle on a node or client: a bounded
 capture (pcapng with interface names via dumpcap, else tcpdump -i any), routes,
-rules, addresses, neighbours (text and JSON), arp -an, reverse-path filter settings,
-a forensic.json manifest, all into forensic-<host>-<time>.tar.gz. The script never sends traffic.
+rules, addresses, neighbours (text and JSON), arp -an, sockets (ss -tanp), reverse-path
+filter settings, a forensic.json manifest, all into forensic-<host>-<time>.tar.gz. The script never sends traffic.
 
 Options:
   --duration SECONDS   capture length (default 60)

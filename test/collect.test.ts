@@ -33,6 +33,8 @@ const STATE_FILES = [
   'ip-neigh.txt',
   'ip-neigh.json',
   'arp-an.txt',
+  'ss-tanp.txt',
+  'sysctl.txt',
   'forensic.json',
 ];
 

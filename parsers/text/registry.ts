@@ -21,6 +21,7 @@ import { metallb } from './metallb.js';
 import { openssl } from './openssl.js';
 import { ping } from './ping.js';
 import { routeN } from './route-n.js';
+import { sockets } from './sockets.js';
 import { sysctl } from './sysctl.js';
 import { traceroute } from './traceroute.js';
 import { traefik } from './traefik.js';
@@ -42,6 +43,7 @@ const formats: TextFormat[] = [
   arp,
   arping,
   sysctl,
+  sockets,
   // client
   ping,
   curl,

@@ -197,6 +197,7 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
       ['ip-addr.json', 'ip -j addr'],
       ['ip-neigh.txt', 'ip neigh'],
       ['arp-an.txt', 'arp -an'],
+      ['ss-tanp.txt', 'ss -tanp'],
       [
         'sysctl.txt',
         'grep -H . /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/log_martians /proc/sys/net/ipv4/ip_forward',

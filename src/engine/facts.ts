@@ -153,7 +153,7 @@ export class Facts {
   /**
    * Clients of `node`'s service `svc` that are not on `arrival`'s subnets, of the
    * service's address family: from the node's flows to it, its TLS error and access
-   * logs, and `more`. Without any, one documentation address stands in for "any
+   * logs, its socket table, and `more`. Without any, one documentation address stands in for "any
    * off-LAN client" (`probing`), for route simulation only.
    */
   offLinkClients(
@@ -167,6 +167,9 @@ export class Facts {
     for (const r of recordsOf(this.ev, 'tls-handshake-error'))
       if (r.node === node && r.client.ip) all.add(r.client.ip);
     for (const r of recordsOf(this.ev, 'access')) if (r.node === node && r.client.ip) all.add(r.client.ip);
+    // Peers of the node's sockets on the service address (half-open ones above all).
+    for (const r of recordsOf(this.ev, 'socket'))
+      if (r.node === node && r.local.ip === svc && r.peer.ip && r.state !== 'LISTEN') all.add(r.peer.ip);
     const family = parseAddr(svc)?.family;
     const clients = [...all]
       .filter((c) => parseAddr(c)?.family === family && !this.onLink(node, c, arrival))

@@ -1,10 +1,14 @@
-/** tcp-handshake-incomplete: a SYN answered by an ICMP error is a failed handshake, and the error says why. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+/**
+ * tcp-handshake-incomplete: a SYN answered by an ICMP error is a failed handshake, and the
+ * error says why; half-open sockets in socket tables (ss, netstat) tell the same without a capture.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { icmpMeaning } from '../../rules/tcp-handshake-incomplete.js';
 import { analyzeBundle } from '../../src/analyze.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { REPO_ROOT } from '../samples/bundle-check.js';
 
 const tmp = tempDirs('forensic-icmp-');
 
@@ -95,6 +99,61 @@ describe('tcp-handshake-incomplete', () => {
         .filter((e) => e.text.startsWith('host unreachable: ICMP error type 3 code 1 10.0.0.5:4000'))
         .map((e) => e.packet),
     ).toEqual([2, 4, 6]);
+  });
+
+  /** Scenario 1 (replies lost after leaving node1) with node1's socket table saved during the failures. */
+  function withSockets(capture: boolean): string {
+    const d = tmp();
+    cpSync(join(REPO_ROOT, 'samples', 'asymmetric-drop'), d, { recursive: true });
+    if (!capture) rmSync(join(d, 'node1', 'tcpdump-any.pcap'));
+    writeFileSync(
+      join(d, 'node1', 'ss-tanp.txt'),
+      [
+        'State    Recv-Q Send-Q   Local Address:Port    Peer Address:Port Process',
+        'LISTEN   0      4096           0.0.0.0:443          0.0.0.0:*     users:(("traefik",pid=812,fd=7))',
+        'SYN-RECV 0      0          192.0.2.240:443     203.0.113.50:50358',
+        'SYN-RECV 0      0          192.0.2.240:443     203.0.113.50:50360',
+        'SYN-RECV 0      0          192.0.2.240:443     203.0.113.50:50362',
+        'ESTAB    0      0          192.0.2.240:443       192.0.2.50:41234',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(d, 'client-remote', 'netstat-an.txt'),
+      [
+        'Active Internet connections (servers and established)',
+        'Proto Recv-Q Send-Q Local Address           Foreign Address         State',
+        'tcp        0      1 203.0.113.50:50364      192.0.2.240:443         SYN_SENT',
+      ].join('\n'),
+    );
+    return d;
+  }
+
+  it('without a capture, SYN-RECV sockets on the server and SYN-SENT on the client make the case', async () => {
+    const a = await analyzeBundle(withSockets(false), { workers: 0 });
+    const found = a.findings.filter((x) => x.rule === 'tcp-handshake-incomplete');
+    expect(found.map((f) => [f.id, f.severity, f.facts?.halfOpenSockets])).toEqual([
+      ['tcp-handshake-incomplete#client-remote/192.0.2.240:443/syn-sent', 'medium', 1],
+      ['tcp-handshake-incomplete#node1/192.0.2.240:443/syn-recv', 'high', 3],
+    ]);
+    const recv = found[1];
+    expect(recv.facts?.clients).toEqual(['203.0.113.50']);
+    expect(recv.evidence.map((e) => `${e.file}:${e.line} ${e.text}`)).toEqual([
+      'node1/ss-tanp.txt:3 SYN-RECV 192.0.2.240:443 ← 203.0.113.50:50358',
+      'node1/ss-tanp.txt:4 SYN-RECV 192.0.2.240:443 ← 203.0.113.50:50360',
+      'node1/ss-tanp.txt:5 SYN-RECV 192.0.2.240:443 ← 203.0.113.50:50362',
+    ]);
+    // The route explains it, with the socket table as its corroboration.
+    expect(a.rootCause?.chain).toContain(recv.id);
+    expect(a.rootCause?.finding).toBe('default-route-mismatch#node1/192.0.2.240');
+    expect(a.rootCause?.confidence).toBe(0.85);
+  });
+
+  it("with a capture, the server's half-open sockets join the captured handshakes", async () => {
+    const a = await analyzeBundle(withSockets(true), { workers: 0 });
+    const onNode = a.findings.filter((x) => x.rule === 'tcp-handshake-incomplete' && x.node === 'node1');
+    expect(onNode).toHaveLength(1);
+    expect(onNode[0].facts?.halfOpenSockets).toBe(3);
+    expect(onNode[0].evidence.filter((e) => e.file === 'node1/ss-tanp.txt')).toHaveLength(3);
   });
 
   it('names ICMP and ICMPv6 errors', () => {

@@ -15,7 +15,7 @@
  *   and leave it out when the tool does not say (Windows dynamic, BSD expiring entries).
  */
 import { z } from 'zod';
-import { base } from './base.js';
+import { base, Endpoint } from './base.js';
 
 /** Address family, named as iproute2 names it. */
 export const Family = z.enum(['inet', 'inet6']);
@@ -191,6 +191,29 @@ export const SysctlRecord = z.object({
 });
 export type SysctlRecord = z.infer<typeof SysctlRecord>;
 
+/**
+ * One socket from a socket table (`ss -tan`, `netstat -tan`, BSD/macOS `netstat -an`,
+ * Windows `netstat -an`). `state` uses the Linux names as ss prints them, spelled out:
+ * ESTABLISHED, SYN-SENT, SYN-RECV, FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT, CLOSE, CLOSE-WAIT,
+ * LAST-ACK, LISTEN, CLOSING, UNCONN (netstat's `SYN_RECV`, BSD `SYN_RCVD`, Windows
+ * `SYN_RECEIVED` and `LISTENING` map to them). A wildcard address (`*`) has `ip: null`;
+ * a wildcard port is left out. IPv4-mapped IPv6 addresses are written as IPv4.
+ */
+export const SocketRecord = z.object({
+  type: z.literal('socket'),
+  ...base,
+  /** tcp, udp, raw, sctp, … (tcp6/tcp4 are tcp). */
+  proto: z.string(),
+  state: z.string().optional(),
+  local: Endpoint,
+  peer: Endpoint,
+  /** Interface a socket is bound to (`192.0.2.10%eth1:443`). */
+  dev: z.string().optional(),
+  /** Owning process as printed (`users:(("traefik",pid=812,fd=7))`, `812/traefik`). */
+  process: z.string().optional(),
+});
+export type SocketRecord = z.infer<typeof SocketRecord>;
+
 /** Schemas contributed by this file to the record union. */
 export const netstateSchemas = [
   RouteRecord,
@@ -200,4 +223,5 @@ export const netstateSchemas = [
   NeighborRecord,
   ArpingRecord,
   SysctlRecord,
+  SocketRecord,
 ] as const;
