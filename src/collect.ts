@@ -15,6 +15,7 @@
  *   <host>/arp-an.txt         arp -an
  *   <host>/sysctl.txt         reverse-path filter, martian logging, forwarding (grep -H . /proc/sys/…)
  *   <host>/ss-tanp.txt        ss -tanp (else netstat-tanp.txt): half-open connections
+ *   <host>/dmesg.txt          dmesg -T (else dmesg), last 20 000 lines: martian sources, NIC and conntrack errors
  *   <host>/k8s/…              with --kubectl: services, pods, MetalLB and cert-manager objects, logs
  * ```
  *
@@ -162,6 +163,7 @@ else
 fi
 have arp && save arp-an.txt arp -an
 if have ss; then save ss-tanp.txt ss -tanp; elif have netstat; then save netstat-tanp.txt netstat -tanp; fi
+have dmesg && save dmesg.txt sh -c '{ dmesg -T 2>/dev/null || dmesg; } | tail -n 20000'
 save sysctl.txt grep -H . /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/log_martians \\
   /proc/sys/net/ipv4/ip_forward
 [ -e "$dir/ip-route-all.txt" ] || { have route && save route-n.txt route -n; }
@@ -242,7 +244,7 @@ const USAGE = `Usage: forensic collect [options] > collect.sh; sh collect.sh
 Prints a POSIX shell script that collects a bundle on a node or client: a bounded
 capture (pcapng with interface names via dumpcap, else tcpdump -i any), routes,
 rules, addresses, neighbours (text and JSON), arp -an, sockets (ss -tanp), reverse-path
-filter settings, a forensic.json manifest, all into forensic-<host>-<time>.tar.gz. The script never sends traffic.
+filter settings, the kernel log (dmesg), a forensic.json manifest, all into forensic-<host>-<time>.tar.gz. The script never sends traffic.
 
 Options:
   --duration SECONDS   capture length (default 60)

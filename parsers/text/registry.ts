@@ -23,6 +23,7 @@ import { ping } from './ping.js';
 import { routeN } from './route-n.js';
 import { sockets } from './sockets.js';
 import { sysctl } from './sysctl.js';
+import { syslog } from './syslog.js';
 import { traceroute } from './traceroute.js';
 import { traefik } from './traefik.js';
 import { vagrantfile } from './vagrantfile.js';
@@ -32,6 +33,7 @@ const formats: TextFormat[] = [
   traefik,
   goLog,
   accessLog,
+  syslog,
   // netstate
   ipRoute,
   ipRule,

@@ -142,6 +142,8 @@ class RecordEntry implements RawEntry {
       case 'access':
       case 'log':
         return 'L7';
+      case 'martian':
+        return 'L3';
       default:
         return 'config';
     }
@@ -158,6 +160,8 @@ class RecordEntry implements RawEntry {
         return r.status === null || r.status >= 500 || r.status === 0 ? 'medium' : 'info';
       case 'log':
         return ERROR_LOG_LEVEL.test(r.level ?? '') ? 'medium' : 'low';
+      case 'martian':
+        return 'medium';
       default:
         return 'info';
     }
@@ -186,6 +190,8 @@ class RecordEntry implements RawEntry {
         return `${r.client.ip ?? '?'} ${r.method ?? ''} ${r.path ?? ''} → ${r.status ?? '?'}${r.durationMs !== null ? ` ${r.durationMs}ms` : ''}`;
       case 'log':
         return r.message;
+      case 'martian':
+        return `kernel dropped a martian ${r.kind}: ${r.src} → ${r.dst} on ${r.dev}`;
       default:
         return String(otherText(r));
     }
@@ -203,6 +209,8 @@ class RecordEntry implements RawEntry {
         return pairKey('access', netOf(r.client.ip), statusClass(r.status));
       case 'log':
         return memo(logKeys, r.message, (m) => `log|${foldDigits(m)}`);
+      case 'martian':
+        return `martian|${r.kind}|${r.dev}|${r.dst}|${netOf(r.src)}`;
       default:
         return `${r.type}|${foldDigits(String(otherText(r)))}`;
     }
@@ -215,6 +223,8 @@ class RecordEntry implements RawEntry {
         return `TLS handshake errors from ${netOf(r.client.ip)}: ${r.cause}`;
       case 'access':
         return `requests from ${netOf(r.client.ip)} → ${statusClass(r.status)}`;
+      case 'martian':
+        return `kernel dropped martian ${r.kind}s from ${netOf(r.src)} → ${r.dst} on ${r.dev}`;
       default:
         return undefined;
     }

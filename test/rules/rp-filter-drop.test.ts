@@ -3,7 +3,7 @@
  * with the route back leaving by another one, drops the requests; loose mode only when
  * there is no route back; default-route-mismatch explains it, or rules it out.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rpFilterOf } from '../../rules/rp-filter-drop.js';
@@ -130,6 +130,43 @@ describe('rp-filter-drop', () => {
     expect(f.causes).toEqual([]);
     expect(f.summary).toMatch(/captures show \d+ such connection\(s\) answered/);
     expect(a.rootCause?.chain).not.toContain(f.id);
+  });
+
+  it("the kernel's martian-source reports make the case without a sysctl dump, and reach the timeline", async () => {
+    // Scenario 6's bundle with the rp_filter dump replaced by node1's kernel log (log_martians = 1).
+    const d = tmp();
+    cpSync(join(REPO_ROOT, 'samples', 'rp-filter'), d, { recursive: true });
+    rmSync(join(d, 'node1', 'sysctl.txt'));
+    const line = (s: number) =>
+      `Nov 26 21:12:${s} node1 kernel: [1234${s}.5] IPv4: martian source 192.0.2.240 from 203.0.113.50, on dev eth1\n` +
+      `Nov 26 21:12:${s} node1 kernel: [1234${s}.5] ll header: 00000000: 02 00 00 00 0a 01 02 00 00 00 0b 02 08 00\n`;
+    writeFileSync(
+      join(d, 'node1', 'kern.log'),
+      `${line(55)}${line(56)}${line(58)}Nov 26 21:13:01 node1 systemd[1]: Started x.\n`,
+    );
+    const a = await analyzeBundle(d, { workers: 0 });
+    const [f] = of(a.findings, 'rp-filter-drop');
+    expect(f.severity).toBe('high');
+    expect(f.facts).toMatchObject({ rpFilter: null, martians: 3, droppedClients: ['203.0.113.50'] });
+    expect(f.summary).toContain('rp_filter not in the bundle');
+    expect(f.evidence.slice(0, 3).map((e) => `${e.file}:${e.line}`)).toEqual([
+      'node1/kern.log:1',
+      'node1/kern.log:3',
+      'node1/kern.log:5',
+    ]);
+    expect(a.rootCause?.chain).toContain(f.id);
+    const entry = a.timeline.find((e) => e.layer === 'L3' && e.text.includes('martian'));
+    expect(entry).toMatchObject({
+      text: 'kernel dropped a martian source: 203.0.113.50 → 192.0.2.240 on eth1',
+      count: 3,
+      severity: 'medium',
+      node: 'node1',
+    });
+    expect(a.coverage.files.find((c) => c.path === 'node1/kern.log')).toMatchObject({
+      format: 'syslog',
+      parsed: 7,
+      issues: 0,
+    });
   });
 
   it('reads an interface with a dot under its sysctl name (eth0.100 → eth0/100); the last value wins', () => {

@@ -64,4 +64,22 @@ export const AccessRecord = z.object({
 export type AccessRecord = z.infer<typeof AccessRecord>;
 
 /** Schemas contributed by this file to the record union. */
-export const logSchemas = [TlsHandshakeErrorRecord, LogRecord, AccessRecord] as const;
+/**
+ * A packet the kernel logged as martian (`net.ipv4.conf.*.log_martians = 1`):
+ * `IPv4: martian source DST from SRC, on dev DEV` is a packet from SRC to DST that
+ * arrived on DEV and failed the reverse-path check (or came from an impossible
+ * source); `martian destination DST from SRC, dev DEV` one addressed impossibly.
+ * `ts` is null when the log gives only seconds since boot (plain `dmesg`).
+ */
+export const MartianRecord = z.object({
+  type: z.literal('martian'),
+  ...base,
+  ts: IsoTs.nullable(),
+  kind: z.enum(['source', 'destination']),
+  src: z.string(),
+  dst: z.string(),
+  dev: z.string(),
+});
+export type MartianRecord = z.infer<typeof MartianRecord>;
+
+export const logSchemas = [TlsHandshakeErrorRecord, LogRecord, AccessRecord, MartianRecord] as const;
