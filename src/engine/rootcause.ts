@@ -100,3 +100,20 @@ export function buildRootCause(findings: readonly Finding[]): RootCause | null {
     })),
   };
 }
+
+/**
+ * The findings that carry a remediation, in the order to act on them: the root cause's
+ * first, then the rest of its chain from cause towards symptom, then the others as listed.
+ */
+export function fixOrder(findings: readonly Finding[], root: RootCause | null): Finding[] {
+  const chain = root ? [...root.chain].reverse() : [];
+  const rank = (f: Finding) => {
+    const i = chain.indexOf(f.id);
+    return i < 0 ? chain.length : i;
+  };
+  return findings
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => f.remediation)
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
+}

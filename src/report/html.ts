@@ -9,6 +9,7 @@
  *   <header class="verdict sev-critical"><h1>Root cause: node1 routes replies … via eth0</h1>
  *   <p>confidence 92 % · <code>ip route replace default via 192.0.2.1 dev eth1</code></p></header>
  */
+import { fixOrder } from '../engine/rootcause.js';
 import type { Analysis, EvidenceRef, Finding, FlowSummary } from '../model/analysis.js';
 import { SEVERITY_RANK } from '../model/levels.js';
 import { displayText } from '../util/sanitize.js';
@@ -230,7 +231,7 @@ export function renderHtml(a: Analysis): string {
       parts.push('</table>');
     }
   }
-  const fixes = a.findings.filter((f) => f.remediation);
+  const fixes = fixOrder(a.findings, a.rootCause);
   if (fixes.length) {
     parts.push('<h2>Remediation</h2>');
     for (const f of fixes) {

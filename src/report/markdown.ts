@@ -11,6 +11,7 @@
  *   1. **L7 · tls-bad-record-mac** — 4 server-side "bad record MAC" handshake error(s) …
  *      - `node1/traefik.log:5` — http: TLS handshake error from 203.0.113.50:44986: …
  */
+import { fixOrder } from '../engine/rootcause.js';
 import type { Analysis, EvidenceRef, Finding } from '../model/analysis.js';
 import { SEVERITY_RANK } from '../model/levels.js';
 import { clip, displayText } from '../util/sanitize.js';
@@ -91,7 +92,7 @@ export function renderMarkdown(a: Analysis): string {
     for (const r of rc.ruledOut) L.push(`| ${mdText(r.hypothesis)} | ${mdText(r.reason)} |`);
     L.push('');
   }
-  const fixes = a.findings.filter((f) => f.remediation);
+  const fixes = fixOrder(a.findings, a.rootCause);
   if (fixes.length) {
     L.push('## Remediation', '');
     for (const f of fixes) {

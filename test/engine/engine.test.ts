@@ -6,7 +6,7 @@ import { estimateClockSkew } from '../../src/engine/clock.js';
 import { FlowIndex } from '../../src/engine/correlate.js';
 import { makeEvidence, type NodeRecord } from '../../src/engine/evidence.js';
 import { groupBy } from '../../src/engine/finding.js';
-import { buildRootCause } from '../../src/engine/rootcause.js';
+import { buildRootCause, fixOrder } from '../../src/engine/rootcause.js';
 import { aggregate, type RawEntry, recordEntry } from '../../src/engine/timeline.js';
 import type { Finding, FlowSummary } from '../../src/model/analysis.js';
 
@@ -137,6 +137,17 @@ describe('root cause', () => {
     ]);
     expect(rc?.finding).toBe('root#1');
     expect(rc?.chain).toEqual(['sym#1', 'mid#1', 'root#1']);
+  });
+  it('orders fixes from the root cause down its chain, then the others as listed', () => {
+    const fix = { summary: 's', commands: [] };
+    const fs = [
+      { ...F('other#1', 'medium'), remediation: fix },
+      F('sym#1', 'high'),
+      { ...F('mid#1', 'high', ['sym#1']), remediation: fix },
+      { ...F('root#1', 'critical', ['mid#1']), remediation: fix },
+    ];
+    expect(fixOrder(fs, buildRootCause(fs)).map((f) => f.id)).toEqual(['root#1', 'mid#1', 'other#1']);
+    expect(fixOrder(fs, null).map((f) => f.id)).toEqual(['other#1', 'mid#1', 'root#1']);
   });
   it('reports an unexplained symptom with low confidence, and nothing when all is low', () => {
     expect(buildRootCause([F('sym#1', 'high')])).toMatchObject({ finding: 'sym#1', confidence: 0.3 });
