@@ -55,6 +55,8 @@ function swap(f: FlowSummary): FlowSummary {
         from: a.from === 'client' ? ('server' as const) : ('client' as const),
       })),
     },
+    maxPayload: f.maxPayload && { toServer: f.maxPayload.toClient, toClient: f.maxPayload.toServer },
+    stall: f.stall && { ...f.stall, dir: f.stall.dir === 'toServer' ? 'toClient' : 'toServer' },
   };
 }
 
@@ -106,6 +108,14 @@ function combine(a: FlowSummary, bIn: FlowSummary): FlowSummary {
     out.tls = tls;
   }
   if (a.ladder || b.ladder) out.ladder = mergeLadders(a.ladder ?? [], b.ladder ?? []);
+  if (a.maxPayload || b.maxPayload)
+    out.maxPayload = {
+      toServer: Math.max(a.maxPayload?.toServer ?? 0, b.maxPayload?.toServer ?? 0),
+      toClient: Math.max(a.maxPayload?.toClient ?? 0, b.maxPayload?.toClient ?? 0),
+    };
+  // A half that saw the segment retransmitted and never acknowledged speaks for the conversation.
+  const stall = a.stall ?? b.stall;
+  if (stall) out.stall = stall;
   const ts = out.interfaces.toServer.filter((i) => i !== 'any');
   const tc = out.interfaces.toClient.filter((i) => i !== 'any');
   if (ts.length && tc.length) out.asymmetric = !ts.some((i) => tc.includes(i));

@@ -74,6 +74,25 @@ export class FlowDir {
   gapBytes = 0;
   /** Packets that were the previous one captured again on another interface. */
   dupCaptures = 0;
+  /** TCP: largest segment payload sent in this direction. */
+  maxSeg = 0;
+  /** TCP: acknowledgment number of this direction's last ACK (int32), when `ackSet`. */
+  lastAck = 0;
+  ackSet = false;
+  /** TCP: MSS this direction's SYN or SYN-ACK advertised, -1 when not seen. */
+  mss = -1;
+  /**
+   * TCP: the last segment this direction retransmitted (sequence number, payload, IP
+   * packet length, DF bit) and how often it was sent in all; 0 sends when none was.
+   * With the peer's `lastAck` it tells whether the data ever got through (summary.ts).
+   */
+  stallSeq = 0;
+  stallLen = 0;
+  stallIpLen = 0;
+  stallDf = false;
+  stallSends = 0;
+  /** The peer's packet count when the segment was first retransmitted (did it speak since?). */
+  stallPeerPackets = 0;
 }
 
 /** One conversation (TCP stream in tshark's sense, or a UDP 5-tuple). */

@@ -124,6 +124,11 @@ export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummar
     out.tls = tls;
   }
   if (f.icmpErrors) out.icmpErrors = f.icmpErrors;
+  if (f.proto === IPPROTO.TCP) {
+    if (cd.maxSeg || sd.maxSeg) out.maxPayload = { toServer: cd.maxSeg, toClient: sd.maxSeg };
+    const stall = stallOf(sd, cd) ?? stallOf(cd, sd);
+    if (stall) out.stall = { dir: stall.from === sd ? 'toClient' : 'toServer', ...stall.facts };
+  }
   // Asymmetric: the two directions were seen on different sets of interfaces (lists hold no duplicates).
   if (cd.ifaces.length && sd.ifaces.length) {
     out.asymmetric = !(
@@ -132,6 +137,28 @@ export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummar
   }
   if (ladder) out.ladder = flowLadder(f);
   return out;
+}
+
+/**
+ * The segment `from` kept retransmitting (sent three times or more) that `to` never
+ * acknowledged (its last ACK is at or before the segment's start), or null.
+ */
+function stallOf(
+  from: FlowDir,
+  to: FlowDir,
+): { from: FlowDir; facts: Omit<NonNullable<FlowSummary['stall']>, 'dir'> } | null {
+  if (from.stallSends < 3 || !to.ackSet || ((to.lastAck - from.stallSeq) | 0) > 0) return null;
+  return {
+    from,
+    facts: {
+      payload: from.stallLen,
+      ipLen: from.stallIpLen,
+      df: from.stallDf,
+      sends: from.stallSends,
+      peerAlive: to.packets > from.stallPeerPackets,
+      ...(to.mss >= 0 ? { peerMss: to.mss } : {}),
+    },
+  };
 }
 
 /** Direction name of a note/step direction within a flow (`null` for -1). */

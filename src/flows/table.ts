@@ -661,6 +661,10 @@ export class FlowTable implements TlsListener {
       d.baseSet = true;
       d.baseSeq = seq;
     }
+    if (flags & TCP.ACK) {
+      d.lastAck = p.ack | 0;
+      d.ackSet = true;
+    }
     if (flags & TCP.SYN) {
       if (flags & TCP.ACK) {
         if (d.synAck > 0 && d.synAckSeq === seq) {
@@ -683,6 +687,7 @@ export class FlowTable implements TlsListener {
       }
       d.nxt = (seq + 1) | 0;
       d.nxtSet = true;
+      if (p.mss >= 0) d.mss = p.mss;
     } else if (flags & TCP.ACK && !f.handshakeAck) {
       const o = dir === 0 ? f.d1 : f.d0;
       if (o.synAck > 0 && d.syn > 0) f.handshakeAck = true;
@@ -700,6 +705,7 @@ export class FlowTable implements TlsListener {
     }
     const wire = p.payloadWireLen;
     if (wire > 0) {
+      if (wire > d.maxSeg) d.maxSeg = wire;
       let delivered = wire;
       let skip = 0;
       if (d.nxtSet) {
@@ -708,6 +714,15 @@ export class FlowTable implements TlsListener {
           if (diff + wire <= 0) {
             d.retrans++;
             this.pktRetrans = true;
+            if (d.stallSends > 0 && d.stallSeq === seq) d.stallSends++;
+            else {
+              d.stallSeq = seq;
+              d.stallLen = wire;
+              d.stallIpLen = p.ipTotalLen;
+              d.stallDf = p.dontFragment;
+              d.stallSends = 2;
+              d.stallPeerPackets = (dir === 0 ? f.d1 : f.d0).packets;
+            }
             if (d.retrans <= 3 || (d.retrans & (d.retrans - 1)) === 0)
               this.note(f, 'retransmit', dir, `retransmission (${d.retrans})`);
             delivered = 0;
@@ -830,7 +845,9 @@ export class FlowTable implements TlsListener {
     }
     const q = p.quoted;
     if (!q.valid || q.srcOff < 0 || q.dstOff + (q.ipVersion === 6 ? 16 : 4) > p.buf.length) return;
-    const errText = `ICMP${v6 ? 'v6' : ''} error type ${type} code ${p.icmpCode}`;
+    // Fragmentation needed / packet too big carry the next hop's MTU: the size that gets through.
+    const mtu = p.icmpMtu > 0 ? ` (next-hop MTU ${p.icmpMtu})` : '';
+    const errText = `ICMP${v6 ? 'v6' : ''} error type ${type} code ${p.icmpCode}${mtu}`;
     this.cur.packet = packetNo;
     this.cur.sec = sec;
     this.cur.nsec = nsec;

@@ -134,6 +134,26 @@ export const FlowSummary = z.object({
     })
     .optional(),
   icmpErrors: z.number().int().optional(),
+  /** TCP: largest segment payload per direction (left out when no data was sent). */
+  maxPayload: z.object({ toServer: z.number().int(), toClient: z.number().int() }).optional(),
+  /**
+   * TCP: a segment sent at least three times (two retransmissions) that the peer never
+   * acknowledged: its direction, payload and IP packet length, DF bit, how often it was
+   * sent, whether the peer spoke afterwards, and the MSS the receiving side advertised
+   * (when its SYN was captured).
+   */
+  stall: z
+    .object({
+      dir: z.enum(['toServer', 'toClient']),
+      payload: z.number().int(),
+      ipLen: z.number().int(),
+      df: z.boolean(),
+      sends: z.number().int(),
+      /** The peer sent packets after the first retransmission (it was there, the data did not reach it). */
+      peerAlive: z.boolean(),
+      peerMss: z.number().int().optional(),
+    })
+    .optional(),
   asymmetric: z.boolean().optional(),
   /** Log records joined to this flow (`file:line`). */
   logs: z.array(z.string()).optional(),

@@ -501,3 +501,51 @@ describe('FlowTable', () => {
     ]);
   });
 });
+
+describe('FlowTable: data that never gets through (stall)', () => {
+  /** Handshake, a 517-byte request, then `sends` copies of a 813-byte reply the client never acknowledges. */
+  function stalled(sends: number, after: Seg[] = []): ReturnType<typeof toFlowSummary> {
+    const { t, done } = doneFlows();
+    const p = new DecodedPacket();
+    const segs: Seg[] = [
+      c2s({ flags: SYN, seq: 100 }),
+      s2c({ flags: SYN | ACK, seq: 500, ack: 101 }),
+      c2s({ flags: ACK, seq: 101, ack: 501 }),
+      c2s({ flags: PSH | ACK, seq: 101, ack: 501, payload: Buffer.alloc(517) }),
+      s2c({ flags: ACK, seq: 501, ack: 618 }),
+      ...Array.from({ length: sends }, () =>
+        s2c({ flags: PSH | ACK, seq: 501, ack: 618, payload: Buffer.alloc(813) }),
+      ),
+      ...after,
+    ];
+    segs.forEach((s, i) => {
+      fill(p, s);
+      p.ipTotalLen = 52 + (s.payload?.length ?? 0);
+      p.dontFragment = true;
+      if (s.flags === SYN) p.mss = 1460;
+      t.packet(p, i + 1, 1000 + i, 0, 66 + (s.payload?.length ?? 0), 'eth1');
+    });
+    t.finish();
+    return toFlowSummary(done[0], 'node1', false);
+  }
+
+  it('reports the segment the peer never acknowledged, and that the peer was still there', () => {
+    const f = stalled(4, [c2s({ flags: FIN | ACK, seq: 618, ack: 501 })]);
+    expect(f.maxPayload).toEqual({ toServer: 517, toClient: 813 });
+    expect(f.stall).toEqual({
+      dir: 'toClient',
+      payload: 813,
+      ipLen: 865,
+      df: true,
+      sends: 4,
+      peerAlive: true,
+      peerMss: 1460,
+    });
+  });
+
+  it('a silent peer is told apart; one retransmission is not a stall; acknowledged data is none', () => {
+    expect(stalled(3).stall?.peerAlive).toBe(false);
+    expect(stalled(2).stall).toBeUndefined();
+    expect(stalled(4, [c2s({ flags: ACK, seq: 618, ack: 1314 })]).stall).toBeUndefined();
+  });
+});
