@@ -11,6 +11,7 @@ import { rule as certAcmeEgress } from './cert-acme-egress.js';
 import { rule as clientFailures } from './client-failures.js';
 import { rule as defaultRouteMismatch } from './default-route-mismatch.js';
 import { rule as metallbConfig } from './metallb-config.js';
+import { rule as mtuBlackhole } from './mtu-blackhole.js';
 import { rule as payloadCorruption } from './payload-corruption.js';
 import { rule as rpFilterDrop } from './rp-filter-drop.js';
 import { rule as serviceIpOutsidePool } from './service-ip-outside-pool.js';
@@ -31,6 +32,7 @@ export const rules: readonly Rule[] = ruleTable([
   tcpHandshakeIncomplete,
   payloadCorruption,
   // L3: routing
+  mtuBlackhole,
   asymmetricRouting,
   rpFilterDrop, // before default-route-mismatch, which explains it
   defaultRouteMismatch,

@@ -122,6 +122,9 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     log(`scenario ${scenario.n} ${scenario.id}: ${scenario.title}`);
     topo.create({ routing: scenario.routing, vipHeld: scenario.vipHeld });
     for (const [h, rules] of Object.entries(scenario.nft)) topo.nft(h as Host, rules);
+    for (const [h, mtus] of Object.entries(scenario.mtu ?? {}))
+      for (const [dev, mtu] of Object.entries(mtus ?? {}))
+        topo.ip(h as Host, 'link', 'set', dev, 'mtu', String(mtu));
     for (const [h, kv] of Object.entries(scenario.sysctl ?? {}))
       topo.exec(h as Host, 'sysctl', ['-w', ...kv]);
 

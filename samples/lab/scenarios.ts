@@ -25,6 +25,8 @@ export interface Scenario {
   nft: Partial<Record<Host, string>>;
   /** Kernel parameters set per host after the topology is built (`key=value`, for `sysctl -w`). */
   sysctl?: Partial<Record<Host, string[]>>;
+  /** Interface MTUs set per host after the topology is built. */
+  mtu?: Partial<Record<Host, Record<string, number>>>;
   captures: CaptureSpec[];
 }
 
@@ -65,6 +67,18 @@ const SW_CORRUPT = `table bridge lancorrupt {
   chain forward {
     type filter hook forward priority filter; policy accept;
     ip daddr ${ADDR.vip} tcp dport 443 @ih,0,16 0x1403 counter @ih,160,16 set 0xbeef
+  }
+}`;
+
+/**
+ * Router: the ICMP "fragmentation needed" it would send about packets too big for its
+ * narrow link never leaves (a firewall that drops ICMP), so senders never learn the
+ * path MTU: a path-MTU black hole.
+ */
+const ROUTER_NO_FRAG_NEEDED = `table ip rtfilter {
+  chain output {
+    type filter hook output priority filter; policy accept;
+    icmp type destination-unreachable icmp code frag-needed counter drop
   }
 }`;
 
@@ -138,6 +152,20 @@ export const SCENARIOS: readonly Scenario[] = [
     // answered through eth0, so the kernel drops it before the socket sees it.
     sysctl: { node1: ['net.ipv4.conf.all.rp_filter=1'] },
     captures: [{ host: 'node1', tool: 'dumpcap', ifaces: ['eth0', 'eth1'], file: 'node1/node1.pcapng' }],
+  },
+  {
+    id: 'mtu-blackhole',
+    n: 7,
+    title:
+      "routing correct; the router's link to the remote network carries only 800-byte packets and its ICMP fragmentation-needed never leaves: the server's TLS flight to off-LAN clients is lost",
+    routing: 'lan-default',
+    vipHeld: true,
+    nft: { router: ROUTER_NO_FRAG_NEEDED },
+    mtu: { router: { eth1: 800 } },
+    captures: [
+      { host: 'node1', tool: 'tcpdump', ifaces: ['eth1'], file: 'node1/eth1.pcap' },
+      { host: 'client-remote', tool: 'dumpcap', ifaces: ['eth0'], file: 'client-remote/client.pcapng' },
+    ],
   },
 ];
 

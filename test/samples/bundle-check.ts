@@ -292,6 +292,8 @@ export const CAPTURE_STORIES: Record<string, string> = {
   'lan-corruption': 'service flows are symmetric on eth1, nothing of them on eth0',
   'vip-unresolved': 'ARP requests for the VIP are never answered',
   'rp-filter': 'SYNs from the remote client arrive on eth1 and nothing answers them on any interface',
+  'mtu-blackhole':
+    "the server's 865-byte packets to the remote client are retransmitted and never reach it; its small packets do",
 };
 
 /** Check a bundle's captures against its scenario's story with tshark; returns mismatches. */
@@ -347,6 +349,20 @@ export function captureStory(bundle: string, id: string): string[] {
     const replies = rows.filter((r) => r[1] !== '203.0.113.50');
     if (replies.length)
       bad.push(`${replies.length} packet(s) sent to 203.0.113.50: the requests were answered`);
+  } else if (id === 'mtu-blackhole') {
+    const big = (f: string, filter: string) =>
+      tsharkFields(join(bundle, f), `ip.src==192.0.2.240 && ip.dst==203.0.113.50 && ${filter}`, [
+        'ip.len',
+        'tcp.analysis.retransmission',
+      ]);
+    const sent = big('node1/eth1.pcap', 'tcp.len>700');
+    if (sent.length < 8 || !sent.some((r) => r[1] === '1'))
+      bad.push(`${sent.length} large server packets to the remote client, want >= 8 with retransmissions`);
+    if (sent.some((r) => Number(r[0]) <= 800)) bad.push('a large server packet of 800 bytes or less');
+    if (big('client-remote/client.pcapng', 'tcp.len>700').length)
+      bad.push('a large server packet reached the remote client');
+    if (big('client-remote/client.pcapng', 'tcp.flags.syn==1').length < 4)
+      bad.push('fewer than 4 SYN-ACKs reached the remote client');
   } else if (id === 'asymmetric-mangle') {
     const rows = tsharkFields(join(bundle, 'node1/capture.pcapng'), 'ip.addr==203.0.113.50', [
       'frame.interface_name',

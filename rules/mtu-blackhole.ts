@@ -1,0 +1,221 @@
+/**
+ * mtu-blackhole (L3): large packets towards some clients never arrive while small ones
+ * do — a link on the path has a smaller MTU and the ICMP "fragmentation needed" that
+ * should tell the sender is lost (filtered), so the sender keeps retransmitting the same
+ * full-size segment. The classic symptom is a TLS handshake that stops after the
+ * ClientHello: the TCP handshake and ping work, the server's first flight (certificate)
+ * does not get through, clients time out.
+ *
+ * Evidence: conversations whose sender retransmitted one segment again and again and
+ * whose peer never acknowledged it (FlowSummary.stall), grouped per node, direction and
+ * client network; packets as large reaching other clients fine; ICMP fragmentation-
+ * needed errors when some did arrive (they give the next-hop MTU).
+ */
+
+import { factsOf } from '../src/engine/facts.js';
+import {
+  cap,
+  eventRef,
+  findingId,
+  flowRef,
+  groupBy,
+  priorOf,
+  sortedGroups,
+  targetsName,
+} from '../src/engine/finding.js';
+import type { Rule } from '../src/engine/rule.js';
+import type { EvidenceRef, Finding, FlowSummary } from '../src/model/analysis.js';
+import { parseAddr } from '../src/netstate/ip.js';
+
+/** The /24 (IPv4) or /64 (IPv6) a client is in, as text. */
+function netOf(ip: string): string {
+  const a = parseAddr(ip);
+  if (!a) return ip;
+  if (a.family === 4) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
+  return `${ip.split(':').slice(0, 4).join(':')}::/64`;
+}
+
+/** IP packet length of a flow's largest segment in `dir` (payload plus the stalled segment's header size). */
+function largestPacket(f: FlowSummary, dir: 'toServer' | 'toClient', headers: number): number {
+  return (f.maxPayload?.[dir] ?? 0) + headers;
+}
+
+export const rule: Rule = {
+  meta: {
+    id: 'mtu-blackhole',
+    title: 'Large packets to some clients are lost (path-MTU black hole)',
+    layer: 'L3',
+    severity: 'high',
+    needs: ['flows'],
+    description:
+      'Conversations in which one side sent the same segment three or more times and the other side never acknowledged ' +
+      'it, while the handshake (small packets) went through: a link on the path carries only smaller packets and the ' +
+      'ICMP "fragmentation needed" / "packet too big" that should make the sender shrink them does not arrive (a ' +
+      'firewall drops ICMP). TLS stops after the ClientHello because the server’s first flight is the first large ' +
+      'packet; clients time out, servers log EOF/reset handshake errors. Packets as large reaching other clients show ' +
+      'the loss is specific to the path; an ICMP error that did arrive names the next-hop MTU.',
+    remediation:
+      'Find the narrow link (tracepath CLIENT; ping -M do -s SIZE CLIENT) and let ICMP fragmentation-needed through; ' +
+      'meanwhile clamp the TCP MSS on the router (nft: tcp flags syn tcp option maxseg size set rt mtu) or lower the ' +
+      "node's route MTU towards those clients (ip route replace PREFIX via GW mtu lock 1280).",
+  },
+  evaluate(ev, prior) {
+    // Only packets larger than every path must carry (576 bytes IPv4, 1280 IPv6) can be too big for one.
+    const stalled = ev.flows.filter(
+      (f) =>
+        f.proto === 'tcp' &&
+        f.stall !== undefined &&
+        f.stall.ipLen > (parseAddr(f.server.ip)?.family === 6 ? 1280 : 576) &&
+        f.state !== 'syn-sent' &&
+        f.state !== 'syn-received',
+    );
+    if (stalled.length === 0) return [];
+    const groups = groupBy(stalled, (f) => {
+      const s = f.stall as NonNullable<FlowSummary['stall']>;
+      const far = s.dir === 'toClient' ? f.client.ip : f.server.ip;
+      return `${f.node ?? ''}|${s.dir}|${netOf(far)}`;
+    });
+    const out: Finding[] = [];
+    for (const [k, list] of sortedGroups(groups)) {
+      const [nodeName, dir, net] = k.split('|') as [string, 'toServer' | 'toClient', string];
+      const node = nodeName || undefined;
+      const sizes = list.map((f) => (f.stall as NonNullable<FlowSummary['stall']>).ipLen);
+      const smallest = Math.min(...sizes);
+      const s0 = list[0].stall as NonNullable<FlowSummary['stall']>;
+      const headers = s0.ipLen - s0.payload;
+      const farIps = new Set(list.map((f) => (dir === 'toClient' ? f.client.ip : f.server.ip)));
+      const ids = new Set(list.map((f) => f.id));
+      // The same size reaching other peers: the loss belongs to this path, not to the sender.
+      const fine = ev.flows.filter(
+        (f) =>
+          f.proto === 'tcp' &&
+          f.node === nodeName &&
+          !f.stall &&
+          !farIps.has(dir === 'toClient' ? f.client.ip : f.server.ip) &&
+          largestPacket(f, dir, headers) >= smallest,
+      );
+      const fragNeeded = ev.events.filter(
+        (e) =>
+          e.kind === 'icmp-error' &&
+          (e.flow === undefined || ids.has(e.flow)) &&
+          /^ICMP error type 3 code 4|^ICMPv6 error type 2 code/.test(e.text),
+      );
+      const mtus = [
+        ...new Set(
+          fragNeeded.map((e) => Number(/next-hop MTU (\d+)/.exec(e.text)?.[1] ?? 0)).filter((m) => m > 0),
+        ),
+      ];
+      const servers = [...new Set(list.map((f) => `${f.server.ip}:${f.server.port}`))].sort();
+      const clients = [...new Set(list.map((f) => f.client.ip))].sort();
+      const symptoms = [
+        ...priorOf(prior, 'tls-handshake-failure', 'tls-bad-record-mac').filter((f) => {
+          const c = f.facts?.clients;
+          const fl = f.facts?.joinedFlows ?? f.facts?.flows;
+          return (
+            (Array.isArray(c) && c.some((x) => clients.includes(String(x)))) ||
+            (Array.isArray(fl) && fl.some((x) => ids.has(String(x))))
+          );
+        }),
+        ...priorOf(prior, 'client-failures').filter(
+          (f) =>
+            ['timeout', 'tls-reset'].includes(String(f.facts?.kind)) &&
+            servers.some((svc) => targetsName(f.facts?.targets, svc.slice(0, svc.lastIndexOf(':')))),
+        ),
+      ];
+      // A peer that went away also leaves data unacknowledged: only a peer that spoke after the
+      // loss, packets as large reaching others, or an ICMP error make it the path.
+      const alive = list.filter((f) => f.stall?.peerAlive).length;
+      if (alive === 0 && fine.length === 0 && fragNeeded.length === 0) continue;
+      const sender = dir === 'toClient' ? 'the server' : 'the client';
+      const evidence: EvidenceRef[] = cap(list, 6).map((f) => {
+        const st = f.stall as NonNullable<FlowSummary['stall']>;
+        return flowRef(
+          f,
+          `${st.ipLen}-byte packet (${st.payload} bytes of data${st.df ? ', DF set' : ''}) sent ${st.sends}×, never acknowledged${st.peerMss !== undefined ? ` (peer's MSS ${st.peerMss})` : ''}`,
+        );
+      });
+      for (const f of fine.slice(0, 2))
+        evidence.push(
+          flowRef(
+            f,
+            `${largestPacket(f, dir, headers)}-byte packets reached ${dir === 'toClient' ? f.client.ip : f.server.ip}`,
+          ),
+        );
+      for (const e of fragNeeded.slice(0, 2))
+        evidence.push({ ...eventRef(e), text: `fragmentation needed: ${e.text}` });
+      const sizeText = `${smallest}${Math.max(...sizes) > smallest ? `–${Math.max(...sizes)}` : ''}`;
+      const finePeers = [...new Set(fine.map((f) => (dir === 'toClient' ? f.client.ip : f.server.ip)))].slice(
+        0,
+        3,
+      );
+      const why = [
+        `${list.length} conversation(s): ${sender} sent a ${sizeText}-byte packet again and again and ${net} never acknowledged it, while the TCP handshake got through${alive ? ` and the peer kept talking in ${alive} of them` : ''}`,
+        fine.length
+          ? `packets as large reached ${fine.length} other conversation(s) (${finePeers.join(', ')}): the loss is on the path to ${net}`
+          : 'no conversation with other peers shows packets as large getting through',
+        mtus.length
+          ? `ICMP fragmentation needed arrived: next-hop MTU ${mtus.join(', ')}`
+          : 'no ICMP fragmentation-needed reached the capture: it is filtered on the way (the black hole)',
+      ];
+      const severe = list.length >= 2 || symptoms.length > 0;
+      // The sender's own route towards those peers, for the route-MTU stopgap.
+      const far0 = dir === 'toClient' ? list[0].client.ip : list[0].server.ip;
+      const near0 = dir === 'toClient' ? list[0].server.ip : list[0].client.ip;
+      const route = node ? factsOf(ev).router(node)?.get({ dst: far0, src: near0 }) : undefined;
+      const via =
+        route?.type === 'unicast'
+          ? [route.gateway ? `via ${route.gateway}` : '', route.dev ? `dev ${route.dev}` : '']
+              .filter(Boolean)
+              .join(' ')
+          : 'via <gateway>';
+      // A size known to get through: the ICMP error's MTU, else the largest packet those peers
+      // got across to us, but at least the minimum every path must carry (576 IPv4, 1280 IPv6).
+      const floor = parseAddr(list[0].server.ip)?.family === 6 ? 1280 : 576;
+      const back = dir === 'toClient' ? 'toServer' : 'toClient';
+      const crossed = Math.max(...list.map((f) => largestPacket(f, back, headers)));
+      const mtu = mtus.length ? Math.min(...mtus) : Math.min(Math.max(floor, crossed), smallest - 1);
+      out.push({
+        id: findingId('mtu-blackhole', node, `${dir}/${net}`),
+        rule: 'mtu-blackhole',
+        title: `Packets of ${smallest} bytes to ${net} are lost (path-MTU black hole)`,
+        layer: 'L3',
+        severity: severe ? 'high' : 'medium',
+        ...(node ? { node } : {}),
+        summary:
+          `${node ? `${node} (${dir === 'toClient' ? 'server' : 'client'})` : `The ${dir === 'toClient' ? 'server' : 'client'}`} sent a ${sizeText}-byte packet up to ${Math.max(...list.map((f) => (f.stall as NonNullable<FlowSummary['stall']>).sends))}× in ${list.length} conversation(s) with ${net} and it was never acknowledged, though the TCP handshake got through; ` +
+          `${fine.length ? `packets as large reach ${finePeers.join(', ')}` : 'no packet as large to other peers was captured'}; ` +
+          `${mtus.length ? `ICMP gives next-hop MTU ${mtus.join(', ')}` : 'no ICMP fragmentation-needed reached the capture (filtered: a black hole)'}.`,
+        evidence: cap(evidence, 12),
+        causes: symptoms.map((f) => f.id),
+        remediation: {
+          summary: `On ${node ?? 'the sender'}, keep packets towards ${net} under the narrow link's MTU until the path is fixed; then let that link's ICMP fragmentation-needed through.`,
+          commands: [`ip route replace ${net} ${via} mtu lock ${mtu}`],
+          assumptions: [
+            mtus.length
+              ? `the path MTU is ${mtu} (from the ICMP error)`
+              : `${mtu} bytes get through (${crossed > headers ? `${crossed}-byte packets from ${net} arrived; ` : ''}every path carries ${floor}): raise it after measuring with ping -M do -s SIZE ${clients[0] ?? ''}`.trim(),
+          ],
+          alternatives: [
+            {
+              summary:
+                'On the router with the narrow link: clamp the MSS of connections crossing it to its MTU.',
+              commands: ['nft add rule inet filter forward tcp flags syn tcp option maxseg size set rt mtu'],
+              assumes: 'an inet filter table with a forward chain exists on that router',
+            },
+          ],
+        },
+        facts: {
+          flows: list.map((f) => f.id),
+          clients,
+          servers,
+          direction: dir,
+          lostPacketBytes: smallest,
+          ...(mtus.length ? { nextHopMtu: mtu } : {}),
+          confidence: fine.length ? 0.85 : 0.6,
+          confidenceReasons: why,
+        },
+      });
+    }
+    return out;
+  },
+};
