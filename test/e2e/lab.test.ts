@@ -1,5 +1,5 @@
 /**
- * End to end: regenerate scenarios 1 (asymmetric-drop) and 3 (lan-corruption) in
+ * End to end: regenerate scenarios 1 (asymmetric-drop), 3 (lan-corruption) and 7 (mtu-blackhole) in
  * fresh network namespaces, check the fresh bundles against the committed
  * expected.json (facts, what the captures show) and, when the CLI is built, the
  * analyzer's diagnosis. Skipped with a message when not root or without `ip netns`.
@@ -156,5 +156,16 @@ describe.skipIf(!!skip)('lab end to end', () => {
     const lab = JSON.parse(readFileSync(join(out, '.lab.json'), 'utf8')) as { nft: Record<string, string> };
     expect(/counter packets (\d+)/.exec(lab.nft.sw)?.[1]).toBe('12'); // one altered segment per connection
     checkDiagnosis(out, 'lan-corruption');
+  }, 180_000);
+
+  it('scenario 7 (mtu-blackhole): the server flight is too big for the router link, its ICMP never leaves', async () => {
+    const out = await regenerate('mtu-blackhole');
+    const expected = loadExpected(join(REPO_ROOT, 'samples/mtu-blackhole'));
+    expect(checkFacts(out, expected, false)).toEqual([]);
+    if (have('tshark')) expect(captureStory(out, 'mtu-blackhole')).toEqual([]);
+    const lab = JSON.parse(readFileSync(join(out, '.lab.json'), 'utf8')) as { nft: Record<string, string> };
+    // Every lost server packet drew a fragmentation-needed that the router's own filter dropped.
+    expect(Number(/counter packets (\d+)/.exec(lab.nft.router)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
+    checkDiagnosis(out, 'mtu-blackhole');
   }, 180_000);
 });
