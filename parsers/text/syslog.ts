@@ -7,16 +7,20 @@
  *   [Thu Nov 26 21:12:55 2026] IPv4: martian source …                     dmesg -T
  *   [12345.678901] IPv4: martian source …                                 dmesg (seconds since boot: no wall time)
  *
- * Each line is a `log` record (`fields`: host, program, pid, uptime) without a level
- * (the text formats do not carry one). A reverse-path or address check that failed —
+ * What each program logged goes through the log classifier (log/classify.ts), as a
+ * container wrapper's lines do: a Traefik or Go server run by systemd still gives its
+ * `tls-handshake-error` and `access` records; other lines are `log` records (`fields`:
+ * host, program, pid, uptime; the time of the syslog line when the message has none of
+ * its own). A reverse-path or address check that failed —
  * `IPv4: martian source DST from SRC, on dev DEV` — is a `martian` record instead, and
  * the `ll header:` line the kernel prints after it belongs to it. Syslog dates have no
  * year: the file's year (its modification time) is used, as for other syslog-style logs.
  */
-import type { LogRecord, MartianRecord } from '../../src/model/records/index.js';
+import type { AnyRecord, MartianRecord } from '../../src/model/records/index.js';
 import { displayText } from '../../src/util/sanitize.js';
 import { monthFromName, parseIsoLike, wallClockToIso } from '../../src/util/time.js';
 import type { FormatSample, LineParser, LineStatus, ParseContext, TextFormat, TextSink } from '../types.js';
+import { createLogState, type LogState, parseLogLine } from './log/classify.js';
 import { sniffShare, uncolor } from './netstate/common.js';
 
 /** Host and program as syslog writes them: a host name, then a name starting with a letter (`kernel`, `systemd[1]`). */
@@ -111,8 +115,11 @@ function parseLine(t: string, ctx: ParseContext): Line | null {
 class SyslogParser implements LineParser {
   /** The previous line was a martian report: its `ll header:` line follows. */
   private afterMartian = false;
+  private readonly st: LogState;
 
-  constructor(private readonly ctx: ParseContext) {}
+  constructor(private readonly ctx: ParseContext) {
+    this.st = createLogState(ctx.file, ctx.tz, ctx.year);
+  }
 
   line(raw: string, lineNo: number, out: TextSink): LineStatus {
     const t = uncolor(raw).trimEnd();
@@ -156,18 +163,25 @@ class SyslogParser implements LineParser {
       out.record(r);
       return 'parsed';
     }
-    const r: LogRecord = {
-      type: 'log',
-      file: this.ctx.file,
-      line: lineNo,
-      text: displayText(t),
-      ts: l.ts,
-      level: null,
-      message: displayText(message),
-      fields,
+    // The message is what a program logged: the log classifier finds its TLS handshake errors,
+    // access lines, levels and own timestamps (a Traefik or Go server run by systemd).
+    const sink: TextSink = {
+      record: (r) => {
+        const rec = r as AnyRecord & {
+          ts?: string | null;
+          tsText?: string;
+          fields?: Record<string, unknown>;
+        };
+        if (rec.ts === null || rec.ts === undefined) {
+          rec.ts = l.ts;
+          if (l.tsText && rec.type === 'log') rec.tsText = displayText(l.tsText);
+        }
+        if (rec.type === 'log') rec.fields = { ...fields, ...rec.fields };
+        out.record(rec);
+      },
+      issue: (line, code, message) => out.issue(line, code, message),
     };
-    if (l.tsText) r.tsText = displayText(l.tsText);
-    out.record(r);
+    parseLogLine(message, lineNo, this.st, sink);
     return 'parsed';
   }
 }
@@ -206,6 +220,37 @@ const samples: FormatSample[] = [
         ts: '2026-11-06T09:01:02.000000000Z',
         message: 'Started Session 5 of user vagrant.',
         fields: { host: 'node1', program: 'systemd', pid: 1 },
+      },
+    ],
+  },
+  {
+    note: 'journalctl -u traefik: the messages keep their TLS handshake errors, levels and own times',
+    input: [
+      'Nov 26 21:12:55 node1 traefik[812]: time="2026-11-26T21:12:55Z" level=debug msg="http: TLS handshake error from 203.0.113.50:41994: local error: tls: bad record MAC"',
+      'Nov 26 21:12:57 node1 traefik[812]: 2026/11/26 21:12:57 http: TLS handshake error from 203.0.113.50:41998: EOF',
+      'Nov 26 21:13:01 node1 traefik[812]: time="2026-11-26T21:13:01.250Z" level=error msg="Error while starting server" error="listen tcp :443: bind: address already in use"',
+    ].join('\n'),
+    records: [
+      {
+        type: 'tls-handshake-error',
+        line: 1,
+        ts: '2026-11-26T21:12:55.000000000Z',
+        client: { ip: '203.0.113.50', port: 41994 },
+        cause: 'bad-record-mac',
+      },
+      { type: 'tls-handshake-error', line: 2, cause: 'eof' },
+      {
+        type: 'log',
+        line: 3,
+        ts: '2026-11-26T21:13:01.250000000Z',
+        level: 'error',
+        message: 'Error while starting server',
+        fields: {
+          host: 'node1',
+          program: 'traefik',
+          pid: 812,
+          error: 'listen tcp :443: bind: address already in use',
+        },
       },
     ],
   },
