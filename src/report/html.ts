@@ -14,6 +14,7 @@ import type { Analysis, EvidenceRef, Finding, FlowSummary } from '../model/analy
 import { SEVERITY_RANK } from '../model/levels.js';
 import { displayText } from '../util/sanitize.js';
 import { epochFromIso } from '../util/time.js';
+import { fileCountText } from './text.js';
 
 /** Escape text for HTML content and attribute values. */
 export function esc(s: unknown): string {
@@ -210,7 +211,7 @@ export function renderHtml(a: Analysis): string {
       parts.push(`<p>Fix: ${root.remediation.commands.map((c) => `<code>${esc(c)}</code>`).join(' ')}</p>`);
   }
   parts.push(
-    `<p class="small">${esc(a.bundle.path)} · ${a.bundle.files.length} files · ${a.bundle.nodes.length} nodes · ${a.flows.length} conversations · ${esc(a.generatedBy)}</p></header><main>`,
+    `<p class="small">${esc(a.bundle.path)} · ${fileCountText(a)} · ${a.bundle.nodes.length} nodes · ${a.flows.length} conversations · ${esc(a.generatedBy)}</p></header><main>`,
   );
 
   if (rc) {

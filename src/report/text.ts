@@ -18,7 +18,7 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
   const out: string[] = [];
   const byId = new Map(a.findings.map((f) => [f.id, f]));
   out.push(
-    `forensic: ${displayText(a.bundle.path)} — ${a.bundle.files.length} files, ${a.bundle.nodes.length} nodes, ${a.flows.length} flows`,
+    `forensic: ${displayText(a.bundle.path)} — ${fileCountText(a)}, ${a.bundle.nodes.length} nodes, ${a.flows.length} flows`,
   );
   if (a.bundle.timeRange) out.push(`time range: ${a.bundle.timeRange.first} … ${a.bundle.timeRange.last}`);
   out.push('');
@@ -94,4 +94,23 @@ export function renderText(a: Analysis, opts: { timelineMax?: number } = {}): st
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * How many files the bundle had and what became of them: `21 files` when all were
+ * read, else `24 files (21 read, 2 excluded, 1 unrecognised)` — every file counts.
+ */
+export function fileCountText(a: Analysis): string {
+  const by = new Map<string, number>();
+  for (const c of a.coverage.files) {
+    const k = c.status === 'parsed' || c.status === 'partial' ? 'read' : c.status;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
+  const total = a.coverage.files.length;
+  if ((by.get('read') ?? 0) === total) return `${total} files`;
+  const order = ['read', 'excluded', 'unrecognised', 'rejected', 'unreadable'];
+  return `${total} files (${order
+    .filter((k) => by.has(k))
+    .map((k) => `${by.get(k)} ${k}`)
+    .join(', ')})`;
 }

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze.js';
-import { renderText } from '../../src/report/text.js';
+import { fileCountText, renderText } from '../../src/report/text.js';
 
 const S = (p: string) => join(resolve(import.meta.dirname, '../..'), 'samples', p);
 
@@ -17,6 +17,18 @@ describe('renderText', () => {
     const at = lines.findIndex((l) => l.startsWith('  permanent: '));
     expect(lines.slice(0, at).some((l) => l.startsWith('ROOT CAUSE'))).toBe(true);
     expect(lines.slice(at, at + persistent.length).map((l) => l.slice(13))).toEqual(persistent);
+  });
+
+  it('counts every file in the headline, and says what became of those not read', async () => {
+    const a = await analyzeBundle(S('asymmetric-drop'), { workers: 0 });
+    expect(fileCountText(a)).toBe('23 files (21 read, 2 excluded)');
+    a.coverage.files[3].status = 'unrecognised';
+    a.coverage.files[4].status = 'unreadable';
+    expect(renderText(a).split('\n')[0]).toMatch(
+      / — 23 files \(19 read, 2 excluded, 1 unrecognised, 1 unreadable\), 4 nodes/,
+    );
+    a.coverage.files = a.coverage.files.filter((f) => f.status === 'parsed');
+    expect(fileCountText(a)).toBe(`${a.coverage.files.length} files`);
   });
 
   it('lines up the coverage columns whatever the length of the paths', async () => {
