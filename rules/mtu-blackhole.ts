@@ -25,15 +25,7 @@ import {
 } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding, FlowSummary } from '../src/model/analysis.js';
-import { parseAddr } from '../src/netstate/ip.js';
-
-/** The /24 (IPv4) or /64 (IPv6) a client is in, as text. */
-function netOf(ip: string): string {
-  const a = parseAddr(ip);
-  if (!a) return ip;
-  if (a.family === 4) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
-  return `${ip.split(':').slice(0, 4).join(':')}::/64`;
-}
+import { clientNetwork, parseAddr } from '../src/netstate/ip.js';
 
 /** IP packet length of a flow's largest segment in `dir` (payload plus the stalled segment's header size). */
 function largestPacket(f: FlowSummary, dir: 'toServer' | 'toClient', headers: number): number {
@@ -73,7 +65,7 @@ export const rule: Rule = {
     const groups = groupBy(stalled, (f) => {
       const s = f.stall as NonNullable<FlowSummary['stall']>;
       const far = s.dir === 'toClient' ? f.client.ip : f.server.ip;
-      return `${f.node ?? ''}|${s.dir}|${netOf(far)}`;
+      return `${f.node ?? ''}|${s.dir}|${clientNetwork(far)}`;
     });
     const out: Finding[] = [];
     for (const [k, list] of sortedGroups(groups)) {
