@@ -9,6 +9,7 @@ import {
   findingId,
   flowRef,
   groupBy,
+  namesAny,
   priorOf,
   sortedGroups,
   targetsName,
@@ -61,13 +62,9 @@ export const rule: Rule = {
       const flowIds = new Set(list.map((f) => f.id));
       const services = [...new Set(list.map((f) => `${f.server.ip}:${f.server.port}`))].sort();
       const explained = symptoms.filter((s) => {
-        const facts = s.facts ?? {};
-        if (Array.isArray(facts.flows) && facts.flows.some((id) => flowIds.has(String(id)))) return true;
-        if (Array.isArray(facts.joinedFlows) && facts.joinedFlows.some((id) => flowIds.has(String(id))))
-          return true;
-        if (Array.isArray(facts.clients) && facts.clients.some((c) => clientIps.has(String(c)))) return true;
+        if (namesAny(s, flowIds, clientIps)) return true;
         if (s.rule === 'client-failures') {
-          const t = facts.targets;
+          const t = s.facts?.targets;
           return services.some((svc) => targetsName(t, svc.slice(0, svc.lastIndexOf(':'))));
         }
         return false;

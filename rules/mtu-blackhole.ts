@@ -19,6 +19,7 @@ import {
   findingId,
   flowRef,
   groupBy,
+  namesAny,
   priorOf,
   sortedGroups,
   targetsName,
@@ -31,6 +32,13 @@ import { clientNetwork, parseAddr } from '../src/netstate/ip.js';
 function largestPacket(f: FlowSummary, dir: 'toServer' | 'toClient', headers: number): number {
   return (f.maxPayload?.[dir] ?? 0) + headers;
 }
+
+/** A conversation with a segment that never got through. */
+type Stalled = FlowSummary & { stall: NonNullable<FlowSummary['stall']> };
+
+/** The peer a flow's packets in `dir` go to. */
+const farEnd = (f: FlowSummary, dir: 'toServer' | 'toClient') =>
+  dir === 'toClient' ? f.client.ip : f.server.ip;
 
 export const rule: Rule = {
   meta: {
@@ -54,7 +62,7 @@ export const rule: Rule = {
   evaluate(ev, prior) {
     // Only packets larger than every path must carry (576 bytes IPv4, 1280 IPv6) can be too big for one.
     const stalled = ev.flows.filter(
-      (f) =>
+      (f): f is Stalled =>
         f.proto === 'tcp' &&
         f.stall !== undefined &&
         f.stall.ipLen > (parseAddr(f.server.ip)?.family === 6 ? 1280 : 576) &&
@@ -62,20 +70,19 @@ export const rule: Rule = {
         f.state !== 'syn-received',
     );
     if (stalled.length === 0) return [];
+    const facts = factsOf(ev);
     const groups = groupBy(stalled, (f) => {
-      const s = f.stall as NonNullable<FlowSummary['stall']>;
-      const far = s.dir === 'toClient' ? f.client.ip : f.server.ip;
-      return `${f.node ?? ''}|${s.dir}|${clientNetwork(far)}`;
+      return `${f.node ?? ''}|${f.stall.dir}|${clientNetwork(farEnd(f, f.stall.dir))}`;
     });
     const out: Finding[] = [];
     for (const [k, list] of sortedGroups(groups)) {
       const [nodeName, dir, net] = k.split('|') as [string, 'toServer' | 'toClient', string];
       const node = nodeName || undefined;
-      const sizes = list.map((f) => (f.stall as NonNullable<FlowSummary['stall']>).ipLen);
+      const sizes = list.map((f) => f.stall.ipLen);
       const smallest = Math.min(...sizes);
-      const s0 = list[0].stall as NonNullable<FlowSummary['stall']>;
+      const s0 = list[0].stall;
       const headers = s0.ipLen - s0.payload;
-      const farIps = new Set(list.map((f) => (dir === 'toClient' ? f.client.ip : f.server.ip)));
+      const farIps = new Set(list.map((f) => farEnd(f, dir)));
       const ids = new Set(list.map((f) => f.id));
       // The same size reaching other peers: the loss belongs to this path, not to the sender.
       const fine = ev.flows.filter(
@@ -83,7 +90,7 @@ export const rule: Rule = {
           f.proto === 'tcp' &&
           f.node === nodeName &&
           !f.stall &&
-          !farIps.has(dir === 'toClient' ? f.client.ip : f.server.ip) &&
+          !farIps.has(farEnd(f, dir)) &&
           largestPacket(f, dir, headers) >= smallest,
       );
       const fragNeeded = ev.events.filter(
@@ -100,14 +107,9 @@ export const rule: Rule = {
       const servers = [...new Set(list.map((f) => `${f.server.ip}:${f.server.port}`))].sort();
       const clients = [...new Set(list.map((f) => f.client.ip))].sort();
       const symptoms = [
-        ...priorOf(prior, 'tls-handshake-failure', 'tls-bad-record-mac').filter((f) => {
-          const c = f.facts?.clients;
-          const fl = f.facts?.joinedFlows ?? f.facts?.flows;
-          return (
-            (Array.isArray(c) && c.some((x) => clients.includes(String(x)))) ||
-            (Array.isArray(fl) && fl.some((x) => ids.has(String(x))))
-          );
-        }),
+        ...priorOf(prior, 'tls-handshake-failure', 'tls-bad-record-mac').filter((f) =>
+          namesAny(f, ids, new Set(clients)),
+        ),
         ...priorOf(prior, 'client-failures').filter(
           (f) =>
             ['timeout', 'tls-reset'].includes(String(f.facts?.kind)) &&
@@ -116,30 +118,22 @@ export const rule: Rule = {
       ];
       // A peer that went away also leaves data unacknowledged: only a peer that spoke after the
       // loss, packets as large reaching others, or an ICMP error make it the path.
-      const alive = list.filter((f) => f.stall?.peerAlive).length;
+      const alive = list.filter((f) => f.stall.peerAlive).length;
       if (alive === 0 && fine.length === 0 && fragNeeded.length === 0) continue;
       const sender = dir === 'toClient' ? 'the server' : 'the client';
       const evidence: EvidenceRef[] = cap(list, 6).map((f) => {
-        const st = f.stall as NonNullable<FlowSummary['stall']>;
+        const st = f.stall;
         return flowRef(
           f,
           `${st.ipLen}-byte packet (${st.payload} bytes of data${st.df ? ', DF set' : ''}) sent ${st.sends}×, never acknowledged${st.peerMss !== undefined ? ` (peer's MSS ${st.peerMss})` : ''}`,
         );
       });
       for (const f of fine.slice(0, 2))
-        evidence.push(
-          flowRef(
-            f,
-            `${largestPacket(f, dir, headers)}-byte packets reached ${dir === 'toClient' ? f.client.ip : f.server.ip}`,
-          ),
-        );
+        evidence.push(flowRef(f, `${largestPacket(f, dir, headers)}-byte packets reached ${farEnd(f, dir)}`));
       for (const e of fragNeeded.slice(0, 2))
         evidence.push({ ...eventRef(e), text: `fragmentation needed: ${e.text}` });
       const sizeText = `${smallest}${Math.max(...sizes) > smallest ? `–${Math.max(...sizes)}` : ''}`;
-      const finePeers = [...new Set(fine.map((f) => (dir === 'toClient' ? f.client.ip : f.server.ip)))].slice(
-        0,
-        3,
-      );
+      const finePeers = [...new Set(fine.map((f) => farEnd(f, dir)))].slice(0, 3);
       const why = [
         `${list.length} conversation(s): ${sender} sent a ${sizeText}-byte packet again and again and ${net} never acknowledged it, while the TCP handshake got through${alive ? ` and the peer kept talking in ${alive} of them` : ''}`,
         fine.length
@@ -151,9 +145,10 @@ export const rule: Rule = {
       ];
       const severe = list.length >= 2 || symptoms.length > 0;
       // The sender's own route towards those peers, for the route-MTU stopgap.
-      const far0 = dir === 'toClient' ? list[0].client.ip : list[0].server.ip;
-      const near0 = dir === 'toClient' ? list[0].server.ip : list[0].client.ip;
-      const route = node ? factsOf(ev).router(node)?.get({ dst: far0, src: near0 }) : undefined;
+      const back = dir === 'toClient' ? 'toServer' : 'toClient';
+      const route = node
+        ? facts.router(node)?.get({ dst: farEnd(list[0], dir), src: farEnd(list[0], back) })
+        : undefined;
       const via =
         route?.type === 'unicast'
           ? [route.gateway ? `via ${route.gateway}` : '', route.dev ? `dev ${route.dev}` : '']
@@ -163,7 +158,6 @@ export const rule: Rule = {
       // A size known to get through: the ICMP error's MTU, else the largest packet those peers
       // got across to us, but at least the minimum every path must carry (576 IPv4, 1280 IPv6).
       const floor = parseAddr(list[0].server.ip)?.family === 6 ? 1280 : 576;
-      const back = dir === 'toClient' ? 'toServer' : 'toClient';
       const crossed = Math.max(...list.map((f) => largestPacket(f, back, headers)));
       const mtu = mtus.length ? Math.min(...mtus) : Math.min(Math.max(floor, crossed), smallest - 1);
       out.push({
@@ -174,7 +168,7 @@ export const rule: Rule = {
         severity: severe ? 'high' : 'medium',
         ...(node ? { node } : {}),
         summary:
-          `${node ? `${node} (${dir === 'toClient' ? 'server' : 'client'})` : `The ${dir === 'toClient' ? 'server' : 'client'}`} sent a ${sizeText}-byte packet up to ${Math.max(...list.map((f) => (f.stall as NonNullable<FlowSummary['stall']>).sends))}× in ${list.length} conversation(s) with ${net} and it was never acknowledged, though the TCP handshake got through; ` +
+          `${node ? `${node} (${dir === 'toClient' ? 'server' : 'client'})` : `The ${dir === 'toClient' ? 'server' : 'client'}`} sent a ${sizeText}-byte packet up to ${Math.max(...list.map((f) => f.stall.sends))}× in ${list.length} conversation(s) with ${net} and it was never acknowledged, though the TCP handshake got through; ` +
           `${fine.length ? `packets as large reach ${finePeers.join(', ')}` : 'no packet as large to other peers was captured'}; ` +
           `${mtus.length ? `ICMP gives next-hop MTU ${mtus.join(', ')}` : 'no ICMP fragmentation-needed reached the capture (filtered: a black hole)'}.`,
         evidence: cap(evidence, 12),

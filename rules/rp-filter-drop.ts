@@ -11,7 +11,7 @@
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { factsOf, recordRef } from '../src/engine/facts.js';
-import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/finding.js';
+import { cap, findingId, flowRef, namesAny, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
 import type { RouteRecord, SysctlRecord } from '../src/model/records/index.js';
@@ -124,13 +124,9 @@ export const rule: Rule = {
         const contradicted = answered > 0 && unanswered.length === 0 && logged.length === 0;
         const unansweredIds = new Set(unanswered.map((f) => f.id));
         const symptoms = [
-          ...priorOf(prior, 'tcp-handshake-incomplete', 'tls-handshake-failure').filter((f) => {
-            if (f.node && f.node !== node) return false;
-            const fl = f.facts?.flows;
-            if (Array.isArray(fl) && fl.some((id) => unansweredIds.has(String(id)))) return true;
-            const cl = f.facts?.clients;
-            return Array.isArray(cl) && cl.some((c) => droppedIps.has(String(c)));
-          }),
+          ...priorOf(prior, 'tcp-handshake-incomplete', 'tls-handshake-failure').filter(
+            (f) => (!f.node || f.node === node) && namesAny(f, unansweredIds, droppedIps),
+          ),
           ...priorOf(prior, 'client-failures').filter((f) => targetsName(f.facts?.targets, svc)),
         ];
         const severe = !contradicted && (unanswered.length > 0 || symptoms.length > 0 || logged.length > 0);

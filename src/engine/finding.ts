@@ -81,6 +81,16 @@ export function priorOf(prior: readonly Finding[], ...rules: string[]): Finding[
   return prior.filter((f) => rules.includes(f.rule));
 }
 
+/**
+ * True when a symptom's facts name one of `flows` (its `flows` or `joinedFlows`) or one of
+ * `clients` (its `clients`): the conversations or clients a cause is about.
+ */
+export function namesAny(f: Finding, flows: ReadonlySet<string>, clients: ReadonlySet<string>): boolean {
+  const has = (v: unknown, set: ReadonlySet<string>) => Array.isArray(v) && v.some((x) => set.has(String(x)));
+  const facts = f.facts ?? {};
+  return has(facts.flows, flows) || has(facts.joinedFlows, flows) || has(facts.clients, clients);
+}
+
 /** The host part of a client target: a bare address, `host:port`, `[v6]:port` or a URL. */
 export function targetHost(target: string): string {
   let h = target.trim();
