@@ -28,7 +28,6 @@ const CONNECTING = /^Connecting to (\S+)$/;
 const PROMPT = /(?:^|\s)openssl\s+s_client\b(.*)$/;
 const READ_NOTHING = /^SSL handshake has read 0 bytes and written (\d+) bytes$/;
 const HANDSHAKE_DONE = /^(?:New|Reused), (?:TLSv[\d.]+|SSLv\d|\(NONE\)), Cipher is (\S+)$/;
-const CERT_LINE = /^(?:-----(?:BEGIN|END) [A-Z ]+-----|[A-Za-z0-9+/]{16,}={0,2})$/;
 
 /** Linux errno values s_client prints, with the words curl and the rules know them by. */
 const ERRNO_TEXT: Record<number, string> = {
@@ -189,7 +188,6 @@ class OpensslParser implements LineParser {
       return 'parsed';
     }
     // Certificate chains, session details, verify results, PEM blocks, separators: understood, not needed.
-    if (CERT_LINE.test(t) || t === '---') return 'skipped';
     return 'skipped';
   }
 }
