@@ -126,8 +126,8 @@ export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummar
   if (f.icmpErrors) out.icmpErrors = f.icmpErrors;
   if (f.proto === IPPROTO.TCP) {
     if (cd.maxSeg || sd.maxSeg) out.maxPayload = { toServer: cd.maxSeg, toClient: sd.maxSeg };
-    const stall = stallOf(sd, cd) ?? stallOf(cd, sd);
-    if (stall) out.stall = { dir: stall.from === sd ? 'toClient' : 'toServer', ...stall.facts };
+    const stall = stallOf(sd, cd, 'toClient') ?? stallOf(cd, sd, 'toServer');
+    if (stall) out.stall = stall;
   }
   // Asymmetric: the two directions were seen on different sets of interfaces (lists hold no duplicates).
   if (cd.ifaces.length && sd.ifaces.length) {
@@ -140,24 +140,23 @@ export function toFlowSummary(f: Flow, node?: string, ladder = true): FlowSummar
 }
 
 /**
- * The segment `from` kept retransmitting (sent three times or more) that `to` never
- * acknowledged (its last ACK is at or before the segment's start), or null.
+ * The segment `from` (direction `dir`) kept retransmitting (sent three times or more)
+ * that `to` never acknowledged (its last ACK is at or before the segment's start), or null.
  */
 function stallOf(
   from: FlowDir,
   to: FlowDir,
-): { from: FlowDir; facts: Omit<NonNullable<FlowSummary['stall']>, 'dir'> } | null {
+  dir: 'toServer' | 'toClient',
+): NonNullable<FlowSummary['stall']> | null {
   if (from.stallSends < 3 || !to.ackSet || ((to.lastAck - from.stallSeq) | 0) > 0) return null;
   return {
-    from,
-    facts: {
-      payload: from.stallLen,
-      ipLen: from.stallIpLen,
-      df: from.stallDf,
-      sends: from.stallSends,
-      peerAlive: to.packets > from.stallPeerPackets,
-      ...(to.mss >= 0 ? { peerMss: to.mss } : {}),
-    },
+    dir,
+    payload: from.stallLen,
+    ipLen: from.stallIpLen,
+    df: from.stallDf,
+    sends: from.stallSends,
+    peerAlive: to.packets > from.stallPeerPackets,
+    ...(to.mss >= 0 ? { peerMss: to.mss } : {}),
   };
 }
 
