@@ -119,6 +119,8 @@ export interface TableStats {
 }
 
 const MAX_ALERTS = 32;
+/** Bit set in a hash-table tag of an occupied slot (hashes are 30 bits). */
+const TAG_USED = 0x40000000;
 const MAX_ASKED_BY = 16;
 
 /**
@@ -189,9 +191,12 @@ export class FlowTable implements TlsListener {
   private alertsN = 0;
   /**
    * Open-addressing hash table of live flows (linear probing, backward-shift deletion):
-   * one array load per probe instead of a Map's bucket and entry lookups.
+   * one array load per probe instead of a Map's bucket and entry lookups. `tags` holds
+   * each slot's hash with bit 30 set (0: empty), so a probe walks one dense array and
+   * reaches a Flow, a cache miss, only when its hash matches.
    */
   private slots: Array<Flow | null> = new Array<Flow | null>(1024).fill(null);
+  private tags = new Int32Array(1024);
   private mask = 1023;
   /** Flow of the previous TCP/UDP packet (lookup shortcut). */
   private last: Flow | null = null;
@@ -344,13 +349,13 @@ export class FlowTable implements TlsListener {
     const ka = this.ka;
     const kb = this.kb;
     if (ver === 4) {
-      ka[0] = buf.readInt32BE(srcOff);
-      kb[0] = buf.readInt32BE(dstOff);
+      ka[0] = i32(buf, srcOff);
+      kb[0] = i32(buf, dstOff);
       ka[1] = ka[2] = ka[3] = kb[1] = kb[2] = kb[3] = 0;
     } else {
       for (let i = 0; i < 4; i++) {
-        ka[i] = buf.readInt32BE(srcOff + 4 * i);
-        kb[i] = buf.readInt32BE(dstOff + 4 * i);
+        ka[i] = i32(buf, srcOff + 4 * i);
+        kb[i] = i32(buf, dstOff + 4 * i);
       }
     }
     let cmp = 0;
@@ -388,12 +393,16 @@ export class FlowTable implements TlsListener {
     // Consecutive packets usually belong to the same flow: try it before the Map.
     const last = this.last;
     if (last !== null && last.hash === h && this.same(last, proto, ver)) return last;
-    const slots = this.slots;
+    const tags = this.tags;
     const mask = this.mask;
+    const tag = h | TAG_USED;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const f = slots[i];
-      if (f === null) return null;
-      if (f.hash === h && this.same(f, proto, ver)) return f;
+      const t = tags[i];
+      if (t === 0) return null;
+      if (t === tag) {
+        const f = this.slots[i] as Flow;
+        if (this.same(f, proto, ver)) return f;
+      }
     }
   }
 
@@ -447,15 +456,17 @@ export class FlowTable implements TlsListener {
   }
 
   private insert(f: Flow): void {
-    const slots = this.slots;
+    const tags = this.tags;
     let i = f.hash & this.mask;
-    while (slots[i] !== null) i = (i + 1) & this.mask;
-    slots[i] = f;
+    while (tags[i] !== 0) i = (i + 1) & this.mask;
+    this.slots[i] = f;
+    tags[i] = f.hash | TAG_USED;
   }
 
   private grow(): void {
     const old = this.slots;
     this.slots = new Array<Flow | null>(old.length * 2).fill(null);
+    this.tags = new Int32Array(old.length * 2);
     this.mask = this.slots.length - 1;
     for (const f of old) if (f !== null) this.insert(f);
   }
@@ -463,6 +474,7 @@ export class FlowTable implements TlsListener {
   /** Delete a flow from the hash table, shifting later members of its probe run back. */
   private unslot(f: Flow): void {
     const slots = this.slots;
+    const tags = this.tags;
     const mask = this.mask;
     let i = f.hash & mask;
     while (slots[i] !== f) {
@@ -470,6 +482,7 @@ export class FlowTable implements TlsListener {
       i = (i + 1) & mask;
     }
     slots[i] = null;
+    tags[i] = 0;
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const g = slots[j];
       if (g === null) return;
@@ -477,7 +490,9 @@ export class FlowTable implements TlsListener {
       // g may move into the hole at i when its home slot is not in the run (i, j].
       if (((j - home) & mask) >= ((j - i) & mask)) {
         slots[i] = g;
+        tags[i] = tags[j];
         slots[j] = null;
+        tags[j] = 0;
         i = j;
       }
     }
@@ -957,6 +972,11 @@ export class FlowTable implements TlsListener {
 /** A fresh decode result (convenience for callers and tests). */
 export function newPacket(): DecodedPacket {
   return new DecodedPacket();
+}
+
+/** Big-endian int32 at `off` (the caller checked the bounds); Buffer#readInt32BE is not inlined. */
+function i32(buf: Buffer, off: number): number {
+  return (buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3];
 }
 
 /** Seconds of capture time since the flow's last packet at `now`. */
