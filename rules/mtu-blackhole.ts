@@ -22,6 +22,7 @@ import {
   namesAny,
   priorOf,
   sortedGroups,
+  stallText,
   targetsName,
 } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
@@ -121,13 +122,7 @@ export const rule: Rule = {
       const alive = list.filter((f) => f.stall.peerAlive).length;
       if (alive === 0 && fine.length === 0 && fragNeeded.length === 0) continue;
       const sender = dir === 'toClient' ? 'the server' : 'the client';
-      const evidence: EvidenceRef[] = cap(list, 6).map((f) => {
-        const st = f.stall;
-        return flowRef(
-          f,
-          `${st.ipLen}-byte packet (${st.payload} bytes of data${st.df ? ', DF set' : ''}) sent ${st.sends}×, never acknowledged${st.peerMss !== undefined ? ` (peer's MSS ${st.peerMss})` : ''}`,
-        );
-      });
+      const evidence: EvidenceRef[] = cap(list, 6).map((f) => flowRef(f, stallText(f.stall)));
       for (const f of fine.slice(0, 2))
         evidence.push(flowRef(f, `${largestPacket(f, dir, headers)}-byte packets reached ${farEnd(f, dir)}`));
       for (const e of fragNeeded.slice(0, 2))

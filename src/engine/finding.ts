@@ -15,6 +15,20 @@ export function flowText(f: FlowSummary): string {
   return `${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} ${f.state}; ${side(f.interfaces.toServer, f.packets.toServer, 'request', 'requests')}, ${side(f.interfaces.toClient, f.packets.toClient, 'reply', 'replies')}`;
 }
 
+/**
+ * What a stalled flow's lost segment was (FlowSummary.stall): `1500-byte packet (1448 bytes
+ * of data, DF set) sent 5×, never acknowledged (peer's MSS 1460)`.
+ */
+export function stallText(st: NonNullable<FlowSummary['stall']>): string {
+  const mss = st.peerMss !== undefined ? ` (peer's MSS ${st.peerMss})` : '';
+  return `${st.ipLen}-byte packet (${st.payload} bytes of data${st.df ? ', DF set' : ''}) sent ${st.sends}×, never acknowledged${mss}`;
+}
+
+/** `stalled to the client: ` + stallText: a stalled flow in a table or heading. */
+export function stalledLine(st: NonNullable<FlowSummary['stall']>): string {
+  return `stalled ${st.dir === 'toClient' ? 'to the client' : 'to the server'}: ${stallText(st)}`;
+}
+
 /** Evidence reference for a flow (its first capture file). */
 export function flowRef(f: FlowSummary, text?: string): EvidenceRef {
   const first = f.ladder?.[0];

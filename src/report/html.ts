@@ -257,7 +257,7 @@ export function renderHtml(a: Analysis): string {
   const key = new Set<string>();
   for (const id of rc?.chain ?? []) for (const e of byId.get(id)?.evidence ?? []) if (e.flow) key.add(e.flow);
   for (const f of a.flows)
-    if (key.size < 6 && (f.asymmetric || (f.tls?.alerts.length ?? 0) > 0)) key.add(f.id);
+    if (key.size < 6 && (f.asymmetric || f.stall || (f.tls?.alerts.length ?? 0) > 0)) key.add(f.id);
   // Flows captured with interface names first (they show the path), then the rest.
   const named = (f: FlowSummary) => (f.interfaces.toServer.length && f.interfaces.toClient.length ? 0 : 1);
   const keyFlows = a.flows

@@ -74,7 +74,7 @@ describe('flows and flow detail', () => {
     const app = renderApp(80, 24);
     const f = await app.press('3');
     expectFits(f, 80, 24);
-    expect(f).toMatch(/ASYM 203\.0\.113\.50:51514\s+192\.0\.2\.240:443 eth1 eth0 reset\s+bad_record_mac/);
+    expect(f).toMatch(/ASYM\s+203\.0\.113\.50:51514\s+192\.0\.2\.240:443 eth1 eth0 reset\s+bad_record_mac/);
     expect(f).toMatch(/\n\s+192\.0\.2\.50:40022\s+192\.0\.2\.240:443 eth1 eth1 closed/);
   });
 
@@ -88,7 +88,35 @@ describe('flows and flow detail', () => {
     expect(f).toContain('LOG LINES');
     expect(f).toMatch(/HIGH node1\/traefik\.log:812 http: TLS handshake error from 203\.0\.113\.50:51514/);
     const back = await app.press('esc');
-    expect(back).toMatch(/ASYM tcp\s+203\.0\.113\.50:51514/);
+    expect(back).toMatch(/ASYM\s+tcp\s+203\.0\.113\.50:51514/);
+  });
+
+  test('a stalled flow is marked LOST, sorted among the problems, and its detail says what was lost', async () => {
+    const a = loadFixture();
+    const plain = a.flows.find((f) => f.client.port === 40022);
+    if (!plain) throw new Error('fixture changed: no flow from port 40022');
+    plain.stall = {
+      dir: 'toClient',
+      payload: 1448,
+      ipLen: 1500,
+      df: true,
+      sends: 6,
+      peerAlive: true,
+      peerMss: 1460,
+    };
+    const app = renderApp(100, 30, a);
+    const f = await app.press('3');
+    expectFits(f, 100, 30);
+    expect(f).toMatch(/LOST\s+tcp\s+192\.0\.2\.50:40022\s+192\.0\.2\.240:443 eth1 eth1 closed/);
+    const rows = f.split('\n');
+    const at = (re: RegExp) => rows.findIndex((l) => re.test(l));
+    // Problems first: the asymmetric flows, then the stalled one right after them.
+    expect(at(/LOST/)).toBe(rows.findLastIndex((l) => /ASYM/.test(l)) + 1);
+    const detail = await app.press(...Array(at(/LOST/) - at(/ASYM/)).fill('j'), 'enter');
+    expectFits(detail, 100, 30);
+    expect(detail).toContain(
+      'STALLED to the client: 1500-byte packet (1448 bytes of data, DF set) sent 6×, never acknowledged …',
+    );
   });
 });
 

@@ -9,6 +9,7 @@
  *   10:14:02.010  │───────────────── SYN seq=0 ────────────────▶│  eth1
  *   10:14:02.010  │◀──────────────── SYN-ACK ───────────────────│  eth0 ≠
  */
+import { stalledLine } from '../../engine/finding.js';
 import type { FlowSummary } from '../../model/analysis.js';
 import type { TuiModel } from '../model.js';
 import { arraySource, type Row, type RowSource, type Seg } from '../rows.js';
@@ -63,6 +64,9 @@ export function flowDetailView(m: TuiModel, id: string | null, env: ViewEnv): Ro
   const header: Seg[][] = [
     title,
     paths,
+    ...(f.stall
+      ? [[{ t: ' ' }, { t: safe(stalledLine(f.stall).replace('stalled', 'STALLED')), c: pal.bad, b: true }]]
+      : []),
     [{ t: ` ${cell(facts.map(safe).join(' · '), width - 2)}`, c: pal.muted }],
     [
       { t: ' ' },

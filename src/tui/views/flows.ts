@@ -1,6 +1,7 @@
 /**
  * Flows view: the conversation table, sortable, asymmetric flows marked
- * `ASYM` with their in/out interfaces highlighted.
+ * `ASYM` with their in/out interfaces highlighted, stalled ones (a segment sent
+ * again and again, never acknowledged: FlowSummary.stall) marked `LOST`.
  *
  *   !    NODE          PROTO CLIENT             SERVER             IN   OUT  STATE         RETX      PKTS TLS
  *   ASYM node1         tcp   203.0.113.50:51514 192.0.2.240:443    eth1 eth0 reset            6       7/9 bad_record_mac
@@ -20,11 +21,12 @@ export const FLOW_SORTS = ['first', 'problems', 'client', 'server', 'state', 'pa
 /** A flow sort key. */
 export type FlowSort = (typeof FLOW_SORTS)[number];
 
-/** A score of how wrong a flow looks (asymmetry, TLS alerts, resets, retransmissions). */
+/** A score of how wrong a flow looks (asymmetry, TLS alerts, a stall, resets, retransmissions). */
 export function problemScore(f: FlowSummary): number {
   return (
     (f.asymmetric ? 1000 : 0) +
     (f.tls?.alerts.length ? 500 : 0) +
+    (f.stall ? 300 : 0) +
     (f.resets ?? 0) * 50 +
     (f.retransmissions ?? 0) +
     (f.synRetransmits ?? 0) +
@@ -112,7 +114,12 @@ export function flowsView(
   const nodes = new Set(m.a.flows.map((f) => f.node ?? '-'));
   const nodeW = maxLen([...nodes], 4, 14);
   const all: Col[] = [
-    { title: '!', w: 4, prio: 0, cell: (f) => ({ t: f.asymmetric ? 'ASYM' : '', c: pal.bad, b: true }) },
+    {
+      title: '!',
+      w: 4,
+      prio: 0,
+      cell: (f) => ({ t: f.asymmetric ? 'ASYM' : f.stall ? 'LOST' : '', c: pal.bad, b: true }),
+    },
     ...(nodes.size > 1
       ? [
           {
