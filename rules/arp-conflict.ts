@@ -15,10 +15,10 @@ export const rule: Rule = {
     severity: 'high',
     needs: ['neighbor', 'arping', 'arp'],
     description:
-      'An IPv4 address resolves to different MAC addresses depending on who asks or when: two hosts (or two MetalLB ' +
+      'An address resolves to different MAC addresses depending on who asks or when: two hosts (or two MetalLB ' +
       'speakers, a stale VM, a misconfigured static IP) claim it. Clients then reach a random holder, and connections ' +
       'break when the answer flips. Evidence: neighbour tables of different hosts disagree, `arping` shows several ' +
-      'responders, captures show ARP replies for the IP from several MACs.',
+      'responders, captures show ARP replies (IPv6: neighbour advertisements) for the IP from several MACs.',
     remediation:
       'Find the holders by MAC (switch tables, `ip -br link` on the nodes) and remove the duplicate; for MetalLB make sure one L2Advertisement/speaker owns the VIP.',
   },
@@ -47,7 +47,7 @@ export const rule: Rule = {
             file: o.file,
             ...(o.packets[0] ? { packet: o.packets[0] } : {}),
             ...(o.node ? { node: o.node } : {}),
-            text: `ARP: ${o.ip} is-at ${m}`,
+            text: o.ip.includes(':') ? `neighbour advertisement: ${o.ip} is at ${m}` : `ARP: ${o.ip} is-at ${m}`,
           });
     const out: Finding[] = [];
     for (const [ip, m] of [...macs.entries()].sort()) {

@@ -1,17 +1,15 @@
 /**
- * vip-unresolved (L2): an address clients use has no neighbour resolution — ARP
- * requests go unanswered in captures, clients and routers hold INCOMPLETE/FAILED
- * entries, and no node holds the address in its `ip addr`.
+ * vip-unresolved (L2): an address clients use has no neighbour resolution — ARP (IPv4)
+ * or neighbour discovery (IPv6) requests go unanswered in captures, clients and routers
+ * hold INCOMPLETE/FAILED entries, and no node holds the address in its `ip addr`.
  */
 import { recordsOf } from '../src/engine/evidence.js';
 import { factsOf, recordRef } from '../src/engine/facts.js';
-import { cap, findingId, priorOf, targetsName } from '../src/engine/finding.js';
+import { cap, findingId, priorOf, targetHost, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
 import { podUp } from '../src/model/records/k8s.js';
-import { parseAddr } from '../src/netstate/ip.js';
-
-const IP_IN = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/;
+import { formatAddr, parseAddr, sameAddr } from '../src/netstate/ip.js';
 
 export const rule: Rule = {
   meta: {
@@ -21,8 +19,8 @@ export const rule: Rule = {
     severity: 'high',
     needs: ['neighbor', 'arp', 'address', 'client-error'],
     description:
-      'Nobody answers ARP for an address clients use (typically a MetalLB VIP): clients and routers show INCOMPLETE or ' +
-      'FAILED neighbour entries, captures show who-has requests without replies, and no node holds the address in its ' +
+      'Nobody answers ARP (IPv6: neighbour discovery) for an address clients use (typically a MetalLB VIP): clients and routers show INCOMPLETE or ' +
+      'FAILED neighbour entries, captures show who-has requests (neighbour solicitations) without replies, and no node holds the address in its ' +
       '`ip addr` (MetalLB L2 mode answers ARP from the speaker without adding the address). Connections then fail with ' +
       '"no route to host"/timeouts, pings get Destination Host Unreachable from the router.',
     remediation:
@@ -30,16 +28,19 @@ export const rule: Rule = {
   },
   evaluate(ev, prior) {
     const facts = factsOf(ev);
-    const candidates = new Set(facts.serviceIps());
+    // Candidates in one canonical text each (an IPv6 address has many spellings).
+    const candidates = new Set<string>();
+    const candidate = (text: string) => {
+      const a = parseAddr(text);
+      if (a) candidates.add(formatAddr(a));
+    };
+    for (const ip of facts.serviceIps()) candidate(ip);
     const symptoms = priorOf(prior, 'client-failures', 'tcp-handshake-incomplete');
     for (const s of symptoms)
-      for (const t of (s.facts?.targets as string[]) ?? []) {
-        const m = IP_IN.exec(String(t));
-        if (m) candidates.add(m[1]);
-      }
+      for (const t of (s.facts?.targets as string[]) ?? []) candidate(targetHost(String(t)));
     // Connections that were attempted and never answered name addresses clients use, too.
     for (const f of ev.flows)
-      if ((f.synRetransmits ?? 0) > 0 && f.packets.toClient === 0) candidates.add(f.server.ip);
+      if ((f.synRetransmits ?? 0) > 0 && f.packets.toClient === 0) candidate(f.server.ip);
     // MetalLB's speakers answer ARP for the addresses they announce: one that is down
     // (crash-looping, not ready) announces nothing.
     const speakersDown = recordsOf(ev, 'k8s-pod').filter(
@@ -47,12 +48,14 @@ export const rule: Rule = {
     );
     const out: Finding[] = [];
     for (const ip of [...candidates].sort()) {
-      if (parseAddr(ip)?.family !== 4) continue;
+      const v6 = parseAddr(ip)?.family === 6;
+      // IPv4 resolves with ARP, IPv6 with neighbour discovery (solicitation / advertisement).
+      const asked = v6 ? 'neighbour solicitation(s)' : 'ARP request(s)';
       const neigh = facts.neighborsFor(ip);
       const failed = neigh.filter((n) => !n.mac || /FAILED|INCOMPLETE/i.test(n.state ?? ''));
       const resolved = neigh.filter((n) => n.mac && !/FAILED|INCOMPLETE/i.test(n.state ?? ''));
-      const unanswered = ev.arp.filter((a) => a.ip === ip && a.requests > 0 && a.replies === 0);
-      const answered = ev.arp.filter((a) => a.ip === ip && a.replies > 0);
+      const unanswered = ev.arp.filter((a) => sameAddr(a.ip, ip) && a.requests > 0 && a.replies === 0);
+      const answered = ev.arp.filter((a) => sameAddr(a.ip, ip) && a.replies > 0);
       // Only addresses clients use are candidates: an unanswered ARP for anything else is not a finding.
       if (failed.length + unanswered.length === 0 || resolved.length + answered.length > 0) continue;
       const holders = facts.ownerOf(ip);
@@ -75,7 +78,7 @@ export const rule: Rule = {
           ...(a.node ? { node: a.node } : {}),
           ...(a.firstTs ? { ts: a.firstTs } : {}),
           ...(a.ifaces[0] ? { interface: a.ifaces[0] } : {}),
-          text: `${a.requests} ARP who-has ${ip} without a reply`,
+          text: `${a.requests} ${v6 ? 'neighbour solicitation(s) for' : 'ARP who-has'} ${ip} without a reply`,
         })),
         ...speakersDown.map((p) =>
           recordRef(
@@ -94,7 +97,7 @@ export const rule: Rule = {
         title: `${ip} does not resolve at L2`,
         layer: 'L2',
         severity: 'high',
-        summary: `Nobody answers ARP for ${ip}: ${failed.length} failed/incomplete neighbour entr${failed.length === 1 ? 'y' : 'ies'}, ${unanswered.reduce((s, a) => s + a.requests, 0)} unanswered ARP request(s)${nobody ? `; no node holds ${ip} in its ip addr dump` : holders.length ? `; ${holders.map((h) => `${h.node}/${h.ifname}`).join(', ')} holds it but does not answer` : ''}${down}.`,
+        summary: `Nobody answers ${v6 ? 'neighbour discovery' : 'ARP'} for ${ip}: ${failed.length} failed/incomplete neighbour entr${failed.length === 1 ? 'y' : 'ies'}, ${unanswered.reduce((s, a) => s + a.requests, 0)} unanswered ${asked}${nobody ? `; no node holds ${ip} in its ip addr dump` : holders.length ? `; ${holders.map((h) => `${h.node}/${h.ifname}`).join(', ')} holds it but does not answer` : ''}${down}.`,
         evidence: cap(evidence),
         causes: explains.map((s) => s.id),
         remediation: {
@@ -105,7 +108,7 @@ export const rule: Rule = {
             ),
             'kubectl -n metallb-system logs -l component=speaker --tail=200 | grep -i announc',
             'kubectl get ipaddresspools.metallb.io,l2advertisements.metallb.io -A -o yaml',
-            `arping -c 3 -I <LAN interface> ${ip}`,
+            v6 ? `ndisc6 ${ip} <LAN interface>` : `arping -c 3 -I <LAN interface> ${ip}`,
           ],
         },
         facts: {

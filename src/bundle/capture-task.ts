@@ -98,7 +98,9 @@ export function arpEvidence(
         kind: 'arp-unanswered',
         layer: 'L2',
         severity: 'medium',
-        text: `${a.requests}× ARP who-has ${a.ip} with no reply`,
+        text: a.ip.includes(':')
+          ? `${a.requests}× neighbour solicitation for ${a.ip} with no advertisement`
+          : `${a.requests}× ARP who-has ${a.ip} with no reply`,
       });
     } else if (a.replyMacs.length > 1 && firstTs) {
       events.push({
@@ -108,7 +110,7 @@ export function arpEvidence(
         kind: 'arp-conflict',
         layer: 'L2',
         severity: 'high',
-        text: `ARP replies for ${a.ip} from ${a.replyMacs.length} MACs: ${a.replyMacs.join(', ')}`,
+        text: `${a.ip.includes(':') ? 'Neighbour advertisements' : 'ARP replies'} for ${a.ip} from ${a.replyMacs.length} MACs: ${a.replyMacs.join(', ')}`,
       });
     }
   }

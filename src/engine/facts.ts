@@ -5,7 +5,7 @@
  */
 import type { EvidenceRef, FlowSummary } from '../model/analysis.js';
 import type { AddressRecord, NeighborRecord, RouteRecord, RuleRecord } from '../model/records/index.js';
-import { contains, parseAddr, parsePrefix } from '../netstate/ip.js';
+import { contains, parseAddr, parsePrefix, sameAddr } from '../netstate/ip.js';
 import { Router } from '../netstate/routing.js';
 import { displayText } from '../util/sanitize.js';
 import { type Evidence, type NodeRecord, recordsOf } from './evidence.js';
@@ -185,7 +185,7 @@ export class Facts {
 
   /** Neighbour entries (all nodes) for an IP. */
   neighborsFor(ip: string): Array<NeighborRecord & { node?: string }> {
-    return this.neighbors.filter((n) => n.ip === ip);
+    return this.neighbors.filter((n) => sameAddr(n.ip, ip));
   }
 }
 

@@ -276,7 +276,7 @@ export async function analyzeCapture(
   return {
     flows,
     events: tableEvents(table.events, opts.node),
-    arp: [...table.arp.values()],
+    arp: [...table.arp.values(), ...table.nd.values()],
     echo: [...table.echo.values()],
     issues,
     summary: {

@@ -64,12 +64,15 @@ export interface TableEvent extends FlowNote {
   flow: Flow | null;
 }
 
-/** What the table knows about one IPv4 address from ARP. */
+/**
+ * What the table knows about one address from neighbour resolution: ARP for IPv4,
+ * neighbour discovery for IPv6 (a solicitation is the request, an advertisement the reply).
+ */
 export interface ArpEntry {
   ip: string;
-  /** who-has requests for this address. */
+  /** who-has requests (neighbour solicitations) for this address. */
   requests: number;
-  /** is-at replies for this address. */
+  /** is-at replies (neighbour advertisements) for this address. */
   replies: number;
   /** MACs that answered for this address (replies), in first-seen order. */
   replyMacs: string[];
@@ -148,6 +151,8 @@ export class FlowTable implements TlsListener {
   readonly node: string | undefined;
   readonly events: TableEvent[] = [];
   readonly arp = new Map<number, ArpEntry>();
+  /** The same for IPv6 addresses, from neighbour solicitations and advertisements. */
+  readonly nd = new Map<string, ArpEntry>();
   readonly echo = new Map<string, EchoEntry>();
   readonly stats: TableStats = {
     packets: 0,
@@ -833,6 +838,10 @@ export class FlowTable implements TlsListener {
     const type = p.icmpType;
     const isReq = v6 ? type === 128 : type === 8;
     const isRep = v6 ? type === 129 : type === 0;
+    if (v6 && (type === 135 || type === 136)) {
+      this.ndPacket(p, packetNo, sec, nsec, iface);
+      return;
+    }
     if ((isReq || isRep) && p.srcOff >= 0) {
       const src = formatIp(p.buf, p.srcOff, p.ipVersion);
       const dst = formatIp(p.buf, p.dstOff, p.ipVersion);
@@ -890,23 +899,64 @@ export class FlowTable implements TlsListener {
   private arpEntry(ip: number, buf: Buffer, off: number): ArpEntry {
     let e = this.arp.get(ip);
     if (!e) {
-      e = {
-        ip: formatIp(buf, off, 4),
-        requests: 0,
-        replies: 0,
-        replyMacs: [],
-        senderMacs: [],
-        askedBy: [],
-        firstRequest: null,
-        lastRequest: null,
-        firstReply: null,
-        firstRequestPacket: 0,
-        firstReplyPacket: 0,
-        ifaces: [],
-      };
+      e = newArpEntry(formatIp(buf, off, 4));
       this.arp.set(ip, e);
     }
     return e;
+  }
+
+  /** A request for `e`'s address by `asker` (its IP text). */
+  private request(e: ArpEntry, asker: string, ts: string, packetNo: number, iface: string | null): void {
+    e.requests++;
+    if (e.firstRequest === null) {
+      e.firstRequest = ts;
+      e.firstRequestPacket = packetNo;
+    }
+    e.lastRequest = ts;
+    if (e.askedBy.length < MAX_ASKED_BY && !e.askedBy.includes(asker)) e.askedBy.push(asker);
+    if (iface !== null && !e.ifaces.includes(iface)) e.ifaces.push(iface);
+  }
+
+  /** A reply for `e`'s address from `mac` (null when the packet does not say). */
+  private reply(e: ArpEntry, mac: string | null, ts: string, packetNo: number): void {
+    e.replies++;
+    if (e.firstReply === null) {
+      e.firstReply = ts;
+      e.firstReplyPacket = packetNo;
+    }
+    if (mac && !e.replyMacs.includes(mac)) e.replyMacs.push(mac);
+  }
+
+  /**
+   * IPv6 neighbour discovery: a solicitation (135) asks for its target address, an
+   * advertisement (136) answers for it with the target link-layer address option (else
+   * the frame's source MAC). A solicitation from :: is duplicate address detection, a
+   * node probing its own new address, where silence is the good outcome: not a request.
+   */
+  private ndPacket(
+    p: DecodedPacket,
+    packetNo: number,
+    sec: number,
+    nsec: number,
+    iface: string | null,
+  ): void {
+    const b = p.buf;
+    if (p.ndTargetOff < 0 || p.srcOff < 0 || p.ndTargetOff + 16 > b.length) return;
+    const ip = formatIp(b, p.ndTargetOff, 6);
+    let e = this.nd.get(ip);
+    if (!e) {
+      e = newArpEntry(ip);
+      this.nd.set(ip, e);
+    }
+    const ts = epochString(sec, nsec);
+    if (p.icmpType === 135) {
+      const src = formatIp(b, p.srcOff, 6);
+      if (src !== '::') this.request(e, src, ts, packetNo, iface);
+      return;
+    }
+    if (iface !== null && !e.ifaces.includes(iface)) e.ifaces.push(iface);
+    const macOff = p.ndLinkAddrOff >= 0 ? p.ndLinkAddrOff : p.macSrcOff;
+    this.reply(e, macOff >= 0 && macOff + 6 <= b.length ? formatMac(b, macOff) : null, ts, packetNo);
   }
 
   private arpPacket(
@@ -932,29 +982,13 @@ export class FlowTable implements TlsListener {
     if (iface !== null && !sender.ifaces.includes(iface)) sender.ifaces.push(iface);
     if (p.arpOp === 1) {
       if (sip === tip) return; // gratuitous announcement
-      const target = this.arpEntry(tip, b, p.arpTargetIpOff);
-      target.requests++;
-      if (target.firstRequest === null) {
-        target.firstRequest = ts;
-        target.firstRequestPacket = packetNo;
-      }
-      target.lastRequest = ts;
-      if (target.askedBy.length < MAX_ASKED_BY && !target.askedBy.includes(sender.ip))
-        target.askedBy.push(sender.ip);
-      if (iface !== null && !target.ifaces.includes(iface)) target.ifaces.push(iface);
-    } else if (p.arpOp === 2) {
-      sender.replies++;
-      if (sender.firstReply === null) {
-        sender.firstReply = ts;
-        sender.firstReplyPacket = packetNo;
-      }
-      if (smac && !sender.replyMacs.includes(smac)) sender.replyMacs.push(smac);
-    }
+      this.request(this.arpEntry(tip, b, p.arpTargetIpOff), sender.ip, ts, packetNo, iface);
+    } else if (p.arpOp === 2) this.reply(sender, smac, ts, packetNo);
   }
 
-  /** ARP entries with who-has requests and no reply (candidates for an unresolved address). */
+  /** ARP and neighbour discovery entries with requests and no reply (candidates for an unresolved address). */
   arpUnanswered(): ArpEntry[] {
-    return [...this.arp.values()].filter((e) => e.requests > 0 && e.replies === 0);
+    return [...this.arp.values(), ...this.nd.values()].filter((e) => e.requests > 0 && e.replies === 0);
   }
 
   /** TLS facts of a flow for summaries (`undefined` when no TLS was seen). */
@@ -967,6 +1001,23 @@ export class FlowTable implements TlsListener {
     if (s.version >= 0) out.version = tlsVersionName(s.version);
     return out;
   }
+}
+
+function newArpEntry(ip: string): ArpEntry {
+  return {
+    ip,
+    requests: 0,
+    replies: 0,
+    replyMacs: [],
+    senderMacs: [],
+    askedBy: [],
+    firstRequest: null,
+    lastRequest: null,
+    firstReply: null,
+    firstRequestPacket: 0,
+    firstReplyPacket: 0,
+    ifaces: [],
+  };
 }
 
 /** A fresh decode result (convenience for callers and tests). */

@@ -8,6 +8,7 @@ import { TlsSession, TlsStream, tlsRecordLabel } from '../../parsers/layers/tls.
 import type { Flow } from '../../src/flows/flow.js';
 import { flowState, toFlowSummary } from '../../src/flows/summary.js';
 import { FlowTable } from '../../src/flows/table.js';
+import { cat, decodeHex } from '../parsers/layers/hex.js';
 
 const { SYN, ACK, FIN, RST, PSH } = TCP;
 
@@ -443,6 +444,55 @@ describe('FlowTable', () => {
     echo(8, C, S);
     echo(0, S, C);
     expect([...t.echo.values()]).toMatchObject([{ src: C, dst: S, requests: 2, replies: 1 }]);
+  });
+
+  it('tracks IPv6 neighbour discovery like ARP: solicitations, advertisements, and DAD probes left out', () => {
+    const t = new FlowTable();
+    /** Ethernet from `smac`, IPv6 `src` → `dst`, ICMPv6 NS (135) or NA (136) for `target`, with an LLA option. */
+    const nd = (type: 135 | 136, smac: string, src: string, dst: string, target: string, lla?: string) => {
+      const addr = (a: string) => {
+        const b = Buffer.alloc(16);
+        const [hi, lo = ''] = a.split('::');
+        const groups = (x: string) => (x ? x.split(':').map((g) => Number.parseInt(g, 16)) : []);
+        const h = groups(hi);
+        const l = groups(lo);
+        [...h, ...Array(8 - h.length - l.length).fill(0), ...l].forEach((g, i) => b.writeUInt16BE(g, 2 * i));
+        return b;
+      };
+      const mac = (m: string) => Buffer.from(m.replaceAll(':', ''), 'hex');
+      const body = cat(
+        Buffer.from([type, 0, 0, 0, type === 136 ? 0x60 : 0, 0, 0, 0]),
+        addr(target),
+        lla ? cat(Buffer.from([type === 135 ? 1 : 2, 1]), mac(lla)) : Buffer.alloc(0),
+      );
+      const ip = cat(Buffer.from([0x60, 0, 0, 0, 0, body.length, 58, 255]), addr(src), addr(dst));
+      const frame = cat(mac('33:33:ff:00:00:01'), mac(smac), Buffer.from([0x86, 0xdd]), ip, body);
+      t.packet(decodeHex(frame), 1, 1000, 0, frame.length, 'eth1');
+    };
+    const VIP = '2001:db8::240';
+    nd(135, '02:00:00:00:00:01', '2001:db8::1', 'ff02::1:ff00:240', VIP, '02:00:00:00:00:01');
+    nd(135, '02:00:00:00:00:01', '2001:db8::1', 'ff02::1:ff00:240', VIP, '02:00:00:00:00:01');
+    // Duplicate address detection: from ::, for the node's own tentative address.
+    nd(135, '02:00:00:00:00:0c', '::', 'ff02::1:ff00:c', '2001:db8::c');
+    // 2001:db8::60 is solicited and advertised by two MACs (one via the option, one only by its frame).
+    nd(135, '02:00:00:00:00:01', '2001:db8::1', 'ff02::1:ff00:60', '2001:db8::60');
+    nd(136, '02:00:00:00:00:aa', '2001:db8::60', '2001:db8::1', '2001:db8::60', '02:00:00:00:00:aa');
+    nd(136, '02:00:00:00:00:bb', '2001:db8::60', '2001:db8::1', '2001:db8::60');
+    expect(t.arpUnanswered().map((e) => e.ip)).toEqual([VIP]);
+    expect(t.nd.get(VIP)).toMatchObject({
+      requests: 2,
+      replies: 0,
+      askedBy: ['2001:db8::1'],
+      ifaces: ['eth1'],
+    });
+    expect(t.nd.get('2001:db8::60')).toMatchObject({
+      requests: 1,
+      replies: 2,
+      replyMacs: ['02:00:00:00:00:aa', '02:00:00:00:00:bb'],
+    });
+    expect(t.nd.get('2001:db8::c')?.requests ?? 0).toBe(0);
+    expect(t.arp.size).toBe(0);
+    expect(t.stats.icmp).toBe(6);
   });
 
   it('finds every live flow again after many evictions (hash table deletion keeps probe runs intact)', () => {
