@@ -47,7 +47,9 @@ export const rule: Rule = {
             file: o.file,
             ...(o.packets[0] ? { packet: o.packets[0] } : {}),
             ...(o.node ? { node: o.node } : {}),
-            text: o.ip.includes(':') ? `neighbour advertisement: ${o.ip} is at ${m}` : `ARP: ${o.ip} is-at ${m}`,
+            text: o.ip.includes(':')
+              ? `neighbour advertisement: ${o.ip} is at ${m}`
+              : `ARP: ${o.ip} is-at ${m}`,
           });
     const out: Finding[] = [];
     for (const [ip, m] of [...macs.entries()].sort()) {

@@ -8,6 +8,7 @@ import { TlsSession, TlsStream, tlsRecordLabel } from '../../parsers/layers/tls.
 import type { Flow } from '../../src/flows/flow.js';
 import { flowState, toFlowSummary } from '../../src/flows/summary.js';
 import { FlowTable } from '../../src/flows/table.js';
+import { parseAddr } from '../../src/netstate/ip.js';
 import { cat, decodeHex } from '../parsers/layers/hex.js';
 
 const { SYN, ACK, FIN, RST, PSH } = TCP;
@@ -451,13 +452,8 @@ describe('FlowTable', () => {
     /** Ethernet from `smac`, IPv6 `src` → `dst`, ICMPv6 NS (135) or NA (136) for `target`, with an LLA option. */
     const nd = (type: 135 | 136, smac: string, src: string, dst: string, target: string, lla?: string) => {
       const addr = (a: string) => {
-        const b = Buffer.alloc(16);
-        const [hi, lo = ''] = a.split('::');
-        const groups = (x: string) => (x ? x.split(':').map((g) => Number.parseInt(g, 16)) : []);
-        const h = groups(hi);
-        const l = groups(lo);
-        [...h, ...Array(8 - h.length - l.length).fill(0), ...l].forEach((g, i) => b.writeUInt16BE(g, 2 * i));
-        return b;
+        const v = parseAddr(a)?.value ?? 0n;
+        return Buffer.from(v.toString(16).padStart(32, '0'), 'hex');
       };
       const mac = (m: string) => Buffer.from(m.replaceAll(':', ''), 'hex');
       const body = cat(
