@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CaptureSpec, findScenario, SCENARIOS, type Scenario } from './scenarios.js';
-import { ADDR, type Host, labAvailable, sh, Topology } from './topology.js';
+import { ADDR, ADDR6, type Host, labAvailable, sh, Topology } from './topology.js';
 
 /** Service name clients use (reserved `.test` TLD; resolved with curl --resolve). */
 export const HOSTNAME = 'app.example.test';
@@ -120,7 +120,9 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
   };
   try {
     log(`scenario ${scenario.n} ${scenario.id}: ${scenario.title}`);
-    topo.create({ routing: scenario.routing, vipHeld: scenario.vipHeld });
+    topo.create({ routing: scenario.routing, vipHeld: scenario.vipHeld, ipv6: scenario.ipv6 });
+    // The address family clients use: the VIP and node1's gateway are of that family.
+    const A = scenario.ipv6 ? ADDR6 : ADDR;
     for (const [h, rules] of Object.entries(scenario.nft)) topo.nft(h as Host, rules);
     for (const [h, mtus] of Object.entries(scenario.mtu ?? {}))
       for (const [dev, mtu] of Object.entries(mtus ?? {}))
@@ -149,11 +151,12 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
       '--key',
       key,
       ...logs,
+      ...(scenario.ipv6 ? ['--host', '::'] : []),
     ]);
     await waitFor(server, /ready/, 'stdout');
     // The node's own background traffic (NTP, registry pulls…) keeps its gateway in the
     // neighbour table; one echo stands in for it, before the captures start.
-    const gateway = scenario.routing === 'lan-default' ? ADDR.lanGateway : ADDR.mgmtGateway;
+    const gateway = scenario.routing === 'lan-default' ? A.lanGateway : A.mgmtGateway;
     topo.run('node1', 'ping', ['-c', '1', '-W', '1', gateway]);
 
     const caps: Child[] = [];
@@ -176,12 +179,12 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     };
     for (const h of CLIENTS) {
       log(`${h}: ping + ${ATTEMPTS} x curl`);
-      writeFileSync(join(out, h, 'ping.txt'), run(h, `ping -c 4 -W 2 ${ADDR.vip}`));
+      writeFileSync(join(out, h, 'ping.txt'), run(h, `ping -c 4 -W 2 ${A.vip}`));
       let curl = '';
       for (let i = 0; i < ATTEMPTS; i++)
         curl += run(
           h,
-          `curl -vk -sS --connect-timeout 4 --max-time 8 --resolve ${HOSTNAME}:443:${ADDR.vip} https://${HOSTNAME}/`,
+          `curl -vk -sS --connect-timeout 4 --max-time 8 --resolve ${HOSTNAME}:443:${scenario.ipv6 ? `[${A.vip}]` : A.vip} https://${HOSTNAME}/`,
         );
       writeFileSync(join(out, h, 'curl-v.txt'), curl);
     }
@@ -191,15 +194,21 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     for (const c of scenario.captures) chmodSync(join(out, c.file), 0o644);
 
     for (const h of CLIENTS) {
-      writeFileSync(join(out, h, 'arp-a.txt'), run(h, 'arp -a'));
+      // `arp -a` knows IPv4 only (empty when nothing used IPv4): IPv6 clients give their neighbour table.
+      if (scenario.ipv6) writeFileSync(join(out, h, 'ip-neigh.txt'), run(h, 'ip neigh'));
+      else writeFileSync(join(out, h, 'arp-a.txt'), run(h, 'arp -a'));
       writeFileSync(join(out, h, 'ip-route.txt'), run(h, 'ip route'));
+      if (scenario.ipv6) writeFileSync(join(out, h, 'ip6-route.txt'), run(h, 'ip -6 route'));
     }
     const node: Array<[string, string]> = [
       ['ip-route-all.txt', 'ip route show table all'],
+      ...(scenario.ipv6
+        ? ([['ip6-route-all.txt', 'ip -6 route show table all']] as Array<[string, string]>)
+        : []),
       ['ip-rule.txt', 'ip rule'],
       ['ip-addr.json', 'ip -j addr'],
       ['ip-neigh.txt', 'ip neigh'],
-      ['arp-an.txt', 'arp -an'],
+      ...(scenario.ipv6 ? [] : ([['arp-an.txt', 'arp -an']] as Array<[string, string]>)),
       ['ss-tanp.txt', 'ss -tanp'],
       [
         'sysctl.txt',
@@ -223,7 +232,7 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
             'client-remote': { role: 'client' },
             router: { role: 'router' },
           },
-          service: { vip: ADDR.vip, port: 443, hostname: HOSTNAME },
+          service: { vip: A.vip, port: 443, hostname: HOSTNAME },
           timezone: 'UTC',
           exclude: ['EXPECTED.md', 'expected.json'],
         },

@@ -27,6 +27,8 @@ export interface Scenario {
   sysctl?: Partial<Record<Host, string[]>>;
   /** Interface MTUs set per host after the topology is built. */
   mtu?: Partial<Record<Host, Record<string, number>>>;
+  /** The service is reached over IPv6 (the topology is dual-stack, clients use ADDR6.vip). */
+  ipv6?: boolean;
   captures: CaptureSpec[];
 }
 
@@ -41,6 +43,9 @@ const HV_DROP_INVALID = `table ip hvfilter {
     ct state invalid counter drop
   }
 }`;
+
+/** HV_DROP_INVALID for IPv6 as well (an inet table covers both families). */
+const HV_DROP_INVALID_INET = HV_DROP_INVALID.replace('table ip hvfilter', 'table inet hvfilter');
 
 /**
  * Hypervisor: forwards the asymmetric replies but rewrites two bytes of the server's
@@ -165,6 +170,20 @@ export const SCENARIOS: readonly Scenario[] = [
     captures: [
       { host: 'node1', tool: 'tcpdump', ifaces: ['eth1'], file: 'node1/eth1.pcap' },
       { host: 'client-remote', tool: 'dumpcap', ifaces: ['eth0'], file: 'client-remote/client.pcapng' },
+    ],
+  },
+  {
+    id: 'ipv6-asymmetric',
+    n: 8,
+    title:
+      "dual-stack; clients reach the VIP over IPv6; node1's IPv6 default route goes via the management NIC and the hypervisor drops the asymmetric replies",
+    routing: 'mgmt-default',
+    vipHeld: true,
+    ipv6: true,
+    nft: { hv: HV_DROP_INVALID_INET },
+    captures: [
+      { host: 'node1', tool: 'dumpcap', ifaces: ['eth0', 'eth1'], file: 'node1/node1.pcapng' },
+      { host: 'client-remote', tool: 'tcpdump', ifaces: ['eth0'], file: 'client-remote/client.pcap' },
     ],
   },
 ];

@@ -9,8 +9,9 @@
  * 203.0.113.50 - - [01/May/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 3 "-" "curl/7.88.1" 1 "websecure-app@kubernetes" "http://10.42.0.5:8080" 2ms
  * ```
  *
- * Run: `node server.js --cert C --key K --error-log E --access-log A [--port 443]`;
- * prints `ready` on stdout once listening.
+ * Run: `node server.js --cert C --key K --error-log E --access-log A [--port 443] [--host ::]`;
+ * prints `ready` on stdout once listening. IPv6 endpoints are written `[addr]:port`, as Go
+ * (net.JoinHostPort) writes them.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -44,6 +45,11 @@ export interface Endpoints {
   remotePort: number;
 }
 
+/** `addr:port`, or `[addr]:port` for an IPv6 address (Go's net.JoinHostPort). */
+export function hostPort(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
 /**
  * The message Go's TLS server would report for the error Node reported. Returns
  * the part after `http: TLS handshake error from IP:PORT: `.
@@ -57,10 +63,10 @@ export function goTlsMessage(err: { code?: string; message: string }, ep: Endpoi
   if (code === 'ECONNRESET') {
     // Node reports a peer that closed before the handshake as ECONNRESET with this text; Go says EOF.
     if (/disconnected before secure TLS connection/.test(err.message)) return 'EOF';
-    return `read tcp ${ep.localAddress}:${ep.localPort}->${ep.remoteAddress}:${ep.remotePort}: read: connection reset by peer`;
+    return `read tcp ${hostPort(ep.localAddress, ep.localPort)}->${hostPort(ep.remoteAddress, ep.remotePort)}: read: connection reset by peer`;
   }
   if (code === 'ETIMEDOUT' || code === 'ERR_SOCKET_TIMEOUT')
-    return `read tcp ${ep.localAddress}:${ep.localPort}->${ep.remoteAddress}:${ep.remotePort}: i/o timeout`;
+    return `read tcp ${hostPort(ep.localAddress, ep.localPort)}->${hostPort(ep.remoteAddress, ep.remotePort)}: i/o timeout`;
   if (code === 'ERR_SSL_HTTP_REQUEST') return 'client sent an HTTP request to an HTTPS server';
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_UNKNOWN_PROTOCOL')
     return 'tls: first record does not look like a TLS handshake';
@@ -115,6 +121,8 @@ export function serve(opts: {
   errorLog: string;
   accessLog: string;
   port: number;
+  /** Address to listen on (default 0.0.0.0; `::` for the IPv6 scenario). */
+  host?: string;
 }): Promise<void> {
   const err = (level: string, msg: string) =>
     appendFileSync(opts.errorLog, `${traefikLine(new Date(), level, msg)}\n`);
@@ -167,10 +175,10 @@ export function serve(opts: {
     };
     err(
       'debug',
-      `http: TLS handshake error from ${ep.remoteAddress}:${ep.remotePort}: ${goTlsMessage(e, ep)}`,
+      `http: TLS handshake error from ${hostPort(ep.remoteAddress, ep.remotePort)}: ${goTlsMessage(e, ep)}`,
     );
   });
-  return new Promise((resolve) => server.listen(opts.port, '0.0.0.0', () => resolve()));
+  return new Promise((resolve) => server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve()));
 }
 
 async function main(): Promise<void> {
@@ -181,10 +189,13 @@ async function main(): Promise<void> {
       'error-log': { type: 'string' },
       'access-log': { type: 'string' },
       port: { type: 'string', default: '443' },
+      host: { type: 'string', default: '0.0.0.0' },
     },
   });
   if (!values.cert || !values.key || !values['error-log'] || !values['access-log']) {
-    process.stderr.write('usage: server.js --cert C --key K --error-log E --access-log A [--port N]\n');
+    process.stderr.write(
+      'usage: server.js --cert C --key K --error-log E --access-log A [--port N] [--host ADDR]\n',
+    );
     process.exit(2);
   }
   await serve({
@@ -193,6 +204,7 @@ async function main(): Promise<void> {
     errorLog: values['error-log'],
     accessLog: values['access-log'],
     port: Number(values.port),
+    host: values.host,
   });
   process.on('SIGTERM', () => process.exit(0));
   process.stdout.write('ready\n');

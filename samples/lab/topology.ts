@@ -29,6 +29,25 @@ export const ADDR = {
   clientRemote: '203.0.113.50',
 } as const;
 
+/**
+ * IPv6 addressing of the dual-stack scenarios (2001:db8::/32, documentation): the same
+ * three networks, each a /64, hosts at the same host numbers as in IPv4.
+ */
+export const ADDR6 = {
+  lanPrefix: '2001:db8:0:2::/64',
+  lanGateway: '2001:db8:0:2::1',
+  hvLan: '2001:db8:0:2::2',
+  nodeLan: '2001:db8:0:2::10',
+  vip: '2001:db8:0:2::240',
+  clientLan: '2001:db8:0:2::50',
+  mgmtPrefix: '2001:db8:0:51::/64',
+  mgmtGateway: '2001:db8:0:51::1',
+  nodeMgmt: '2001:db8:0:51::15',
+  remotePrefix: '2001:db8:0:113::/64',
+  routerRemote: '2001:db8:0:113::1',
+  clientRemote: '2001:db8:0:113::50',
+} as const;
+
 /** Fixed, locally administered MACs. */
 export const MAC = {
   nodeEth0: '02:00:00:00:0a:00',
@@ -54,6 +73,8 @@ export interface TopologyOptions {
   routing: NodeRouting;
   /** Whether node1 holds the VIP on eth1. */
   vipHeld: boolean;
+  /** Also give every host its IPv6 address and routes (ADDR6), routed as in IPv4. */
+  ipv6?: boolean;
 }
 
 /** Run a command, throwing with its stderr on failure. */
@@ -181,6 +202,7 @@ export class Topology {
     this.ip('client-remote', 'addr', 'add', `${ADDR.clientRemote}/24`, 'dev', 'eth0');
     this.ip('client-remote', 'route', 'add', 'default', 'via', ADDR.routerRemote);
     for (const h of ['hv', 'router'] as const) this.exec(h, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    if (opts.ipv6) this.addIpv6(opts);
     // The hypervisor NATs the management network onto the LAN, statefully.
     this.nft(
       'hv',
@@ -191,6 +213,33 @@ export class Topology {
   }
 }`,
     );
+  }
+
+  /**
+   * IPv6 on top of the IPv4 set-up: the same addresses per host (`nodad`: usable at
+   * once), node1's default route as in IPv4, forwarding on the hypervisor and router.
+   * There is no reverse-path filter for IPv6 in the kernel (that is netfilter's rpfilter).
+   */
+  private addIpv6(opts: TopologyOptions): void {
+    const addr = (h: Host, a: string, dev: string) =>
+      this.ip(h, '-6', 'addr', 'add', `${a}/64`, 'dev', dev, 'nodad');
+    addr('node1', ADDR6.nodeLan, 'eth1');
+    if (opts.vipHeld) this.ip('node1', '-6', 'addr', 'add', `${ADDR6.vip}/128`, 'dev', 'eth1', 'nodad');
+    addr('node1', ADDR6.nodeMgmt, 'eth0');
+    if (opts.routing === 'mgmt-default')
+      this.ip('node1', '-6', 'route', 'add', 'default', 'via', ADDR6.mgmtGateway, 'dev', 'eth0');
+    else this.ip('node1', '-6', 'route', 'add', 'default', 'via', ADDR6.lanGateway, 'dev', 'eth1');
+    addr('hv', ADDR6.mgmtGateway, 'mgmt0');
+    addr('hv', ADDR6.hvLan, 'eth0');
+    this.ip('hv', '-6', 'route', 'add', 'default', 'via', ADDR6.lanGateway);
+    addr('router', ADDR6.lanGateway, 'eth0');
+    addr('router', ADDR6.routerRemote, 'eth1');
+    addr('client-lan', ADDR6.clientLan, 'eth0');
+    this.ip('client-lan', '-6', 'route', 'add', 'default', 'via', ADDR6.lanGateway);
+    addr('client-remote', ADDR6.clientRemote, 'eth0');
+    this.ip('client-remote', '-6', 'route', 'add', 'default', 'via', ADDR6.routerRemote);
+    for (const h of ['hv', 'router'] as const)
+      this.exec(h, 'sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
   }
 
   /** Load an nftables ruleset into a host's namespace. */

@@ -1,5 +1,6 @@
 /**
- * End to end: regenerate scenarios 1 (asymmetric-drop), 3 (lan-corruption) and 7 (mtu-blackhole) in
+ * End to end: regenerate scenarios 1 (asymmetric-drop), 3 (lan-corruption), 7 (mtu-blackhole) and 8
+ * (ipv6-asymmetric) in
  * fresh network namespaces, check the fresh bundles against the committed
  * expected.json (facts, what the captures show) and, when the CLI is built, the
  * analyzer's diagnosis. Skipped with a message when not root or without `ip netns`.
@@ -167,5 +168,28 @@ describe.skipIf(!!skip)('lab end to end', () => {
     // Every lost server packet drew a fragmentation-needed that the router's own filter dropped.
     expect(Number(/counter packets (\d+)/.exec(lab.nft.router)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
     checkDiagnosis(out, 'mtu-blackhole');
+  }, 180_000);
+
+  it('scenario 8 (ipv6-asymmetric): the same asymmetric drop over IPv6, diagnosed with the IPv6 gateway', async () => {
+    const out = await regenerate('ipv6-asymmetric');
+    const expected = loadExpected(join(REPO_ROOT, 'samples/ipv6-asymmetric'));
+    expect(checkFacts(out, expected, false)).toEqual([]);
+    if (have('tshark')) expect(captureStory(out, 'ipv6-asymmetric')).toEqual([]);
+    const lab = JSON.parse(readFileSync(join(out, '.lab.json'), 'utf8')) as { nft: Record<string, string> };
+    expect(
+      Number(/ct state invalid counter packets (\d+)/.exec(lab.nft.hv)?.[1] ?? 0),
+    ).toBeGreaterThanOrEqual(16);
+    checkDiagnosis(out, 'ipv6-asymmetric');
+    if (analyzer.ok) {
+      const a = JSON.parse(
+        spawnSync(process.execPath, [analyzer.cli, 'analyze', out, '--format', 'json'], {
+          encoding: 'utf8',
+          maxBuffer: 64 << 20,
+        }).stdout,
+      ) as { findings: Array<{ rule: string; remediation?: { commands: string[] } }> };
+      expect(a.findings.find((f) => f.rule === 'default-route-mismatch')?.remediation?.commands).toEqual([
+        'ip -6 route replace default via 2001:db8:0:2::1 dev eth1',
+      ]);
+    }
   }, 180_000);
 });

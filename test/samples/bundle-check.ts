@@ -205,7 +205,10 @@ export function checkFacts(bundle: string, e: Expected, exactCaptures: boolean):
   }
 
   const routes = read('node1/ip-route-all.txt');
-  const def = /^default via ([\d.]+) dev (\S+)/m.exec(routes);
+  // The default route of the service's family (`ip route show table all` lists IPv6 too).
+  const def = (
+    f.vip.includes(':') ? /^default via ([\da-f:]+) dev (\S+)/m : /^default via ([\d.]+) dev (\S+)/m
+  ).exec(routes);
   if (def?.[2] !== f.defaultRouteInterface)
     bad.push(`ip-route-all.txt: default dev ${def?.[2]}, expected ${f.defaultRouteInterface}`);
   const gw = f.defaultRouteInterface === f.serviceInterface ? f.lanGateway : f.mgmtGateway;
@@ -294,6 +297,8 @@ export const CAPTURE_STORIES: Record<string, string> = {
   'rp-filter': 'SYNs from the remote client arrive on eth1 and nothing answers them on any interface',
   'mtu-blackhole':
     "the server's 865-byte packets to the remote client are retransmitted and never reach it; its small packets do",
+  'ipv6-asymmetric':
+    'over IPv6, SYNs from the remote client arrive on eth1, SYN-ACKs leave on eth0 and never reach the client',
 };
 
 /** Check a bundle's captures against its scenario's story with tshark; returns mismatches. */
@@ -333,6 +338,34 @@ export function captureStory(bundle: string, id: string): string[] {
       [ifindex('eth0')],
     );
     if (rows.some((r) => r[1] === '0')) bad.push('a non-SYN segment: some handshake completed');
+  } else if (id === 'ipv6-asymmetric') {
+    const remote = '2001:db8:0:113::50';
+    const rows = tsharkFields(join(bundle, 'node1/node1.pcapng'), `ipv6.addr==${remote} && tcp`, [
+      'frame.interface_name',
+      'ipv6.src',
+      'tcp.flags.syn',
+      'tcp.flags.ack',
+    ]);
+    const syn = rows.filter((r) => r[1] === remote && r[2] === '1' && r[3] === '0');
+    const synack = rows.filter((r) => r[1] !== remote && r[2] === '1' && r[3] === '1');
+    if (syn.length < 4 || synack.length < 4)
+      bad.push(`${syn.length} SYNs, ${synack.length} SYN-ACKs (want >= 4 each)`);
+    same(
+      'SYNs arrive on',
+      syn.map((r) => r[0]),
+      ['eth1'],
+    );
+    same(
+      'SYN-ACKs leave on',
+      synack.map((r) => r[0]),
+      ['eth0'],
+    );
+    const got = tsharkFields(
+      join(bundle, 'client-remote/client.pcap'),
+      'tcp.flags.syn==1 && tcp.flags.ack==1',
+      ['ipv6.src'],
+    );
+    if (got.length) bad.push(`${got.length} SYN-ACK(s) reached the remote client`);
   } else if (id === 'rp-filter') {
     const rows = tsharkFields(join(bundle, 'node1/node1.pcapng'), 'ip.addr==203.0.113.50', [
       'frame.interface_name',

@@ -62,10 +62,11 @@ describe('sample bundles', () => {
       it('is complete', () => {
         const e = loadExpected(dir);
         const want = ['forensic.json', 'EXPECTED.md', 'expected.json', ...s.captures.map((c) => c.file)];
-        want.push(...NODE_FILES.map((f) => `node1/${f}`));
+        // IPv6 bundles have no `arp -an` (IPv4 only, empty there): ip-neigh.txt shows both families.
+        want.push(...NODE_FILES.filter((f) => !(s.ipv6 && f === 'arp-an.txt')).map((f) => `node1/${f}`));
         if (e.facts.okRequests > 0) want.push('node1/access.log');
         for (const h of ['client-lan', 'client-remote', 'router'])
-          want.push(...CLIENT_FILES.map((f) => `${h}/${f}`));
+          want.push(...CLIENT_FILES.map((f) => `${h}/${s.ipv6 && f === 'arp-a.txt' ? 'ip-neigh.txt' : f}`));
         const have = filesUnder(dir).map((f) => f.slice(dir.length + 1));
         for (const f of want) expect(have, f).toContain(f);
         for (const f of have) expect(statSync(join(dir, f)).size, `${f} is empty`).toBeGreaterThan(0);
@@ -85,7 +86,11 @@ describe('sample bundles', () => {
           'node1',
           'router',
         ]);
-        expect(m.manifest?.service).toEqual({ vip: '192.0.2.240', port: 443, hostname: 'app.example.test' });
+        expect(m.manifest?.service).toEqual({
+          vip: s.ipv6 ? '2001:db8:0:2::240' : '192.0.2.240',
+          port: 443,
+          hostname: 'app.example.test',
+        });
         expect(m.manifest?.timezone).toBe('UTC');
       });
 
