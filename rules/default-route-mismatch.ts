@@ -22,15 +22,31 @@ interface GatewayGuess {
   evidence?: EvidenceRef;
 }
 
-/** Infer the LAN gateway for `node`'s interface `iface` from the rest of the bundle. */
-export function inferLanGateway(facts: Facts, node: string, iface: string): GatewayGuess | null {
+/**
+ * Infer the LAN gateway of address family `family` (the service's: an IPv6 service needs
+ * an IPv6 gateway) for `node`'s interface `iface` from the rest of the bundle.
+ */
+export function inferLanGateway(
+  facts: Facts,
+  node: string,
+  iface: string,
+  family: 4 | 6 = 4,
+): GatewayGuess | null {
   const subnets = facts
     .addressesOn(node, iface)
     .map((a) => parsePrefix(`${a.ip}/${a.prefix}`))
-    .filter((p) => !!p && p.length < 32);
+    .filter(
+      (p) =>
+        !!p && p.family === family && p.length < (family === 4 ? 32 : 128) && !isLinkLocal(p.network, family),
+    );
   const inLan = (ip: string | undefined) => {
     const a = ip ? parseAddr(ip) : null;
     return !!a && subnets.some((p) => p && contains(p, a));
+  };
+  // An IPv6 router is usually known by its link-local address, on the interface itself.
+  const onIface = (ip: string | undefined) => {
+    const a = ip ? parseAddr(ip) : null;
+    return !!a && a.family === family && (inLan(ip) || isLinkLocal(a.value, family));
   };
   const routes = recordsOf(facts.ev, 'route');
   // 1. Other hosts on the same LAN: the gateway their default route uses.
@@ -59,7 +75,7 @@ export function inferLanGateway(facts: Facts, node: string, iface: string): Gate
   }
   // 3. The node's own routes through that interface (other tables, specific prefixes).
   for (const r of routes) {
-    if (r.node !== node || !r.gateway || r.dev !== iface || !inLan(r.gateway)) continue;
+    if (r.node !== node || !r.gateway || r.dev !== iface || !onIface(r.gateway)) continue;
     return {
       ip: r.gateway,
       how: `${node} already routes ${r.dst} via ${r.gateway} dev ${iface}`,
@@ -69,7 +85,7 @@ export function inferLanGateway(facts: Facts, node: string, iface: string): Gate
   // 4. A router-flagged neighbour on that interface.
   for (const n of facts.neighbors) {
     const nn = n as typeof n & { router?: boolean };
-    if (n.node === node && n.dev === iface && nn.router && inLan(n.ip))
+    if (n.node === node && n.dev === iface && nn.router && onIface(n.ip))
       return {
         ip: n.ip,
         how: `neighbour ${n.ip} on ${iface} is flagged as a router`,
@@ -77,6 +93,11 @@ export function inferLanGateway(facts: Facts, node: string, iface: string): Gate
       };
   }
   return null;
+}
+
+/** fe80::/10 (IPv6 link-local); IPv4 link-local gateways do not occur. */
+function isLinkLocal(value: bigint, family: 4 | 6): boolean {
+  return family === 6 && value >> 118n === 0x3fan;
 }
 
 /** Facts that identify `iface` as a management/NAT NIC. */
@@ -181,7 +202,10 @@ export const rule: Rule = {
           asym.length || rpf.length
             ? [...asym.map((f) => f.id), ...rpf.map((f) => f.id), ...acme.map((f) => f.id)]
             : symptoms.map((f) => f.id);
-        const gw = inferLanGateway(facts, node, arrival);
+        const family = parseAddr(svc)?.family ?? 4;
+        // The commands of the service's family: IPv6 routes and rules are set with `ip -6`.
+        const ipCmd = family === 6 ? 'ip -6' : 'ip';
+        const gw = inferLanGateway(facts, node, arrival, family);
         const mgmt = managementFacts(facts, node, replyIf, d.gateway, d.route, gw?.ip);
         const evidence: EvidenceRef[] = [];
         if (d.route)
@@ -239,11 +263,12 @@ export const rule: Rule = {
         );
         if (resolved)
           ruledOut.push({
-            hypothesis: 'ARP / L2 (VIP not announced)',
+            hypothesis: `${family === 6 ? 'neighbour discovery' : 'ARP'} / L2 (VIP not announced)`,
             reason: `${svc} resolves to ${node} ${arrival} (${arrivalMac}) in ${resolved.node ?? 'a client'}'s neighbour table`,
             evidence: [recordRef(resolved, `${resolved.ip} lladdr ${resolved.mac}`)],
           });
-        const rpMode = rpFilterOf(recordsOf(ev, 'sysctl'), node, arrival);
+        // rp_filter is IPv4 only: for an IPv6 service it neither drops nor rules anything out.
+        const rpMode = family === 4 ? rpFilterOf(recordsOf(ev, 'sysctl'), node, arrival) : null;
         if (rpMode && rpMode.mode !== 1 && rpf.length === 0)
           ruledOut.push({
             hypothesis: `${node}'s reverse-path filter dropping the requests`,
@@ -306,14 +331,17 @@ export const rule: Rule = {
           causes,
           remediation: {
             summary: `Route replies out of ${arrival}: make ${gwIp} on ${arrival} the default route.`,
-            commands: [`ip route replace default via ${gwIp} dev ${arrival}`],
+            commands: [`${ipCmd} route replace default via ${gwIp} dev ${arrival}`],
             persistent: [
               'Vagrant (Vagrantfile), re-applied on every boot:',
-              `  config.vm.provision "shell", run: "always", inline: "ip route replace default via ${gwIp} dev ${arrival}"`,
+              `  config.vm.provision "shell", run: "always", inline: "${ipCmd} route replace default via ${gwIp} dev ${arrival}"`,
               'netplan (/etc/netplan/60-lan-default.yaml):',
-              `  network: {version: 2, ethernets: {${arrival}: {routes: [{to: default, via: ${gwIp}, metric: 50}]}, ${replyIf}: {dhcp4-overrides: {use-routes: false}}}}`,
+              // IPv6 defaults come from router advertisements or static config, not DHCP: the lower metric wins.
+              family === 6
+                ? `  network: {version: 2, ethernets: {${arrival}: {routes: [{to: default, via: ${gwIp}, metric: 50}]}}}`
+                : `  network: {version: 2, ethernets: {${arrival}: {routes: [{to: default, via: ${gwIp}, metric: 50}]}, ${replyIf}: {dhcp4-overrides: {use-routes: false}}}}`,
               'NetworkManager:',
-              `  nmcli connection modify <${replyIf} connection> ipv4.never-default yes && nmcli connection modify <${arrival} connection> ipv4.gateway ${gwIp}`,
+              `  nmcli connection modify <${replyIf} connection> ipv${family}.never-default yes && nmcli connection modify <${arrival} connection> ipv${family}.gateway ${gwIp}`,
               ...(notAlways
                 ? [
                     `Note: ${notAlways.file}${notAlways.line ? `:${notAlways.line}` : ''} already fixes the default route but does not run always — it is lost on reboot / vagrant reload.`,
@@ -330,8 +358,8 @@ export const rule: Rule = {
               {
                 summary: `Policy routing: only traffic from ${svc} uses the LAN gateway; the management default stays.`,
                 commands: [
-                  `ip rule add from ${svc} table 100 priority 100`,
-                  `ip route add default via ${gwIp} dev ${arrival} table 100`,
+                  `${ipCmd} rule add from ${svc} table 100 priority 100`,
+                  `${ipCmd} route add default via ${gwIp} dev ${arrival} table 100`,
                 ],
                 assumes: `table 100 and priority 100 are unused on ${node}; every service address needs its own rule`,
               },

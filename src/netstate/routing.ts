@@ -7,7 +7,7 @@
  * the rule and route that matched, and the routes that lost.
  */
 import type { AddressRecord, RouteRecord, RuleRecord } from '../model/records/index.js';
-import { type Addr, contains, formatAddr, type Prefix, parseAddr, parsePrefix } from './ip.js';
+import { type Addr, contains, formatAddr, formatPrefix, type Prefix, parseAddr, parsePrefix } from './ip.js';
 
 /** Well-known table names and ids. */
 const TABLE_ALIASES: Record<string, string> = {
@@ -119,11 +119,20 @@ export class Router {
       const prefix = parsePrefix(`${a.ip}/${a.prefix}`);
       if (prefix) this.addrs.push({ rec: a, addr, prefix });
     }
+    // The same route from two dumps of one node (`ip route show table all` lists IPv6 too,
+    // and bundles often add `ip -6 route`) is one route, not a rival that lost on metric.
+    const seen = new Set<string>();
     for (const r of state.routes) {
       const fam = r.family === 'inet6' ? 6 : 4;
       const prefix = parsePrefix(r.dst, fam);
       if (!prefix) continue;
-      this.routes.push({ rec: r, prefix, table: tableName(r.table), metric: r.metric ?? 0 });
+      const table = tableName(r.table);
+      const metric = r.metric ?? 0;
+      const hops = JSON.stringify((r as RouteRecord & { nexthops?: NextHop[] }).nexthops ?? null);
+      const key = [table, r.routeType, formatPrefix(prefix), r.dev, r.gateway, metric, r.src, hops].join(' ');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.routes.push({ rec: r, prefix, table, metric });
     }
     // Without a local table in the dump, synthesise it from the addresses (as the kernel does).
     if (!this.routes.some((r) => r.table === 'local')) {

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankTextFormats } from '../../parsers/sniff.js';
 import type { AddressRecord, RouteRecord, RuleRecord } from '../../src/model/records/index.js';
-import { Router } from '../../src/netstate/routing.js';
+import { Router, routeText } from '../../src/netstate/routing.js';
 import { parseString } from '../helpers/text.js';
 
 const NS = `fx-route-${process.pid}`;
@@ -103,6 +103,12 @@ describe.skipIf(!!skipReason)('route simulation vs the kernel', () => {
     } catch {
       /* already gone */
     }
+  });
+
+  it('a route both dumps list (`table all` shows IPv6 too) is one route, not a rival that lost', () => {
+    const d = router.get({ dst: '2001:db8:ffff::1' });
+    expect(d.route && routeText(d.route)).toBe('default via 2001:db8:2::1 dev eth0 metric 100');
+    expect(d.losers.map((l) => routeText(l.route))).not.toContain(routeText(d.route as RouteRecord));
   });
 
   it.each(QUERIES)('ip route get $dst from $src mark $mark', (q) => {
