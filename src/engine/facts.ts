@@ -132,7 +132,8 @@ export class Facts {
   /**
    * Service addresses `node` holds, each with the interface its requests arrive on: the
    * service VIPs it owns (arrival = the interface holding the address), then the servers
-   * of its captured flows (arrival = where their requests were captured).
+   * of its captured flows (arrival = where their requests were captured), then the local
+   * ends its proxy's TLS errors name (`read tcp 192.0.2.240:443->…`; arrival = the holder).
    */
   nodeServices(node: string): Map<string, string> {
     const out = new Map<string, string>();
@@ -146,6 +147,13 @@ export class Facts {
       if (f.node !== node) continue;
       const own = router.isLocal(f.server.ip);
       if (own && own !== 'lo' && !out.has(f.server.ip)) out.set(f.server.ip, f.interfaces.toServer[0] ?? own);
+    }
+    // Without a manifest or a capture, the proxy's own errors name the address it serves on.
+    for (const r of recordsOf(this.ev, 'tls-handshake-error')) {
+      const ip = r.server?.ip;
+      if (r.node !== node || !ip || out.has(ip)) continue;
+      const own = router.isLocal(ip);
+      if (own && own !== 'lo') out.set(ip, own);
     }
     return out;
   }

@@ -97,6 +97,11 @@ function isEvent(r: NodeRecord): r is EventRecord {
   }
 }
 
+/** An address before `:port`: IPv6 in brackets, as Go and curl write it. */
+function bracketed(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
 /** The text of a record of another family (MetalLB, cert-manager events…). */
 function otherText(r: NodeRecord): unknown {
   const any = r as unknown as { message?: string; text?: string; event?: string };
@@ -183,7 +188,7 @@ class RecordEntry implements RawEntry {
     const r = this.r;
     switch (r.type) {
       case 'tls-handshake-error':
-        return `TLS handshake error from ${r.client.ip ?? '?'}:${r.client.port ?? '?'}: ${r.cause}`;
+        return `TLS handshake error from ${bracketed(r.client.ip ?? '?')}:${r.client.port ?? '?'}: ${r.cause}`;
       case 'client-error':
         return `${r.tool}: ${r.text}`;
       case 'access':
@@ -239,7 +244,7 @@ class RecordEntry implements RawEntry {
     const r = this.r;
     switch (r.type) {
       case 'tls-handshake-error':
-        return `TLS handshake errors from ${r.client.ip}:*: ${r.cause}`;
+        return `TLS handshake errors from ${bracketed(r.client.ip ?? '?')}:*: ${r.cause}`;
       case 'access':
         return `requests from ${r.client.ip} → ${statusClass(r.status)}`;
       default:

@@ -486,7 +486,8 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
         file: st.file,
         line: lineNo,
         ts: iso,
-        client: info.port === undefined ? { ip: info.ip } : { ip: info.ip, port: info.port },
+        client: endpoint(info),
+        ...(info.server ? { server: endpoint(info.server) } : {}),
         side: info.side,
         cause: info.cause,
         text: keep(m.slice(start, end).trimEnd()),
@@ -509,6 +510,11 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
     fields,
     tsText: tsText ? disp(tsText, 64) : undefined,
   });
+}
+
+/** A record endpoint: the port only when there is one. */
+function endpoint(e: { ip: string | null; port: number | undefined }): { ip: string | null; port?: number } {
+  return e.port === undefined ? { ip: e.ip } : { ip: e.ip, port: e.port };
 }
 
 /** Go `log`: `2017/08/03 09:39:51[.us] [file.go:123: ]message`, possibly several joined. */

@@ -31,6 +31,8 @@ export interface TlsInfo {
   port: number | undefined;
   side: 'local' | 'remote' | null;
   cause: TlsCause;
+  /** The server's own end, when the error names it (`read tcp SERVER->CLIENT: …`). */
+  server?: { ip: string | null; port: number | undefined };
 }
 
 /** Cause table, checked in order: the first substring found wins (data, not code). */
@@ -59,28 +61,57 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
   const i = at + TLS_MARKER.length;
   let addrEnd = s.indexOf(' ', i);
   if (addrEnd === -1 || addrEnd > end) addrEnd = end;
+  const { ip, port } = endpointAt(s, i, addrEnd);
+  const rest = s.slice(addrEnd, end);
+  // Only short texts are cached: the cache stays small whatever the input.
+  let sc = rest.length <= MAX_CACHED ? restCache.get(rest) : undefined;
+  if (sc === undefined) {
+    sc = sideCause(rest);
+    if (rest.length <= MAX_CACHED) {
+      if (restCache.size >= 512) restCache.clear();
+      restCache.set(rest, sc);
+    }
+  }
+  const info: TlsInfo = { ip, port, side: sc.side, cause: sc.cause };
+  // Go's net.OpError names the server's own end first: `read tcp 192.0.2.240:443->203.0.113.50:50432: …`.
+  const arrow = rest.indexOf('->');
+  if (arrow !== -1) {
+    const t = rest.lastIndexOf(' tcp ', arrow);
+    if (t !== -1 && (rest.startsWith('read', t - 4) || rest.startsWith('write', t - 5))) {
+      const srv = endpointAt(rest, t + 5, arrow);
+      if (srv.ip !== null) info.server = srv;
+    }
+  }
+  return info;
+}
+
+/**
+ * The endpoint written `host:port`, `[ipv6]:port` or `host` in s[i, e) (a trailing `:`
+ * separator dropped); `ip` is null when the host is not an address (a redacted one).
+ */
+function endpointAt(s: string, i: number, e: number): { ip: string | null; port: number | undefined } {
   let host: string;
   let p0 = 0; // port text is s[p0, p1)
   let p1 = 0;
   if (s.charCodeAt(i) === 91 /* [ */) {
     const close = s.indexOf(']', i);
-    if (close !== -1 && close < addrEnd) {
+    if (close !== -1 && close < e) {
       host = s.slice(i + 1, close);
       if (s.charCodeAt(close + 1) === 58) {
         p0 = close + 2;
-        p1 = addrEnd > p0 && s.charCodeAt(addrEnd - 1) === 58 ? addrEnd - 1 : addrEnd;
+        p1 = e > p0 && s.charCodeAt(e - 1) === 58 ? e - 1 : e;
       }
     } else host = '';
   } else {
     // `host:port:` — drop the separator colon, split at the last colon.
-    const e = addrEnd > i && s.charCodeAt(addrEnd - 1) === 58 ? addrEnd - 1 : addrEnd;
-    let c = e - 1;
+    const x = e > i && s.charCodeAt(e - 1) === 58 ? e - 1 : e;
+    let c = x - 1;
     while (c >= i && s.charCodeAt(c) !== 58) c--;
     if (c < i) c = -1;
-    host = s.slice(i, c === -1 ? e : c);
+    host = s.slice(i, c === -1 ? x : c);
     if (c !== -1) {
       p0 = c + 1;
-      p1 = e;
+      p1 = x;
     }
   }
   const ip = isIPv4(host) ? host : isIPv6(host) ? host.toLowerCase() : null;
@@ -94,17 +125,7 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
     }
     if (p >= 0 && p <= 65535) port = p;
   }
-  const rest = s.slice(addrEnd, end);
-  // Only short texts are cached: the cache stays small whatever the input.
-  let sc = rest.length <= MAX_CACHED ? restCache.get(rest) : undefined;
-  if (sc === undefined) {
-    sc = sideCause(rest);
-    if (rest.length <= MAX_CACHED) {
-      if (restCache.size >= 512) restCache.clear();
-      restCache.set(rest, sc);
-    }
-  }
-  return { ip, port, side: sc.side, cause: sc.cause };
+  return { ip, port };
 }
 
 /** Side and cause of an error text (after the client address); texts repeat, so results are cached. */

@@ -23,6 +23,8 @@ export const TlsHandshakeErrorRecord = z.object({
   ...base,
   ts: IsoTs.nullable(),
   client: Endpoint,
+  /** The server's own end, when the error names it (`read tcp 192.0.2.240:443->…`). */
+  server: Endpoint.optional(),
   side: z.enum(['local', 'remote']).nullable(),
   cause: TlsCause,
   /** The Go error text (`http: TLS handshake error from …`), control characters neutralised. */

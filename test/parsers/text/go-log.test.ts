@@ -49,7 +49,12 @@ describe('TLS handshake error classification', () => {
     ['10.0.0.1:80: tls: unsupported SSLv2 handshake received', '10.0.0.1', 80, null, 'other'],
     ['', null, undefined, null, 'other'],
   ])('%s', (rest, ip, port, side, cause) => {
-    expect(tls(`http: TLS handshake error from ${rest}`)).toEqual({ ip, port, side, cause });
+    const { server, ...got } = tls(`http: TLS handshake error from ${rest}`);
+    expect(got).toEqual({ ip, port, side, cause });
+    // Go's `read tcp SERVER->CLIENT` names the server's end.
+    expect(server).toEqual(
+      rest.includes('read tcp 10.0.0.2:443->') ? { ip: '10.0.0.2', port: 443 } : undefined,
+    );
   });
 });
 

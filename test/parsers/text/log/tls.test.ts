@@ -56,6 +56,17 @@ function referenceTls(s: string, at: number, end: number) {
       break;
     }
   }
+  // The server's end in Go's `read tcp SERVER->CLIENT` (or write), when it is an address.
+  const op = /(?:read|write) tcp (\S+?)->/.exec(rest);
+  if (op) {
+    const tok = op[1];
+    const b = tok.startsWith('[') ? tok.indexOf(']') : -1;
+    const host = b > 0 ? tok.slice(1, b) : tok.slice(0, Math.max(0, tok.lastIndexOf(':')));
+    const portText = b > 0 ? tok.slice(b + 2) : tok.slice(tok.lastIndexOf(':') + 1);
+    const sip = isIPv4(host) ? host : isIPv6(host) ? host.toLowerCase() : null;
+    const sp = /^\d{1,5}$/.test(portText) && Number(portText) <= 65535 ? Number(portText) : undefined;
+    if (sip !== null) return { ip, port, side, cause, server: { ip: sip, port: sp } };
+  }
   return { ip, port, side, cause };
 }
 
@@ -77,6 +88,8 @@ const ERRS = [
   ...TLS_CAUSES.map(([needle]) => `: remote error: tls: ${needle}`),
   ': local error: tls: bad record MAC',
   ': read tcp 10.0.2.15:443->192.168.56.1:51234: read: connection reset by peer',
+  ': write tcp [2001:DB8::240]:443->[2001:db8::50]:51234: write: broken pipe',
+  ': read tcp REDACTED:443->192.168.56.1:51234: i/o timeout',
   ': EOF',
   '',
   ' ',
@@ -87,6 +100,27 @@ const ERRS = [
 ];
 
 describe('classifyTls', () => {
+  it("takes the server's end from Go's read/write tcp error, IPv4 or IPv6", () => {
+    const at = (s: string) => classifyTls(s, 6, s.length);
+    expect(
+      at(
+        'http: TLS handshake error from 203.0.113.50:50432: read tcp 192.0.2.240:443->203.0.113.50:50432: i/o timeout',
+      ).server,
+    ).toEqual({ ip: '192.0.2.240', port: 443 });
+    expect(
+      at(
+        'http: TLS handshake error from [2001:db8::50]:50432: read tcp [2001:db8::240]:443->[2001:db8::50]:50432: read: connection reset by peer',
+      ),
+    ).toEqual({
+      ip: '2001:db8::50',
+      port: 50432,
+      side: null,
+      cause: 'reset',
+      server: { ip: '2001:db8::240', port: 443 },
+    });
+    expect(at('http: TLS handshake error from 203.0.113.50:50432: EOF').server).toBeUndefined();
+  });
+
   it('agrees with the slice-based reference on fuzzed entries, cache warm or cold', () => {
     const r = prng(3);
     const causes = new Set<TlsCause>();
