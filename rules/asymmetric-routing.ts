@@ -4,6 +4,7 @@
  * by node, service and interface pair, with example packets. Explains the L7/L4
  * symptoms of the same clients.
  */
+
 import {
   cap,
   findingId,
@@ -16,6 +17,7 @@ import {
 } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
+import { hostPort } from '../src/netstate/ip.js';
 
 /** True when both directions were seen and on disjoint sets of named interfaces. */
 export function isAsymmetric(f: FlowSummary): boolean {
@@ -60,7 +62,7 @@ export const rule: Rule = {
       const [node, inIf, outIf] = k.split('|');
       const clientIps = new Set(list.map((f) => f.client.ip));
       const flowIds = new Set(list.map((f) => f.id));
-      const services = [...new Set(list.map((f) => `${f.server.ip}:${f.server.port}`))].sort();
+      const services = [...new Set(list.map((f) => hostPort(f.server.ip, f.server.port)))].sort();
       const explained = symptoms.filter((s) => {
         if (namesAny(s, flowIds, clientIps)) return true;
         if (s.rule === 'client-failures') {

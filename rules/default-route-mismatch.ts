@@ -12,7 +12,7 @@ import { cap, findingId, flowRef, priorOf, targetsName } from '../src/engine/fin
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding, RuledOut } from '../src/model/analysis.js';
 import type { RouteRecord } from '../src/model/records/index.js';
-import { contains, parseAddr, parsePrefix } from '../src/netstate/ip.js';
+import { contains, hostPort, parseAddr, parsePrefix } from '../src/netstate/ip.js';
 import { routeText } from '../src/netstate/routing.js';
 import { rpFilterName, rpFilterOf } from './rp-filter-drop.js';
 
@@ -234,7 +234,7 @@ export const rule: Rule = {
           evidence.push(
             flowRef(
               f,
-              `reply captured leaving ${replyIf}: ${f.client.ip}:${f.client.port} ← ${svc}:${f.server.port}`,
+              `reply captured leaving ${replyIf}: ${hostPort(f.client.ip, f.client.port)} ← ${hostPort(svc, f.server.port)}`,
             ),
           );
         const asymIds = new Set(asym.flatMap((f) => (f.facts?.flows as string[]) ?? []));

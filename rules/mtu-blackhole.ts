@@ -27,7 +27,7 @@ import {
 } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding, FlowSummary } from '../src/model/analysis.js';
-import { clientNetwork, parseAddr } from '../src/netstate/ip.js';
+import { clientNetwork, hostPort, parseAddr } from '../src/netstate/ip.js';
 
 /** IP packet length of a flow's largest segment in `dir` (payload plus the stalled segment's header size). */
 function largestPacket(f: FlowSummary, dir: 'toServer' | 'toClient', headers: number): number {
@@ -105,7 +105,7 @@ export const rule: Rule = {
           fragNeeded.map((e) => Number(/next-hop MTU (\d+)/.exec(e.text)?.[1] ?? 0)).filter((m) => m > 0),
         ),
       ];
-      const servers = [...new Set(list.map((f) => `${f.server.ip}:${f.server.port}`))].sort();
+      const servers = [...new Set(list.map((f) => hostPort(f.server.ip, f.server.port)))].sort();
       const clients = [...new Set(list.map((f) => f.client.ip))].sort();
       const symptoms = [
         ...priorOf(prior, 'tls-handshake-failure', 'tls-bad-record-mac').filter((f) =>

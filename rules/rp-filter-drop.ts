@@ -15,7 +15,7 @@ import { cap, findingId, flowRef, namesAny, priorOf, targetsName } from '../src/
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
 import type { RouteRecord, SysctlRecord } from '../src/model/records/index.js';
-import { parseAddr } from '../src/netstate/ip.js';
+import { hostPort, parseAddr } from '../src/netstate/ip.js';
 import { routeText } from '../src/netstate/routing.js';
 
 /** The reverse-path filter mode in effect on one interface of a node. */
@@ -146,7 +146,7 @@ export const rule: Rule = {
           evidence.push(
             flowRef(
               f,
-              `${f.packets.toServer} packet(s) from ${f.client.ip}:${f.client.port} arrived${f.interfaces.toServer.length ? ` on ${f.interfaces.toServer.join(',')}` : ''}, none answered`,
+              `${f.packets.toServer} packet(s) from ${hostPort(f.client.ip, f.client.port)} arrived${f.interfaces.toServer.length ? ` on ${f.interfaces.toServer.join(',')}` : ''}, none answered`,
             ),
           );
         const values = (rpf?.from ?? []).map((r) => `${r.key.split('.')[3]} = ${r.value}`);

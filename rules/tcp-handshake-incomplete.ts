@@ -19,6 +19,7 @@ import {
 } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { Finding, FlowSummary } from '../src/model/analysis.js';
+import { hostPort } from '../src/netstate/ip.js';
 
 /**
  * A handshake that did not complete and was retried, or drew an ICMP error (so not just
@@ -113,7 +114,7 @@ export const rule: Rule = {
       cap(list, 6).map((r) =>
         recordRef(
           r,
-          `${r.state} ${r.local.ip}:${r.local.port ?? '*'} ${r.state === 'SYN-RECV' ? '←' : '→'} ${r.peer.ip}:${r.peer.port ?? '*'}`,
+          `${r.state} ${hostPort(r.local.ip ?? '*', r.local.port ?? '*')} ${r.state === 'SYN-RECV' ? '←' : '→'} ${hostPort(r.peer.ip ?? '*', r.peer.port ?? '*')}`,
         ),
       );
     const usedSockets = new Set<string>();
@@ -137,11 +138,11 @@ export const rule: Rule = {
       out.push({
         id: findingId('tcp-handshake-incomplete', node, qualifier),
         rule: 'tcp-handshake-incomplete',
-        title: `TCP handshakes to ${f0.server.ip}:${f0.server.port} never complete`,
+        title: `TCP handshakes to ${hostPort(f0.server.ip, f0.server.port)} never complete`,
         layer: 'L4',
         severity: list.length >= 3 ? 'high' : 'medium',
         ...(node ? { node } : {}),
-        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${f0.server.ip}:${f0.server.port} never completed the handshake${synAck ? ` (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it)` : ''}${icmp.length ? `; ${icmp.length} ICMP error(s) answered them: ${meanings.join(', ')}` : ''}; ${where}.`,
+        summary: `${list.length} connection(s) from ${clients.length} client(s) to ${hostPort(f0.server.ip, f0.server.port)} never completed the handshake${synAck ? ` (${synAck} with SYN-ACK retransmitted: the server answered, the client never got it)` : ''}${icmp.length ? `; ${icmp.length} ICMP error(s) answered them: ${meanings.join(', ')}` : ''}; ${where}.`,
         evidence: [
           ...cap(list).map((f) => flowRef(f)),
           ...cap(icmp, 4).map((e) => ({ ...eventRef(e), text: `${icmpMeaning(e.text)}: ${e.text}` })),

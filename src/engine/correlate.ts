@@ -5,6 +5,7 @@
  * ambiguous is reported as such, never guessed.
  */
 import type { FlowSummary } from '../model/analysis.js';
+import { hostPort } from '../netstate/ip.js';
 import { isoDiffSeconds } from '../util/time.js';
 import { groupBy } from './finding.js';
 
@@ -61,7 +62,7 @@ export class FlowIndex {
   ): Join {
     if (!ip || port === undefined) return { status: 'none', reason: 'the record has no client port' };
     let cands = (this.ports.has(port) && this.byClient.get(`${ip}|${port}`)) || [];
-    if (cands.length === 0) return { status: 'none', reason: `no captured flow from ${ip}:${port}` };
+    if (cands.length === 0) return { status: 'none', reason: `no captured flow from ${hostPort(ip, port)}` };
     const sameNode = cands.filter((f) => !node || !f.node || f.node === node);
     if (sameNode.length) cands = sameNode;
     if (ts) {
@@ -70,7 +71,7 @@ export class FlowIndex {
           isoDiffSeconds(ts, f.first) >= -JOIN_TOLERANCE_S && isoDiffSeconds(ts, f.last) <= JOIN_TOLERANCE_S,
       );
       if (inTime.length === 0)
-        return { status: 'none', reason: `flows from ${ip}:${port} exist but none at ${ts}` };
+        return { status: 'none', reason: `flows from ${hostPort(ip, port)} exist but none at ${ts}` };
       cands = inTime;
     }
     // The same conversation captured on several nodes/files counts once per node.

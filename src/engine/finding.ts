@@ -1,6 +1,6 @@
 /** Helpers rules use to build findings and evidence references. */
 import type { EvidenceRef, Finding, FlowSummary } from '../model/analysis.js';
-import { sameAddr } from '../netstate/ip.js';
+import { hostPort, sameAddr } from '../netstate/ip.js';
 import type { PacketEvent } from './evidence.js';
 
 /** Finding id: `rule#node` (or `rule#bundle`), with an optional qualifier. */
@@ -12,7 +12,7 @@ export function findingId(rule: string, node?: string, qualifier?: string): stri
 export function flowText(f: FlowSummary): string {
   const side = (l: string[], packets: number, one: string, many: string) =>
     packets === 0 ? `no ${one} captured` : `${many} on ${l.length ? l.join(',') : '?'}`;
-  return `${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} ${f.state}; ${side(f.interfaces.toServer, f.packets.toServer, 'request', 'requests')}, ${side(f.interfaces.toClient, f.packets.toClient, 'reply', 'replies')}`;
+  return `${hostPort(f.client.ip, f.client.port)} → ${hostPort(f.server.ip, f.server.port)} ${f.state}; ${side(f.interfaces.toServer, f.packets.toServer, 'request', 'requests')}, ${side(f.interfaces.toClient, f.packets.toClient, 'reply', 'replies')}`;
 }
 
 /**

@@ -6,7 +6,7 @@
  * so a 1 GB capture yields a readable timeline.
  */
 import type { FlowSummary, Layer, Severity, TimelineEntry } from '../model/analysis.js';
-import { clientNetwork } from '../netstate/ip.js';
+import { clientNetwork, hostPort } from '../netstate/ip.js';
 import { clip, displayText } from '../util/sanitize.js';
 import { epochFromIso } from '../util/time.js';
 import type { Evidence, NodeRecord, PacketEvent } from './evidence.js';
@@ -97,11 +97,6 @@ function isEvent(r: NodeRecord): r is EventRecord {
   }
 }
 
-/** An address before `:port`: IPv6 in brackets, as Go and curl write it. */
-function bracketed(ip: string): string {
-  return ip.includes(':') ? `[${ip}]` : ip;
-}
-
 /** The text of a record of another family (MetalLB, cert-manager events…). */
 function otherText(r: NodeRecord): unknown {
   const any = r as unknown as { message?: string; text?: string; event?: string };
@@ -188,7 +183,7 @@ class RecordEntry implements RawEntry {
     const r = this.r;
     switch (r.type) {
       case 'tls-handshake-error':
-        return `TLS handshake error from ${bracketed(r.client.ip ?? '?')}:${r.client.port ?? '?'}: ${r.cause}`;
+        return `TLS handshake error from ${hostPort(r.client.ip ?? '?', r.client.port ?? '?')}: ${r.cause}`;
       case 'client-error':
         return `${r.tool}: ${r.text}`;
       case 'access':
@@ -244,7 +239,7 @@ class RecordEntry implements RawEntry {
     const r = this.r;
     switch (r.type) {
       case 'tls-handshake-error':
-        return `TLS handshake errors from ${bracketed(r.client.ip ?? '?')}:*: ${r.cause}`;
+        return `TLS handshake errors from ${hostPort(r.client.ip ?? '?', '*')}: ${r.cause}`;
       case 'access':
         return `requests from ${r.client.ip} → ${statusClass(r.status)}`;
       default:
@@ -469,7 +464,9 @@ class PacketEntry implements RawEntry {
 
   get groupText(): string | undefined {
     const { p, f } = this;
-    return f ? p.text.split(`${f.client.ip}:${f.client.port}`).join(`${f.client.ip}:*`) : undefined;
+    return f
+      ? p.text.split(hostPort(f.client.ip, f.client.port)).join(hostPort(f.client.ip, '*'))
+      : undefined;
   }
 }
 

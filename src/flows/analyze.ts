@@ -14,6 +14,7 @@ import { decodeFrame } from '../../parsers/layers/decode.js';
 import { DecodedPacket, IPPROTO } from '../../parsers/layers/packet.js';
 import type { FlowSummary } from '../model/analysis.js';
 import type { IssueRecord } from '../model/records/index.js';
+import { hostPort } from '../netstate/ip.js';
 import { isoFromEpoch } from '../util/time.js';
 import type { Flow } from './flow.js';
 import { flowEndpoints, flowLadder, noteDir, toFlowSummary } from './summary.js';
@@ -118,8 +119,8 @@ export function tableEvents(events: readonly TableEvent[], node?: string): FlowE
       flow: e.flow ? e.flow.id : null,
       endpoints: ends
         ? {
-            client: `${ends.client.ip}:${ends.client.port}`,
-            server: `${ends.server.ip}:${ends.server.port}`,
+            client: hostPort(ends.client.ip, ends.client.port),
+            server: hostPort(ends.server.ip, ends.server.port),
           }
         : null,
       dir: e.flow ? noteDir(e.flow, e.dir) : null,

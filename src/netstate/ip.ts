@@ -135,6 +135,11 @@ export function sameAddr(a: string, b: string): boolean {
   return !!x && !!y && x.family === y.family && x.value === y.value;
 }
 
+/** `ip:port`, an IPv6 address in brackets (`[2001:db8::1]:443`) as URLs, Go and curl write it. */
+export function hostPort(ip: string, port: number | string): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
 /** Format a prefix. */
 export function formatPrefix(p: Prefix): string {
   return `${formatAddr({ family: p.family, value: p.network })}/${p.length}`;

@@ -9,9 +9,11 @@
  *   <header class="verdict sev-critical"><h1>Root cause: node1 routes replies … via eth0</h1>
  *   <p>confidence 92 % · <code>ip route replace default via 192.0.2.1 dev eth1</code></p></header>
  */
+
 import { fixOrder } from '../engine/rootcause.js';
 import type { Analysis, EvidenceRef, Finding, FlowSummary } from '../model/analysis.js';
 import { SEVERITY_RANK } from '../model/levels.js';
+import { hostPort } from '../netstate/ip.js';
 import { displayText } from '../util/sanitize.js';
 import { epochFromIso } from '../util/time.js';
 import { fileCountText } from './text.js';
@@ -132,7 +134,7 @@ export function ladderSvg(f: FlowSummary, width = 760): string {
   ];
   cols.forEach((c, i) => {
     out.push(
-      `<text x="${colX(i)}" y="14" text-anchor="middle" class="col">${esc(c === 'client' ? `${f.client.ip}:${f.client.port}` : c === 'server' ? `${f.server.ip}:${f.server.port}` : c)}</text>`,
+      `<text x="${colX(i)}" y="14" text-anchor="middle" class="col">${esc(c === 'client' ? hostPort(f.client.ip, f.client.port) : c === 'server' ? hostPort(f.server.ip, f.server.port) : c)}</text>`,
     );
     out.push(
       `<line x1="${colX(i)}" x2="${colX(i)}" y1="20" y2="${h - 4}" class="${i === 0 || i === cols.length - 1 ? 'end' : 'ifline'}"/>`,
@@ -268,7 +270,7 @@ export function renderHtml(a: Analysis): string {
     parts.push('<h2>Key conversations — which interface each packet crossed</h2><div class="grid">');
     for (const f of keyFlows)
       parts.push(
-        `<div class="flowbox"><b>${esc(f.node ?? '')}</b> ${esc(`${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}`)} <span class="muted">${esc(f.state)}; in ${esc(f.interfaces.toServer.join(',') || '?')}, out ${esc(f.interfaces.toClient.join(',') || '?')}</span>${ladderSvg(f)}</div>`,
+        `<div class="flowbox"><b>${esc(f.node ?? '')}</b> ${esc(`${hostPort(f.client.ip, f.client.port)} → ${hostPort(f.server.ip, f.server.port)}`)} <span class="muted">${esc(f.state)}; in ${esc(f.interfaces.toServer.join(',') || '?')}, out ${esc(f.interfaces.toClient.join(',') || '?')}</span>${ladderSvg(f)}</div>`,
       );
     parts.push('</div>');
   }

@@ -11,10 +11,12 @@
  *   1. **L7 · tls-bad-record-mac** — 4 server-side "bad record MAC" handshake error(s) …
  *      - `node1/traefik.log:5` — http: TLS handshake error from 203.0.113.50:44986: …
  */
+
 import { stalledLine } from '../engine/finding.js';
 import { fixOrder } from '../engine/rootcause.js';
 import type { Analysis, EvidenceRef, Finding } from '../model/analysis.js';
 import { SEVERITY_RANK } from '../model/levels.js';
+import { hostPort } from '../netstate/ip.js';
 import { clip, displayText } from '../util/sanitize.js';
 import { fileCountText } from './text.js';
 
@@ -194,7 +196,7 @@ export function renderMarkdown(a: Analysis): string {
     );
     for (const f of flows.slice(0, 200))
       L.push(
-        `| ${mdText(f.node ?? '—')} | ${f.client.ip}:${f.client.port} | ${f.server.ip}:${f.server.port} | ${mdText(f.interfaces.toServer.join(', ') || '—')} | ${mdText(f.interfaces.toClient.join(', ') || '—')} | ${mdText(f.stall ? `${f.state}; ${stalledLine(f.stall)}` : f.state)} | ${mdText(f.tls?.alerts.map((x) => `${x.from}: ${x.description}`).join(', ') || '—')} |`,
+        `| ${mdText(f.node ?? '—')} | ${hostPort(f.client.ip, f.client.port)} | ${hostPort(f.server.ip, f.server.port)} | ${mdText(f.interfaces.toServer.join(', ') || '—')} | ${mdText(f.interfaces.toClient.join(', ') || '—')} | ${mdText(f.stall ? `${f.state}; ${stalledLine(f.stall)}` : f.state)} | ${mdText(f.tls?.alerts.map((x) => `${x.from}: ${x.description}`).join(', ') || '—')} |`,
       );
     L.push('', '</details>', '');
   }

@@ -3,6 +3,7 @@
  * `safe` (displayText + tab/newline flattening) before it is measured, clipped
  * or padded, so a row never carries a control character and never wraps.
  */
+import { hostPort } from '../netstate/ip.js';
 import { displayText } from '../util/sanitize.js';
 
 /** Neutralise a bundle string for one terminal row (controls escaped, tabs/newlines flattened). */
@@ -73,5 +74,5 @@ export function span(a: string, b: string): string {
 
 /** `ip:port` (IPv6 bracketed). */
 export function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+  return hostPort(e.ip, e.port);
 }
