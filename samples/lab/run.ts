@@ -124,6 +124,8 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
     // The address family clients use: the VIP and node1's gateway are of that family.
     const A = scenario.ipv6 ? ADDR6 : ADDR;
     for (const [h, rules] of Object.entries(scenario.nft)) topo.nft(h as Host, rules);
+    for (const [h, list] of Object.entries(scenario.addresses ?? {}))
+      for (const [dev, cidr] of list ?? []) topo.ip(h as Host, 'addr', 'add', cidr, 'dev', dev);
     for (const [h, mtus] of Object.entries(scenario.mtu ?? {}))
       for (const [dev, mtu] of Object.entries(mtus ?? {}))
         topo.ip(h as Host, 'link', 'set', dev, 'mtu', String(mtu));

@@ -25,6 +25,8 @@ export interface Scenario {
   nft: Partial<Record<Host, string>>;
   /** Kernel parameters set per host after the topology is built (`key=value`, for `sysctl -w`). */
   sysctl?: Partial<Record<Host, string[]>>;
+  /** Extra addresses per host after the topology is built: [device, address/prefix]. */
+  addresses?: Partial<Record<Host, Array<[string, string]>>>;
   /** Interface MTUs set per host after the topology is built. */
   mtu?: Partial<Record<Host, Record<string, number>>>;
   /** The service is reached over IPv6 (the topology is dual-stack, clients use ADDR6.vip). */
@@ -184,6 +186,20 @@ export const SCENARIOS: readonly Scenario[] = [
     captures: [
       { host: 'node1', tool: 'dumpcap', ifaces: ['eth0', 'eth1'], file: 'node1/node1.pcapng' },
       { host: 'client-remote', tool: 'tcpdump', ifaces: ['eth0'], file: 'client-remote/client.pcap' },
+    ],
+  },
+  {
+    id: 'vip-conflict',
+    n: 9,
+    title:
+      'routing correct; a stale host on the LAN (the hypervisor) also holds the VIP and answers ARP for it: clients that resolve the VIP to it are refused',
+    routing: 'lan-default',
+    vipHeld: true,
+    nft: {},
+    addresses: { hv: [['eth0', `${ADDR.vip}/32`]] },
+    captures: [
+      { host: 'node1', tool: 'tcpdump', ifaces: ['eth1'], file: 'node1/eth1.pcap' },
+      { host: 'client-lan', tool: 'dumpcap', ifaces: ['eth0'], file: 'client-lan/client.pcapng' },
     ],
   },
 ];

@@ -1,6 +1,6 @@
 /**
- * End to end: regenerate scenarios 1 (asymmetric-drop), 3 (lan-corruption), 7 (mtu-blackhole) and 8
- * (ipv6-asymmetric) in
+ * End to end: regenerate scenarios 1 (asymmetric-drop), 3 (lan-corruption), 7 (mtu-blackhole), 8
+ * (ipv6-asymmetric) and 9 (vip-conflict) in
  * fresh network namespaces, check the fresh bundles against the committed
  * expected.json (facts, what the captures show) and, when the CLI is built, the
  * analyzer's diagnosis. Skipped with a message when not root or without `ip netns`.
@@ -168,6 +168,14 @@ describe.skipIf(!!skip)('lab end to end', () => {
     // Every lost server packet drew a fragmentation-needed that the router's own filter dropped.
     expect(Number(/counter packets (\d+)/.exec(lab.nft.router)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
     checkDiagnosis(out, 'mtu-blackhole');
+  }, 180_000);
+
+  it('scenario 9 (vip-conflict): a second host answers ARP for the VIP first; clients are refused by it', async () => {
+    const out = await regenerate('vip-conflict');
+    const expected = loadExpected(join(REPO_ROOT, 'samples/vip-conflict'));
+    expect(checkFacts(out, expected, false)).toEqual([]);
+    if (have('tshark')) expect(captureStory(out, 'vip-conflict')).toEqual([]);
+    checkDiagnosis(out, 'vip-conflict');
   }, 180_000);
 
   it('scenario 8 (ipv6-asymmetric): the same asymmetric drop over IPv6, diagnosed with the IPv6 gateway', async () => {

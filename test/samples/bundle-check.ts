@@ -297,6 +297,8 @@ export const CAPTURE_STORIES: Record<string, string> = {
   'rp-filter': 'SYNs from the remote client arrive on eth1 and nothing answers them on any interface',
   'mtu-blackhole':
     "the server's 865-byte packets to the remote client are retransmitted and never reach it; its small packets do",
+  'vip-conflict':
+    'two MACs answer ARP for the VIP; the RSTs refusing the client come from the one that is not node1, and nothing reaches node1',
   'ipv6-asymmetric':
     'over IPv6, SYNs from the remote client arrive on eth1, SYN-ACKs leave on eth0 and never reach the client',
 };
@@ -338,6 +340,22 @@ export function captureStory(bundle: string, id: string): string[] {
       [ifindex('eth0')],
     );
     if (rows.some((r) => r[1] === '0')) bad.push('a non-SYN segment: some handshake completed');
+  } else if (id === 'vip-conflict') {
+    const client = join(bundle, 'client-lan/client.pcapng');
+    same(
+      'ARP replies for the VIP from',
+      tsharkFields(client, 'arp.opcode==2 && arp.src.proto_ipv4==192.0.2.240', ['arp.src.hw_mac']).map(
+        (r) => r[0],
+      ),
+      ['02:00:00:00:01:01', '02:00:00:00:0a:01'],
+    );
+    same(
+      'RSTs from the VIP sent by',
+      tsharkFields(client, 'ip.src==192.0.2.240 && tcp.flags.reset==1', ['eth.src']).map((r) => r[0]),
+      ['02:00:00:00:01:01'],
+    );
+    const atNode = tsharkFields(join(bundle, 'node1/eth1.pcap'), 'tcp.port==443', ['ip.src']);
+    if (atNode.length) bad.push(`${atNode.length} service packet(s) reached node1`);
   } else if (id === 'ipv6-asymmetric') {
     const remote = '2001:db8:0:113::50';
     const rows = tsharkFields(join(bundle, 'node1/node1.pcapng'), `ipv6.addr==${remote} && tcp`, [
