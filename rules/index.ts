@@ -10,6 +10,7 @@ import { rule as asymmetricRouting } from './asymmetric-routing.js';
 import { rule as certAcmeEgress } from './cert-acme-egress.js';
 import { rule as clientFailures } from './client-failures.js';
 import { rule as defaultRouteMismatch } from './default-route-mismatch.js';
+import { rule as firewallDrop } from './firewall-drop.js';
 import { rule as metallbConfig } from './metallb-config.js';
 import { rule as mtuBlackhole } from './mtu-blackhole.js';
 import { rule as payloadCorruption } from './payload-corruption.js';
@@ -31,6 +32,7 @@ export const rules: readonly Rule[] = ruleTable([
   // L4: transport
   tcpHandshakeIncomplete,
   payloadCorruption,
+  firewallDrop,
   // L3: routing
   mtuBlackhole,
   asymmetricRouting,

@@ -16,6 +16,7 @@
  *   <host>/sysctl.txt         reverse-path filter, martian logging, forwarding (grep -H . /proc/sys/…)
  *   <host>/ss-tanp.txt        ss -tanp (else netstat-tanp.txt): half-open connections
  *   <host>/dmesg.txt          dmesg -T (else dmesg), last 20 000 lines: martian sources, NIC and conntrack errors
+ *   <host>/nft-ruleset.txt    nft list ruleset; iptables-save.txt, ip6tables-save.txt (-c: with counters), as root
  *   <host>/k8s/…              with --kubectl: services, pods, MetalLB and cert-manager objects, logs
  * ```
  *
@@ -167,6 +168,10 @@ have dmesg && save dmesg.txt sh -c '{ dmesg -T 2>/dev/null || dmesg; } | tail -n
 save sysctl.txt grep -H . /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/log_martians \\
   /proc/sys/net/ipv4/ip_forward
 [ -e "$dir/ip-route-all.txt" ] || { have route && save route-n.txt route -n; }
+# The host's packet filter (root only): rules that may drop a service's connections, with counters.
+have nft && save nft-ruleset.txt nft list ruleset
+have iptables-save && save iptables-save.txt iptables-save -c
+have ip6tables-save && save ip6tables-save.txt ip6tables-save -c
 
 # ---- Kubernetes (opt-in: talks to the API server) ----
 if [ "$KUBECTL" = 1 ]; then

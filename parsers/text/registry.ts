@@ -16,8 +16,10 @@ import { ipLink } from './ip-link.js';
 import { ipNeigh } from './ip-neigh.js';
 import { ipRoute } from './ip-route.js';
 import { ipRule } from './ip-rule.js';
+import { iptables } from './iptables.js';
 import { kubectl } from './kubectl.js';
 import { metallb } from './metallb.js';
+import { nft } from './nft.js';
 import { openssl } from './openssl.js';
 import { ping } from './ping.js';
 import { routeN } from './route-n.js';
@@ -46,6 +48,8 @@ const formats: TextFormat[] = [
   arping,
   sysctl,
   sockets,
+  nft,
+  iptables,
   // client
   ping,
   curl,

@@ -218,6 +218,9 @@ export async function runLab(opts: LabOptions): Promise<LabRecord> {
       ],
     ];
     for (const [f, cmd] of node) writeFileSync(join(out, 'node1', f), run('node1', cmd));
+    // The host firewall, when node1 has one (`forensic collect` saves it the same way).
+    const ruleset = run('node1', 'nft list ruleset');
+    if (ruleset.trim()) writeFileSync(join(out, 'node1', 'nft-ruleset.txt'), ruleset);
 
     server.proc.kill('SIGTERM');
     await Promise.race([server.exited, sleep(3000)]);

@@ -89,6 +89,20 @@ const ROUTER_NO_FRAG_NEEDED = `table ip rtfilter {
   }
 }`;
 
+/**
+ * node1: a host firewall meant to admit only the LAN to the service: new connections to
+ * 443 from anywhere else are dropped on arrival (the `counter` shows how many).
+ */
+const NODE_LAN_ONLY = `table inet hostfw {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    ct state established,related accept
+    iifname "lo" accept
+    ip saddr 192.0.2.0/24 tcp dport 443 accept
+    tcp dport 443 counter drop
+  }
+}`;
+
 /** All scenarios, in issue order. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -200,6 +214,19 @@ export const SCENARIOS: readonly Scenario[] = [
     captures: [
       { host: 'node1', tool: 'tcpdump', ifaces: ['eth1'], file: 'node1/eth1.pcap' },
       { host: 'client-lan', tool: 'dumpcap', ifaces: ['eth0'], file: 'client-lan/client.pcapng' },
+    ],
+  },
+  {
+    id: 'node-firewall',
+    n: 10,
+    title:
+      "routing correct; node1's host firewall admits only the LAN to port 443: off-LAN clients' SYNs are dropped on arrival",
+    routing: 'lan-default',
+    vipHeld: true,
+    nft: { node1: NODE_LAN_ONLY },
+    captures: [
+      { host: 'node1', tool: 'dumpcap', ifaces: ['eth1'], file: 'node1/eth1.pcapng' },
+      { host: 'client-remote', tool: 'tcpdump', ifaces: ['eth0'], file: 'client-remote/client.pcap' },
     ],
   },
 ];

@@ -1,6 +1,6 @@
 /**
  * End to end: regenerate scenarios 1 (asymmetric-drop), 3 (lan-corruption), 7 (mtu-blackhole), 8
- * (ipv6-asymmetric) and 9 (vip-conflict) in
+ * (ipv6-asymmetric), 9 (vip-conflict) and 10 (node-firewall) in
  * fresh network namespaces, check the fresh bundles against the committed
  * expected.json (facts, what the captures show) and, when the CLI is built, the
  * analyzer's diagnosis. Skipped with a message when not root or without `ip netns`.
@@ -176,6 +176,17 @@ describe.skipIf(!!skip)('lab end to end', () => {
     expect(checkFacts(out, expected, false)).toEqual([]);
     if (have('tshark')) expect(captureStory(out, 'vip-conflict')).toEqual([]);
     checkDiagnosis(out, 'vip-conflict');
+  }, 180_000);
+
+  it("scenario 10 (node-firewall): node1's nftables drops the off-LAN SYNs; the rule is named", async () => {
+    const out = await regenerate('node-firewall');
+    const expected = loadExpected(join(REPO_ROOT, 'samples/node-firewall'));
+    expect(checkFacts(out, expected, false)).toEqual([]);
+    if (have('tshark')) expect(captureStory(out, 'node-firewall')).toEqual([]);
+    expect(readFileSync(join(out, 'node1/nft-ruleset.txt'), 'utf8')).toMatch(
+      /tcp dport 443 counter packets (\d+) bytes \d+ drop/,
+    );
+    checkDiagnosis(out, 'node-firewall');
   }, 180_000);
 
   it('scenario 8 (ipv6-asymmetric): the same asymmetric drop over IPv6, diagnosed with the IPv6 gateway', async () => {

@@ -299,6 +299,8 @@ export const CAPTURE_STORIES: Record<string, string> = {
     "the server's 865-byte packets to the remote client are retransmitted and never reach it; its small packets do",
   'vip-conflict':
     'two MACs answer ARP for the VIP; the RSTs refusing the client come from the one that is not node1, and nothing reaches node1',
+  'node-firewall':
+    "SYNs from the remote client arrive on node1's eth1 and nothing answers them; LAN clients are answered",
   'ipv6-asymmetric':
     'over IPv6, SYNs from the remote client arrive on eth1, SYN-ACKs leave on eth0 and never reach the client',
 };
@@ -356,6 +358,18 @@ export function captureStory(bundle: string, id: string): string[] {
     );
     const atNode = tsharkFields(join(bundle, 'node1/eth1.pcap'), 'tcp.port==443', ['ip.src']);
     if (atNode.length) bad.push(`${atNode.length} service packet(s) reached node1`);
+  } else if (id === 'node-firewall') {
+    const rows = tsharkFields(join(bundle, 'node1/eth1.pcapng'), 'tcp.port==443', ['ip.src', 'ip.dst']);
+    const remote = '203.0.113.50';
+    if (rows.filter((r) => r[0] === remote).length < 8)
+      bad.push('fewer than 8 packets from the remote client');
+    if (rows.some((r) => r[1] === remote))
+      bad.push('a packet to the remote client: its requests were answered');
+    same(
+      'answered LAN clients',
+      rows.filter((r) => r[0] === '192.0.2.240').map((r) => r[1]),
+      ['192.0.2.50', '192.0.2.1'],
+    );
   } else if (id === 'ipv6-asymmetric') {
     const remote = '2001:db8:0:113::50';
     const rows = tsharkFields(join(bundle, 'node1/node1.pcapng'), `ipv6.addr==${remote} && tcp`, [

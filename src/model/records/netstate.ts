@@ -215,6 +215,41 @@ export const SocketRecord = z.object({
 export type SocketRecord = z.infer<typeof SocketRecord>;
 
 /** Schemas contributed by this file to the record union. */
+/**
+ * One entry of a packet filter's ruleset (`nft list ruleset`, `iptables-save`,
+ * `ip6tables-save`): a chain's header (`kind: 'chain'`, with its hook and policy when it
+ * is a base chain) or one of its rules (`kind: 'rule'`, in order: `index` from 1). The
+ * rule's conditions stay in `text`, as written (src/netstate/firewall.ts reads them);
+ * its verdict is pulled out. iptables' built-in chains are base chains with the hook of
+ * their name (INPUT → input). Counters are kept when the dump has them.
+ */
+export const FirewallRecord = z.object({
+  type: z.literal('firewall'),
+  ...base,
+  /** nft's family (ip, ip6, inet, arp, bridge, netdev); iptables-save `ip`, ip6tables-save `ip6`. */
+  family: z.string(),
+  table: z.string(),
+  chain: z.string(),
+  kind: z.enum(['chain', 'rule']),
+  /** Base chains: input, forward, output, prerouting, postrouting, ingress, egress. */
+  hook: z.string().optional(),
+  /** Base chains: nft priority (a number; named priorities resolved: filter 0, raw -300, mangle -150, …). */
+  priority: z.number().optional(),
+  /** Base chains: accept or drop. */
+  policy: z.string().optional(),
+  /** Rules: their position in the chain, from 1. */
+  index: z.number().int().positive().optional(),
+  /** Rules: the rule as written (counters included), without nft's `# handle N`. */
+  rule: z.string().optional(),
+  /** Rules: accept, drop, reject, jump, goto, return, queue, … (iptables targets lower-cased); absent when none. */
+  verdict: z.string().optional(),
+  /** Rules: the chain of a jump / goto. */
+  target: z.string().optional(),
+  packets: z.number().int().nonnegative().optional(),
+  bytes: z.number().int().nonnegative().optional(),
+});
+export type FirewallRecord = z.infer<typeof FirewallRecord>;
+
 export const netstateSchemas = [
   RouteRecord,
   RuleRecord,
@@ -224,4 +259,5 @@ export const netstateSchemas = [
   ArpingRecord,
   SysctlRecord,
   SocketRecord,
+  FirewallRecord,
 ] as const;
