@@ -106,9 +106,11 @@ export const rule: Rule = {
         const answered = flows.filter((f) => droppedIps.has(f.client.ip) && !refused(f));
         const hits = [...byRule.values()].reduce((n, g) => n + (counted(g.d) ?? 0), 0);
         const symptoms = [
+          // The node's own view of the handshakes, and the clients' view of the same service.
           ...priorOf(prior, 'tcp-handshake-incomplete', 'tls-handshake-failure').filter(
             (f) =>
-              (!f.node || f.node === node) && namesAny(f, new Set(unanswered.map((x) => x.id)), droppedIps),
+              (!f.node || f.node === node || f.facts?.server === `${svc}:${port}`) &&
+              namesAny(f, new Set(unanswered.map((x) => x.id)), droppedIps),
           ),
           ...priorOf(prior, 'client-failures').filter((f) => targetsName(f.facts?.targets, svc)),
         ];

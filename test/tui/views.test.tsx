@@ -44,6 +44,19 @@ describe('root cause view', () => {
   });
 });
 
+describe('root cause alternatives', () => {
+  test('show their ranking score, not a percentage (the score is not a probability)', async () => {
+    const a = loadFixture();
+    const other = a.findings.find((f) => f.id !== a.rootCause?.finding);
+    if (!a.rootCause || !other) throw new Error('fixture changed: needs a root cause and another finding');
+    a.rootCause.alternatives = [{ finding: other.id, score: 15.64, why: 'explains less: a stand-in' }];
+    const app = renderApp(120, 60, a);
+    const f = await app.until('ALTERNATIVES');
+    expect(f).toContain(`${other.rule} (score 15.6) — explains less: a stand-in`);
+    expect(f).not.toMatch(/1564%/);
+  });
+});
+
 describe('timeline view', () => {
   test('lists events with time, node, layer, severity and repeat counts; escapes control characters', async () => {
     const app = renderApp(100, 30);

@@ -123,7 +123,8 @@ export function rootCauseView(m: TuiModel, expanded: ReadonlySet<string>, env: V
       const f = m.findingById.get(alt.finding);
       rows.push(
         ...paragraph(
-          `${Math.round(alt.score * 100)}%  ${f?.rule ?? alt.finding} — ${alt.why}`,
+          // The score ranks explanations (severity, evidence, what they explain); it is not a probability.
+          `${f?.rule ?? alt.finding} (score ${alt.score.toFixed(1)}) — ${alt.why}`,
           3,
           env.width,
           {},
