@@ -12,17 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze.js';
 import type { Analysis } from '../../src/model/analysis.js';
+import { netnsSkip } from '../helpers/netns.js';
 import { tempDirs } from '../helpers/tmp.js';
 
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns unavailable';
-  for (const t of ['tcpdump', 'curl'])
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} not installed`;
-  return null;
-}
-const skip = unavailable();
-if (skip) console.warn(`IPv6 vip-unresolved live test skipped: ${skip}`);
+const skip = netnsSkip('IPv6 vip-unresolved live test', ['tcpdump', 'curl']);
 
 const VIP = '2001:db8::240';
 const tmp = tempDirs('forensic-v6vip-');

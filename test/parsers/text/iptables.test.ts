@@ -11,6 +11,7 @@ import { sysctl } from '../../../parsers/text/sysctl.js';
 import type { FirewallRecord } from '../../../src/model/records/index.js';
 import { checkRecord } from '../../../src/model/records/index.js';
 import { Firewall } from '../../../src/netstate/firewall.js';
+import { netnsSkip } from '../../helpers/netns.js';
 import { prng } from '../../helpers/random.js';
 import { parseString } from '../../helpers/text.js';
 import { sampleCases } from './sample-cases.js';
@@ -319,15 +320,7 @@ describe('iptables', () => {
 
 // ------------------------------------------------------------------------------ live
 
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns unavailable';
-  for (const t of ['iptables', 'iptables-save', 'ip6tables', 'ip6tables-save'])
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} not installed`;
-  return null;
-}
-const skip = unavailable();
-if (skip) console.warn(`iptables live tests skipped: ${skip}`);
+const skip = netnsSkip('iptables live tests', ['iptables', 'iptables-save', 'ip6tables', 'ip6tables-save']);
 
 describe.skipIf(skip !== null)('iptables-save from a throwaway network namespace', () => {
   const ns = `fxipt${process.pid % 100000}`;

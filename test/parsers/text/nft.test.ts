@@ -10,6 +10,7 @@ import { nft, nftPriority } from '../../../parsers/text/nft.js';
 import { sysctl } from '../../../parsers/text/sysctl.js';
 import type { AnyRecord, FirewallRecord } from '../../../src/model/records/index.js';
 import { checkRecord } from '../../../src/model/records/index.js';
+import { netnsSkip } from '../../helpers/netns.js';
 import { prng } from '../../helpers/random.js';
 import { parseString } from '../../helpers/text.js';
 import { sampleCases } from './sample-cases.js';
@@ -267,22 +268,7 @@ describe('nft: real output', () => {
 
 // ---- live: a throwaway namespace ----
 
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  try {
-    execFileSync('nft', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'nft not installed';
-  }
-  try {
-    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
-  } catch {
-    return 'ip netns unavailable';
-  }
-  return null;
-}
-const skip = unavailable();
-if (skip) console.warn(`nft live test skipped: ${skip}`);
+const skip = netnsSkip('nft live test', ['nft']);
 
 type Json = Record<string, unknown>;
 const VERDICTS = ['accept', 'drop', 'reject', 'jump', 'goto', 'return', 'continue', 'queue'];

@@ -14,21 +14,14 @@ import { openssl } from '../../../parsers/text/openssl.js';
 import { clientErrorKind } from '../../../rules/client-failures.js';
 import type { ClientErrorRecord } from '../../../src/model/records/index.js';
 import { checkRecord } from '../../../src/model/records/index.js';
+import { netnsSkip } from '../../helpers/netns.js';
 import { parseString } from '../../helpers/text.js';
 import { tempDirs } from '../../helpers/tmp.js';
 import { REPO_ROOT } from '../../samples/bundle-check.js';
 
 const tmp = tempDirs('forensic-openssl-');
 
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns unavailable';
-  for (const t of ['openssl', 'busybox'])
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} not installed`;
-  return null;
-}
-const skip = unavailable();
-if (skip) console.warn(`openssl live tests skipped: ${skip}`);
+const skip = netnsSkip('openssl live tests', ['openssl', 'busybox']);
 
 const top = (text: string) => rankTextFormats(text.split('\n'), 'x.txt')[0]?.format.id;
 

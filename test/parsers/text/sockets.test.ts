@@ -10,17 +10,10 @@ import { rankTextFormats } from '../../../parsers/sniff.js';
 import { sockets } from '../../../parsers/text/sockets.js';
 import type { SocketRecord } from '../../../src/model/records/index.js';
 import { checkRecord } from '../../../src/model/records/index.js';
+import { netnsSkip } from '../../helpers/netns.js';
 import { parseString } from '../../helpers/text.js';
 
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns unavailable';
-  for (const t of ['ss', 'netstat', 'busybox'])
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} not installed`;
-  return null;
-}
-const skip = unavailable();
-if (skip) console.warn(`socket table live tests skipped: ${skip}`);
+const skip = netnsSkip('socket table live tests', ['ss', 'netstat', 'busybox']);
 
 const top = (text: string) => rankTextFormats(text.split('\n'), 'x.txt')[0]?.format.id;
 
