@@ -23,6 +23,7 @@
  * then the prefix time, then the entry's naive time read in ctx.tz.
  */
 
+import type { TlsHandshakeErrorRecord } from '../../../src/model/records/index.js';
 import { stripAnsi } from '../../../src/util/sanitize.js';
 import type { TextSink } from '../../types.js';
 import { ACCESS_OWN, accessFromJson, isAccessJson, parseClf } from './access.js';
@@ -481,18 +482,20 @@ function emit(e: Entry, lineNo: number, st: LogState, out: TextSink, pre: Prefix
       if (next !== -1 && m.startsWith('http: ', next - 6)) end = next - 6;
       const start = m.startsWith('http: ', at - 6) ? at - 6 : at;
       const info = classifyTls(m, at, end);
-      out.record({
+      const rec: TlsHandshakeErrorRecord = {
         type: 'tls-handshake-error',
         file: st.file,
         line: lineNo,
         ts: iso,
         client: endpoint(info),
-        ...(info.server ? { server: endpoint(info.server) } : {}),
         side: info.side,
         cause: info.cause,
         text: keep(m.slice(start, end).trimEnd()),
         tsText: tsText ? disp(tsText, 64) : undefined,
-      });
+      };
+      // Set after, not spread into the literal: a conditional spread is slow on this hot path.
+      if (info.server) rec.server = endpoint(info.server);
+      out.record(rec);
       at = next;
     }
     return;

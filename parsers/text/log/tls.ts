@@ -61,7 +61,9 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
   const i = at + TLS_MARKER.length;
   let addrEnd = s.indexOf(' ', i);
   if (addrEnd === -1 || addrEnd > end) addrEnd = end;
-  const { ip, port } = endpointAt(s, i, addrEnd);
+  endpointAt(s, i, addrEnd);
+  const ip = spot.ip;
+  const port = spot.port;
   const rest = s.slice(addrEnd, end);
   // Only short texts are cached: the cache stays small whatever the input.
   let sc = rest.length <= MAX_CACHED ? restCache.get(rest) : undefined;
@@ -78,18 +80,21 @@ export function classifyTls(s: string, at: number, end: number): TlsInfo {
   if (arrow !== -1) {
     const t = rest.lastIndexOf(' tcp ', arrow);
     if (t !== -1 && (rest.startsWith('read', t - 4) || rest.startsWith('write', t - 5))) {
-      const srv = endpointAt(rest, t + 5, arrow);
-      if (srv.ip !== null) info.server = srv;
+      endpointAt(rest, t + 5, arrow);
+      if (spot.ip !== null) info.server = { ip: spot.ip, port: spot.port };
     }
   }
   return info;
 }
 
+/** Where endpointAt leaves its answer (one reused object: no allocation per log line). */
+const spot: { ip: string | null; port: number | undefined } = { ip: null, port: undefined };
+
 /**
  * The endpoint written `host:port`, `[ipv6]:port` or `host` in s[i, e) (a trailing `:`
- * separator dropped); `ip` is null when the host is not an address (a redacted one).
+ * separator dropped), into `spot`; `ip` is null when the host is not an address (a redacted one).
  */
-function endpointAt(s: string, i: number, e: number): { ip: string | null; port: number | undefined } {
+function endpointAt(s: string, i: number, e: number): void {
   let host: string;
   let p0 = 0; // port text is s[p0, p1)
   let p1 = 0;
@@ -125,7 +130,8 @@ function endpointAt(s: string, i: number, e: number): { ip: string | null; port:
     }
     if (p >= 0 && p <= 65535) port = p;
   }
-  return { ip, port };
+  spot.ip = ip;
+  spot.port = port;
 }
 
 /** Side and cause of an error text (after the client address); texts repeat, so results are cached. */
