@@ -44,6 +44,24 @@ describe('root cause view', () => {
   });
 });
 
+describe('root cause fix', () => {
+  test('a long fix summary wraps under itself instead of being cut (80 columns)', async () => {
+    const a = loadFixture();
+    const root = a.findings.find((f) => f.id === a.rootCause?.finding);
+    if (!root?.remediation) throw new Error('fixture changed: the root cause needs a remediation');
+    root.remediation.summary = `Remove 192.0.2.240 from the host with MAC 02:00:00:00:01:01 (also answers for 192.0.2.2): only node1 eth1 should answer for it.`;
+    const app = renderApp(80, 40, a);
+    const f = await app.until('FIX');
+    expectFits(f, 80, 40);
+    const lines = f.split('\n');
+    const at = lines.findIndex((l) => l.includes('fix: Remove 192.0.2.240'));
+    expect(at).toBeGreaterThan(0);
+    const rest = lines.slice(at + 1, at + 3).join(' ');
+    expect(rest).toContain('only node1 eth1 should answer for it.');
+    expect(f).not.toMatch(/fix: Remove[^\n]*…/);
+  });
+});
+
 describe('root cause alternatives', () => {
   test('show their ranking score, not a percentage (the score is not a probability)', async () => {
     const a = loadFixture();

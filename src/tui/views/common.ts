@@ -88,15 +88,10 @@ export function findingDetail(f: Finding, indent: number, env: ViewEnv): Row[] {
 export function remediationRows(f: Finding, indent: number, env: ViewEnv): Row[] {
   const r = f.remediation;
   if (!r) return [];
-  const rows: Row[] = [
-    {
-      segs: [
-        { t: ' '.repeat(indent) },
-        { t: 'fix: ', b: true },
-        { t: cell(safe(r.summary), env.width - indent - 6) },
-      ],
-    },
-  ];
+  // The summary wraps (it names hosts, MACs, rules: clipped, it lost what to do); `fix:` in bold.
+  const rows: Row[] = paragraph(`fix: ${r.summary}`, indent, env.width, {}, 5);
+  const first = rows[0].segs[1].t;
+  rows[0] = { segs: [rows[0].segs[0], { t: 'fix: ', b: true }, { t: first.slice(5) }] };
   for (const c of r.commands)
     rows.push({
       segs: [
