@@ -15,7 +15,7 @@ import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
 import type { FirewallRecord } from '../src/model/records/index.js';
 import { Firewall, type FwDecision } from '../src/netstate/firewall.js';
-import { hostPort, parseAddr } from '../src/netstate/ip.js';
+import { clientNetwork, hostPort, parseAddr } from '../src/netstate/ip.js';
 
 /** `inet hostfw input #4` */
 function where(r: FirewallRecord): string {
@@ -61,31 +61,19 @@ export const rule: Rule = {
     for (const node of [...new Set(all.map((r) => r.node).filter((n): n is string => !!n))].sort()) {
       const fw = new Firewall(all.filter((r) => r.node === node));
       if (fw.empty) continue;
-      const services = facts.nodeServices(node);
-      // A node without routing state still holds the service addresses of its ip addr dump.
-      if (services.size === 0)
-        for (const ip of facts.serviceIps()) {
-          const own = facts.ownerOf(ip).find((o) => o.node === node);
-          if (own) services.set(ip, own.ifname);
-        }
-      for (const [svc, arrival] of services) {
+      for (const [svc, arrival] of facts.nodeServices(node)) {
         const family = parseAddr(svc)?.family;
         if (family !== 4 && family !== 6) continue;
         const flows = ev.flows.filter((f) => f.node === node && f.server.ip === svc && f.proto === 'tcp');
         const port = flows[0]?.server.port ?? facts.servicePort();
-        // Every client the bundle shows trying: the node's flows, its logs and sockets, the symptoms' clients.
-        const clients = new Set<string>(flows.map((f) => f.client.ip));
-        for (const r of recordsOf(ev, 'tls-handshake-error'))
-          if (r.node === node && r.client.ip) clients.add(r.client.ip);
-        for (const r of recordsOf(ev, 'access')) if (r.node === node && r.client.ip) clients.add(r.client.ip);
-        for (const r of recordsOf(ev, 'socket'))
-          if (r.node === node && r.local.ip === svc && r.peer.ip && r.state !== 'LISTEN')
-            clients.add(r.peer.ip);
-        for (const f of priorOf(prior, 'tcp-handshake-incomplete'))
-          for (const c of (f.facts?.clients as string[] | undefined) ?? []) clients.add(c);
+        // Every client the bundle shows trying, with the clients of incomplete handshakes.
+        const handshakes = priorOf(prior, 'tcp-handshake-incomplete').flatMap(
+          (f) => (f.facts?.clients as string[] | undefined) ?? [],
+        );
+        const clients = facts.serviceClients(node, svc, handshakes);
         const dropped: Array<{ client: string; d: FwDecision }> = [];
         const admitted: string[] = [];
-        for (const c of [...clients].filter((c) => parseAddr(c)?.family === family).sort()) {
+        for (const c of clients.filter((c) => parseAddr(c)?.family === family)) {
           const d = fw.decide({ family, src: c, dst: svc, proto: 'tcp', dport: port, iif: arrival }, 'input');
           if (d.verdict === 'accept') admitted.push(c);
           else dropped.push({ client: c, d });
@@ -138,11 +126,9 @@ export const rule: Rule = {
           );
         const verdicts = [...new Set(dropped.map((x) => x.d.verdict))].join(' / ');
         const nftRule = first.rule && !(first.rule.rule ?? '').startsWith('-');
-        const net = (ip: string) =>
-          parseAddr(ip)?.family === 4 ? `${ip.split('.').slice(0, 3).join('.')}.0/24` : `${ip}/64`;
         const admit = nftRule
-          ? `nft insert rule ${first.chain?.family} ${first.chain?.table} ${first.rule?.chain ?? first.chain?.chain} ${family === 4 ? 'ip' : 'ip6'} saddr ${net(dropped[0].client)} tcp dport ${port} accept`
-          : `${family === 4 ? 'iptables' : 'ip6tables'} -I ${first.rule?.chain ?? first.chain?.chain ?? 'INPUT'} ${first.rule?.index ?? 1} -s ${net(dropped[0].client)} -p tcp --dport ${port} -j ACCEPT`;
+          ? `nft insert rule ${first.chain?.family} ${first.chain?.table} ${first.rule?.chain ?? first.chain?.chain} ${family === 4 ? 'ip' : 'ip6'} saddr ${clientNetwork(dropped[0].client)} tcp dport ${port} accept`
+          : `${family === 4 ? 'iptables' : 'ip6tables'} -I ${first.rule?.chain ?? first.chain?.chain ?? 'INPUT'} ${first.rule?.index ?? 1} -s ${clientNetwork(dropped[0].client)} -p tcp --dport ${port} -j ACCEPT`;
         out.push({
           id: findingId('firewall-drop', node, svc),
           rule: 'firewall-drop',
@@ -177,7 +163,7 @@ export const rule: Rule = {
               : 'Make the same change where the rules are provisioned (/etc/iptables/rules.v4 with iptables-persistent, firewalld, ufw, the CNI).',
             assumptions: [
               `the clients of ${hostPort(svc, port)} are meant to reach it (an allow-list that excludes them on purpose needs its owner's say)`,
-              `${net(dropped[0].client)} stands for the affected clients' network: narrow or widen it as needed`,
+              `${clientNetwork(dropped[0].client)} stands for the affected clients' network: narrow or widen it as needed`,
             ],
           },
           facts: {

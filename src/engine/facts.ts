@@ -137,32 +137,47 @@ export class Facts {
    */
   nodeServices(node: string): Map<string, string> {
     const out = new Map<string, string>();
-    const router = this.router(node);
-    if (!router) return out;
+    // The interface of the node's `ip addr` dump that holds an address (routing state not needed).
+    const holder = (ip: string) => this.ownerOf(ip).find((o) => o.node === node)?.ifname;
     for (const ip of this.serviceIps()) {
-      const own = router.isLocal(ip);
+      const own = holder(ip);
       if (own) out.set(ip, own);
     }
     for (const f of this.ev.flows) {
       if (f.node !== node) continue;
-      const own = router.isLocal(f.server.ip);
+      const own = holder(f.server.ip);
       if (own && own !== 'lo' && !out.has(f.server.ip)) out.set(f.server.ip, f.interfaces.toServer[0] ?? own);
     }
     // Without a manifest or a capture, the proxy's own errors name the address it serves on.
     for (const r of recordsOf(this.ev, 'tls-handshake-error')) {
       const ip = r.server?.ip;
       if (r.node !== node || !ip || out.has(ip)) continue;
-      const own = router.isLocal(ip);
+      const own = holder(ip);
       if (own && own !== 'lo') out.set(ip, own);
     }
     return out;
   }
 
   /**
-   * Clients of `node`'s service `svc` that are not on `arrival`'s subnets, of the
-   * service's address family: from the node's flows to it, its TLS error and access
-   * logs, its socket table, and `more`. Without any, one documentation address stands in for "any
-   * off-LAN client" (`probing`), for route simulation only.
+   * Every client the bundle shows trying `node`'s service `svc`, sorted: the node's flows
+   * to it, its TLS error and access logs, the peers of its sockets on the address (half-open
+   * ones above all), and `more`.
+   */
+  serviceClients(node: string, svc: string, more: Iterable<string> = []): string[] {
+    const all = new Set<string>(more);
+    for (const f of this.ev.flows) if (f.node === node && f.server.ip === svc) all.add(f.client.ip);
+    for (const r of recordsOf(this.ev, 'tls-handshake-error'))
+      if (r.node === node && r.client.ip) all.add(r.client.ip);
+    for (const r of recordsOf(this.ev, 'access')) if (r.node === node && r.client.ip) all.add(r.client.ip);
+    for (const r of recordsOf(this.ev, 'socket'))
+      if (r.node === node && r.local.ip === svc && r.peer.ip && r.state !== 'LISTEN') all.add(r.peer.ip);
+    return [...all].sort();
+  }
+
+  /**
+   * Clients of `node`'s service `svc` (serviceClients, with `more`) that are not on
+   * `arrival`'s subnets, of the service's address family. Without any, one documentation
+   * address stands in for "any off-LAN client" (`probing`), for route simulation only.
    */
   offLinkClients(
     node: string,
@@ -170,18 +185,10 @@ export class Facts {
     arrival: string,
     more: Iterable<string> = [],
   ): { clients: string[]; probing: boolean } {
-    const all = new Set<string>(more);
-    for (const f of this.ev.flows) if (f.node === node && f.server.ip === svc) all.add(f.client.ip);
-    for (const r of recordsOf(this.ev, 'tls-handshake-error'))
-      if (r.node === node && r.client.ip) all.add(r.client.ip);
-    for (const r of recordsOf(this.ev, 'access')) if (r.node === node && r.client.ip) all.add(r.client.ip);
-    // Peers of the node's sockets on the service address (half-open ones above all).
-    for (const r of recordsOf(this.ev, 'socket'))
-      if (r.node === node && r.local.ip === svc && r.peer.ip && r.state !== 'LISTEN') all.add(r.peer.ip);
     const family = parseAddr(svc)?.family;
-    const clients = [...all]
-      .filter((c) => parseAddr(c)?.family === family && !this.onLink(node, c, arrival))
-      .sort();
+    const clients = this.serviceClients(node, svc, more).filter(
+      (c) => parseAddr(c)?.family === family && !this.onLink(node, c, arrival),
+    );
     if (clients.length) return { clients, probing: false };
     return { clients: PROBES.filter((p) => !this.onLink(node, p)).slice(0, 1), probing: true };
   }

@@ -161,13 +161,6 @@ export class Router {
     );
   }
 
-  /** True when the node holds `ip` on one of its interfaces. */
-  isLocal(ip: string): string | undefined {
-    const a = parseAddr(ip);
-    if (!a) return undefined;
-    return this.addrs.find((x) => x.addr.family === a.family && x.addr.value === a.value)?.rec.ifname;
-  }
-
   /** Interfaces whose connected subnet contains `ip`. */
   connectedIfaces(ip: string): string[] {
     const a = parseAddr(ip);
