@@ -147,7 +147,8 @@ export function formatPrefix(p: Prefix): string {
 
 /** The /24 (IPv4) or /64 (IPv6) a client address belongs to. */
 export function clientNetwork(ip: string): string {
-  if (ip.includes(':')) return `${ip.split(':').slice(0, 4).join(':')}::/64`;
-  const p = ip.split('.');
-  return p.length === 4 ? `${p[0]}.${p[1]}.${p[2]}.0/24` : ip;
+  const a = parseAddr(ip);
+  if (!a) return ip;
+  const length = a.family === 4 ? 24 : 64;
+  return formatPrefix({ family: a.family, network: a.value & mask(a.family, length), length });
 }
