@@ -111,9 +111,10 @@ export class Firewall {
       );
     for (const base of bases) {
       const r = this.run(base, pkt, state, 0);
-      const verdict = r.verdict ?? base.policy ?? 'accept';
+      // The end of a base chain, or a `return` in it, gives the chain's policy.
+      const verdict = r.verdict && r.verdict !== 'return' ? r.verdict : (base.policy ?? 'accept');
       if (verdict === 'drop' || verdict === 'reject')
-        return { verdict, rule: r.verdict ? r.rule : null, chain: base, ...state };
+        return { verdict, rule: verdict === r.verdict ? r.rule : null, chain: base, ...state };
     }
     return { verdict: 'accept', rule: null, chain: null, ...state };
   }
@@ -292,8 +293,8 @@ function all(ts: Tri[]): Tri {
 // ---------------------------------------------------------------------- nft
 
 const NFT_VERDICTS = new Set(['accept', 'drop', 'reject', 'jump', 'goto', 'return', 'continue', 'queue']);
-/** Statements that do not filter (with the number of arguments they take after the keyword, when fixed). */
-const NFT_NOOP = new Set(['counter', 'log', 'notrack', 'meta-set']);
+/** Statements that do not filter (their options are skipped with them). */
+const NFT_NOOP = new Set(['counter', 'log', 'notrack']);
 
 function nftMatch(text: string, pkt: FwPacket): Tri {
   const t = tokens(text.replace(/\s+#\s*handle\s+\d+\s*$/, ''));

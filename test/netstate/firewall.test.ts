@@ -111,6 +111,15 @@ describe('Firewall (nftables rules)', () => {
     expect(d.chain?.policy).toBe('drop');
   });
 
+  it('a return in a base chain ends it with its policy', () => {
+    const fw = new Firewall([
+      chain('inet', 'f', 'input', 'input', 'drop'),
+      ...rules('inet', 'f', 'input', [`ip saddr ${REMOTE} return`, 'accept']),
+    ]);
+    expect(fw.decide(to443(LAN), 'input').verdict).toBe('accept');
+    expect(fw.decide(to443(REMOTE), 'input')).toMatchObject({ verdict: 'drop', rule: null });
+  });
+
   it('a drop in any base chain on the path wins; an accept only passes the packet on', () => {
     const fw = new Firewall([
       chain('inet', 'a', 'pre', 'prerouting', 'accept', -300),
