@@ -2,7 +2,7 @@
  * arp-conflict (L2): one IP answered by more than one MAC — across neighbour
  * dumps of different hosts, `arping` replies, and ARP replies in captures.
  */
-import { factsOf, recordRef } from '../src/engine/facts.js';
+import { factsOf, neighborResolved, recordRef } from '../src/engine/facts.js';
 import { cap, findingId, priorOf, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
@@ -37,7 +37,7 @@ export const rule: Rule = {
       macs.set(ip, m);
     };
     for (const n of facts.neighbors)
-      if (n.mac && !/FAILED|INCOMPLETE/i.test(n.state ?? ''))
+      if (n.mac && neighborResolved(n))
         add(n.ip, n.mac, recordRef(n, `${n.ip} lladdr ${n.mac}${n.node ? ` (seen by ${n.node})` : ''}`));
     for (const r of ev.byType.get('arping') ?? []) {
       const a = r as unknown as { ip?: string; target?: string; mac?: string; macs?: string[] };
@@ -68,7 +68,7 @@ export const rule: Rule = {
       // The MACs of the interfaces that hold the address in an `ip addr` dump are the rightful ones.
       const holderMacs = new Map<string, string>();
       for (const h of facts.ownerOf(ip)) {
-        const mac = facts.links.find((l) => l.node === h.node && l.ifname === h.ifname && l.mac)?.mac;
+        const mac = facts.macOf(h.node, h.ifname);
         if (mac) holderMacs.set(mac.toLowerCase(), `${h.node ?? '?'} ${h.ifname}`);
       }
       const describe = (mac: string) => {
@@ -85,11 +85,7 @@ export const rule: Rule = {
       const rogue = holderMacs.size ? [...m.keys()].filter((mac) => !holderMacs.has(mac)) : [];
       // Clients whose neighbour table sends the address to a MAC that does not hold it.
       const misdirectedAll = facts.neighbors.filter(
-        (n) =>
-          n.mac &&
-          sameAddr(n.ip, ip) &&
-          rogue.includes(n.mac.toLowerCase()) &&
-          !/FAILED|INCOMPLETE/i.test(n.state ?? ''),
+        (n) => n.mac && neighborResolved(n) && sameAddr(n.ip, ip) && rogue.includes(n.mac.toLowerCase()),
       );
       // One per host (a neighbour table may list an address twice).
       const misdirected = [

@@ -257,7 +257,7 @@ export const rule: Rule = {
         const severe = asym.length > 0 || rpf.length > 0 || symptoms.length > 0;
         const ruledOut: RuledOut[] = [];
         const vipNeigh = facts.neighborsFor(svc).filter((n) => n.node !== node && n.mac);
-        const arrivalMac = facts.links.find((l) => l.node === node && l.ifname === arrival && l.mac)?.mac;
+        const arrivalMac = facts.macOf(node, arrival);
         const resolved = vipNeigh.find(
           (n) => arrivalMac && n.mac?.toLowerCase() === arrivalMac.toLowerCase(),
         );

@@ -4,7 +4,7 @@
  * hold INCOMPLETE/FAILED entries, and no node holds the address in its `ip addr`.
  */
 import { recordsOf } from '../src/engine/evidence.js';
-import { factsOf, recordRef } from '../src/engine/facts.js';
+import { factsOf, neighborResolved, recordRef } from '../src/engine/facts.js';
 import { cap, findingId, priorOf, targetHost, targetsName } from '../src/engine/finding.js';
 import type { Rule } from '../src/engine/rule.js';
 import type { EvidenceRef, Finding } from '../src/model/analysis.js';
@@ -52,8 +52,8 @@ export const rule: Rule = {
       // IPv4 resolves with ARP, IPv6 with neighbour discovery (solicitation / advertisement).
       const asked = v6 ? 'neighbour solicitation(s)' : 'ARP request(s)';
       const neigh = facts.neighborsFor(ip);
-      const failed = neigh.filter((n) => !n.mac || /FAILED|INCOMPLETE/i.test(n.state ?? ''));
-      const resolved = neigh.filter((n) => n.mac && !/FAILED|INCOMPLETE/i.test(n.state ?? ''));
+      const failed = neigh.filter((n) => !neighborResolved(n));
+      const resolved = neigh.filter(neighborResolved);
       const unanswered = ev.arp.filter((a) => sameAddr(a.ip, ip) && a.requests > 0 && a.replies === 0);
       const answered = ev.arp.filter((a) => sameAddr(a.ip, ip) && a.replies > 0);
       // Only addresses clients use are candidates: an unanswered ARP for anything else is not a finding.

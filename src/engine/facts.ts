@@ -82,6 +82,11 @@ export class Facts {
       .map((r) => ({ node: r.node, ifname: r.ifname, rec: r }));
   }
 
+  /** The MAC of a node's interface, from its link or address dumps. */
+  macOf(node: string | undefined, ifname: string): string | undefined {
+    return this.links.find((l) => l.node === node && l.ifname === ifname && l.mac)?.mac;
+  }
+
   /** Which node/interface a MAC belongs to. */
   macOwner(mac: string): LinkLike | undefined {
     const m = mac.toLowerCase();
@@ -202,6 +207,11 @@ export class Facts {
   neighborsFor(ip: string): Array<NeighborRecord & { node?: string }> {
     return this.neighbors.filter((n) => sameAddr(n.ip, ip));
   }
+}
+
+/** A neighbour entry that resolved: it has a MAC and is not FAILED or INCOMPLETE. */
+export function neighborResolved(n: NeighborRecord): boolean {
+  return !!n.mac && !/FAILED|INCOMPLETE/i.test(n.state ?? '');
 }
 
 const cache = new WeakMap<Evidence, Facts>();
