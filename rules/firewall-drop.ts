@@ -92,13 +92,14 @@ export const rule: Rule = {
         const refused = (f: (typeof flows)[number]) => f.packets.toClient === 0 || (f.resets ?? 0) > 0;
         const unanswered = flows.filter((f) => droppedIps.has(f.client.ip) && refused(f));
         const answered = flows.filter((f) => droppedIps.has(f.client.ip) && !refused(f));
+        const unansweredIds = new Set(unanswered.map((f) => f.id));
         const hits = [...byRule.values()].reduce((n, g) => n + (counted(g.d) ?? 0), 0);
         const symptoms = [
           // The node's own view of the handshakes, and the clients' view of the same service.
           ...priorOf(prior, 'tcp-handshake-incomplete', 'tls-handshake-failure').filter(
             (f) =>
               (!f.node || f.node === node || f.facts?.server === `${svc}:${port}`) &&
-              namesAny(f, new Set(unanswered.map((x) => x.id)), droppedIps),
+              namesAny(f, unansweredIds, droppedIps),
           ),
           ...priorOf(prior, 'client-failures').filter((f) => targetsName(f.facts?.targets, svc)),
         ];
